@@ -1,0 +1,66 @@
+/*
+ * Berkeley DB environments for auth and store: transactional, recovered
+ * at every start, opened inside the owner's chroot before its sandbox.
+ * Region memory is private to the process (DB_PRIVATE): each environment
+ * has exactly one user.
+ */
+#include "config.h"
+
+#include <db.h>
+
+#include "dbenv.h"
+#include "log.h"
+
+static void
+dbenv_errcall(const DB_ENV *env, const char *pfx, const char *msg)
+{
+	log_warnx("db: %s", msg);
+}
+
+DB_ENV *
+dbenv_open(const char *home)
+{
+	DB_ENV		*env;
+	u_int32_t	 flags = DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
+	    DB_INIT_LOG | DB_INIT_MPOOL | DB_PRIVATE | DB_THREAD | DB_RECOVER;
+	int		 r;
+
+	if ((r = db_env_create(&env, 0)) != 0)
+		fatalx("db_env_create: %s", db_strerror(r));
+	env->set_errcall(env, dbenv_errcall);
+	/* In the chroot there is no /tmp: temporary files stay at home. */
+	if ((r = env->set_tmp_dir(env, home)) != 0)
+		fatalx("set_tmp_dir: %s", db_strerror(r));
+	/* Logs are removed once no transaction needs them. */
+	if ((r = env->log_set_config(env, DB_LOG_AUTO_REMOVE, 1)) != 0)
+		fatalx("log_set_config: %s", db_strerror(r));
+	if ((r = env->open(env, home, flags, 0600)) != 0)
+		fatalx("opening database environment in %s: %s", home,
+		    db_strerror(r));
+	return env;
+}
+
+DB *
+dbenv_open_db(DB_ENV *env, const char *name, DBTYPE type)
+{
+	DB	*db;
+	int	 r;
+
+	if ((r = db_create(&db, env, 0)) != 0)
+		fatalx("db_create: %s", db_strerror(r));
+	if ((r = db->open(db, NULL, name, NULL, type,
+	    DB_CREATE | DB_AUTO_COMMIT | DB_THREAD, 0600)) != 0)
+		fatalx("opening %s: %s", name, db_strerror(r));
+	return db;
+}
+
+void
+dbenv_close(DB_ENV *env)
+{
+	int	 r;
+
+	if (env == NULL)
+		return;
+	if ((r = env->close(env, 0)) != 0)
+		log_warnx("closing database environment: %s", db_strerror(r));
+}

@@ -1,0 +1,10 @@
+#ifndef SMSG_DBENV_H
+#define SMSG_DBENV_H
+
+#include <db.h>
+
+DB_ENV	*dbenv_open(const char *);
+DB	*dbenv_open_db(DB_ENV *, const char *, DBTYPE);
+void	 dbenv_close(DB_ENV *);
+
+#endif

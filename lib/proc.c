@@ -1,0 +1,534 @@
+/*
+ * The process runner: process table, spawning, setup handshake and the
+ * peer channels every process uses.  See proc.h for a child's life.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privdrop.h"
+#include "proc.h"
+#include "sandbox.h"
+#ifdef SMSG_TEST_HOOKS
+#include "testhook.h"
+#endif
+
+static const struct proc_desc procs[PROC_MAX] = {
+	[PROC_PARENT] = { PROC_PARENT, "parent", "smsgd", NULL, 1 },
+	[PROC_FRONT] = { PROC_FRONT, "front", "smsgd front", NULL, 0 },
+	[PROC_AUTH] = { PROC_AUTH, "auth", "smsg-auth", "smsg-auth", 0 },
+	[PROC_STORE] = { PROC_STORE, "store", "smsg-store", "smsg-store", 1 },
+	[PROC_WEB] = { PROC_WEB, "web", "smsg-web", "smsg-web", 0 },
+};
+
+struct peer {
+	struct chan	 chan;
+	struct event	*ev;
+	short		 events;
+	int		 attached;
+	int		 up;		/* HELLO received */
+};
+
+static struct {
+	enum proc_id		 self;
+	struct event_base	*base;
+	proc_dispatch_cb	 dispatch;
+	proc_eof_cb		 on_eof;
+	struct peer		 peers[PROC_MAX];
+	int			 ready_sent;
+} P;
+
+const struct proc_desc *
+proc_desc(enum proc_id id)
+{
+	if (id >= PROC_MAX || procs[id].name == NULL)
+		fatalx("no process %d", id);
+	return &procs[id];
+}
+
+enum proc_id
+proc_self(void)
+{
+	return P.self;
+}
+
+const char *
+proc_exe_path(enum proc_id id, char *buf, size_t len)
+{
+	const struct proc_desc	*pd = proc_desc(id);
+
+	if (pd->exe == NULL)
+		strlcpy(buf, PATH_SMSGD, len);
+	else
+		snprintf(buf, len, "%s/%s", PATH_LIBEXEC, pd->exe);
+	return buf;
+}
+
+static void	peer_event(int, short, void *);
+
+static void
+peer_update_events(enum proc_id id)
+{
+	struct peer	*p = &P.peers[id];
+	short		 want = EV_READ | EV_PERSIST;
+
+	if (chan_pending(&p->chan))
+		want |= EV_WRITE;
+	if (p->ev != NULL && want == p->events)
+		return;
+	if (p->ev != NULL)
+		event_free(p->ev);
+	p->ev = event_new(P.base, p->chan.fd, want, peer_event,
+	    (void *)(uintptr_t)id);
+	if (p->ev == NULL || event_add(p->ev, NULL) == -1)
+		fatalx("cannot watch channel to %s", proc_name(id));
+	p->events = want;
+}
+
+void
+proc_init(enum proc_id self, struct event_base *base,
+    proc_dispatch_cb dispatch, proc_eof_cb on_eof)
+{
+	P.self = self;
+	P.base = base;
+	P.dispatch = dispatch;
+	P.on_eof = on_eof;
+}
+
+static int
+peer_flags(enum proc_id id)
+{
+	if (P.self == PROC_PARENT)
+		return CHAN_SENDFDS;
+	if (id == PROC_PARENT)
+		return CHAN_RECVFDS;
+	return 0;
+}
+
+static void
+send_hello(enum proc_id to)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_HELLO, 0);
+	msg_add_u32(&mb, SMSG_PROTO_VERSION);
+	msg_add_string(&mb, PACKAGE_VERSION);
+	msg_add_u32(&mb, P.self);
+	if (proc_send(to, &mb) == -1)
+		fatal("sending HELLO to %s", proc_name(to));
+}
+
+void
+proc_attach(enum proc_id id, int fd)
+{
+	struct peer	*p = &P.peers[id];
+
+	if (!(proc_links(P.self) & PROC_BIT(id)))
+		fatalx("no link from %s to %s", proc_name(P.self),
+		    proc_name(id));
+	if (p->attached)
+		proc_detach(id);
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl O_NONBLOCK");
+	if (chan_init(&p->chan, fd, MAXMSG_PEER, peer_flags(id)) == -1)
+		fatal("channel to %s", proc_name(id));
+	p->attached = 1;
+	p->up = 0;
+	p->events = 0;
+	peer_update_events(id);
+	/* A child greets every peer, and the parent once it is set up. */
+	if (P.self != PROC_PARENT)
+		send_hello(id);
+}
+
+void
+proc_detach(enum proc_id id)
+{
+	struct peer	*p = &P.peers[id];
+
+	if (!p->attached)
+		return;
+	if (p->ev != NULL)
+		event_free(p->ev);
+	p->ev = NULL;
+	chan_clear(&p->chan);
+	p->attached = 0;
+	p->up = 0;
+	if (P.self != PROC_PARENT && id != PROC_PARENT)
+		P.ready_sent = 0;
+}
+
+int
+proc_linked(enum proc_id id)
+{
+	return id < PROC_MAX && P.peers[id].attached && P.peers[id].up;
+}
+
+int
+proc_send(enum proc_id to, struct msgbuf *mb)
+{
+	struct peer	*p;
+
+	if (to >= PROC_MAX || !route_allowed(mb->type, P.self, to))
+		fatalx("%s may not send %s to %s", proc_name(P.self),
+		    msg_type_name(mb->type), proc_name(to));
+	p = &P.peers[to];
+	if (!p->attached) {
+		msg_free(mb);
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (chan_send(&p->chan, mb) == -1)
+		return -1;
+	if (chan_flush(&p->chan) == -1) {
+		log_warn("sending to %s", proc_name(to));
+		return -1;
+	}
+	peer_update_events(to);
+	return 0;
+}
+
+/* Check a HELLO: same protocol, same build, the peer we expect. */
+int
+proc_check_hello(enum proc_id from, struct msg *m)
+{
+	struct msgcur	 cur;
+	uint32_t	 proto, id;
+	char		 version[64];
+
+	msg_cursor(m, &cur);
+	if (msg_get_u32(&cur, &proto) == -1 ||
+	    msg_get_string(&cur, version, sizeof(version)) == -1 ||
+	    msg_get_u32(&cur, &id) == -1 || msg_get_end(&cur) == -1)
+		fatalx("malformed HELLO from %s", proc_name(from));
+	if (proto != SMSG_PROTO_VERSION || strcmp(version, PACKAGE_VERSION))
+		fatalx("%s is version %s (protocol %u), %s is %s (protocol %u):"
+		    " install matching binaries", proc_name(from), version,
+		    proto, proc_name(P.self), PACKAGE_VERSION,
+		    SMSG_PROTO_VERSION);
+	if (id != from)
+		fatalx("%s introduced itself as %s", proc_name(from),
+		    proc_name(id));
+	return 0;
+}
+
+static void
+child_maybe_ready(void)
+{
+	uint32_t	 want = proc_links(P.self) & ~PROC_BIT(PROC_PARENT);
+	struct msgbuf	 mb;
+	int		 i;
+
+	if (P.ready_sent)
+		return;
+	for (i = 0; i < PROC_MAX; i++)
+		if ((want & PROC_BIT(i)) && !proc_linked(i))
+			return;
+	msg_init(&mb, MSG_READY, 0);
+	if (proc_send(PROC_PARENT, &mb) == -1)
+		fatal("sending READY");
+	P.ready_sent = 1;
+}
+
+/* Messages the runner handles itself, in a child. */
+static int
+child_handle(enum proc_id from, struct msg *m)
+{
+	struct msgcur	 cur;
+	uint32_t	 id;
+	uint8_t		 v;
+
+	switch (m->type) {
+	case MSG_HELLO:
+		if (P.peers[from].up)
+			fatalx("second HELLO from %s", proc_name(from));
+		proc_check_hello(from, m);
+		P.peers[from].up = 1;
+		child_maybe_ready();
+		return 1;
+	case MSG_PEER:
+		msg_cursor(m, &cur);
+		if (m->fd == -1 || msg_get_u32(&cur, &id) == -1 ||
+		    msg_get_end(&cur) == -1 || id >= PROC_MAX ||
+		    id == PROC_PARENT ||
+		    !(proc_links(P.self) & PROC_BIT(id)))
+			fatalx("malformed PEER from parent");
+		proc_attach(id, m->fd);
+		m->fd = -1;
+		log_debug("linked to %s", proc_name(id));
+		return 1;
+	case MSG_LOG_VERBOSE:
+		msg_cursor(m, &cur);
+		if (msg_get_u8(&cur, &v) == -1 || msg_get_end(&cur) == -1)
+			fatalx("malformed LOG_VERBOSE");
+		log_setverbose(v);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+peer_dispatch(enum proc_id from, struct msg *m)
+{
+	if (!route_allowed(m->type, from, P.self))
+		fatalx("%s sent %s (%u), which it may not send to %s",
+		    proc_name(from), msg_type_name(m->type), m->type,
+		    proc_name(P.self));
+	/* Nothing but HELLO before HELLO. */
+	if (!P.peers[from].up && m->type != MSG_HELLO &&
+	    !(P.self != PROC_PARENT && from == PROC_PARENT))
+		fatalx("%s sent %s before HELLO", proc_name(from),
+		    msg_type_name(m->type));
+	if (P.self != PROC_PARENT && child_handle(from, m))
+		return;
+	P.dispatch(from, m);
+}
+
+static void
+peer_event(int fd, short what, void *arg)
+{
+	enum proc_id	 id = (enum proc_id)(uintptr_t)arg;
+	struct peer	*p = &P.peers[id];
+	struct msg	 m;
+	ssize_t		 n;
+	int		 r;
+
+	if (what & EV_WRITE) {
+		if (chan_flush(&p->chan) == -1) {
+			log_warn("write to %s", proc_name(id));
+			goto eof;
+		}
+	}
+	if (what & EV_READ) {
+		n = chan_read(&p->chan);
+		if (n == 0)
+			goto eof;
+		if (n == -1 && errno == EBADMSG)
+			fatalx("%s sent a descriptor it may not send",
+			    proc_name(id));
+		if (n == -1 && errno != EAGAIN) {
+			log_warn("read from %s", proc_name(id));
+			goto eof;
+		}
+		while (p->attached && (r = chan_get(&p->chan, &m)) != 0) {
+			if (r == -1)
+				fatalx("malformed message from %s: %s",
+				    proc_name(id), strerror(errno));
+			peer_dispatch(id, &m);
+			if (m.fd != -1)
+				close(m.fd);
+		}
+	}
+	if (p->attached)
+		peer_update_events(id);
+	return;
+eof:
+	proc_detach(id);
+	if (P.on_eof != NULL)
+		P.on_eof(id);
+}
+
+/*
+ * Parent: start one child.  Its channel ends up on fd 3; nothing else
+ * but stdin/stdout/stderr is inherited, and the environment is empty.
+ */
+pid_t
+proc_spawn(enum proc_id id, int foreground)
+{
+	const struct proc_desc	*pd = proc_desc(id);
+	char			 path[PATH_MAX];
+	char			*argv[4];
+	char			*envp[2] = { NULL, NULL };
+	int			 sp[2];
+	pid_t			 pid;
+
+	proc_exe_path(id, path, sizeof(path));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+#ifdef SMSG_TEST_HOOKS
+	static char	 probe[128];
+	if (getenv("SMSG_PROBE") != NULL) {
+		snprintf(probe, sizeof(probe), "SMSG_PROBE=%s",
+		    getenv("SMSG_PROBE"));
+		envp[0] = probe;
+	}
+#endif
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		if (dup2(sp[1], PROC_FD) == -1)
+			_exit(127);
+		closefrom(PROC_FD + 1);
+		argv[0] = (char *)pd->title;
+		if (pd->exe == NULL) {
+			argv[0] = "smsgd";
+			argv[1] = "-x";
+			argv[2] = (char *)pd->name;
+			argv[3] = NULL;
+		} else
+			argv[1] = NULL;
+		execve(path, argv, envp);
+		dprintf(STDERR_FILENO, "smsgd: cannot execute %s: %s\n",
+		    path, strerror(errno));
+		_exit(127);
+	}
+	close(sp[1]);
+	proc_attach(id, sp[0]);
+	return pid;
+}
+
+void
+proc_send_setup(enum proc_id id, const struct proc_settings *ps)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_SETUP, 0);
+	msg_add_u32(&mb, SMSG_PROTO_VERSION);
+	msg_add_string(&mb, PACKAGE_VERSION);
+	msg_add_u8(&mb, ps->verbose);
+	msg_add_u8(&mb, ps->foreground);
+	msg_add_string(&mb, ps->user);
+	msg_add_string(&mb, ps->root);
+	if (proc_send(id, &mb) == -1)
+		fatal("sending setup to %s", proc_name(id));
+}
+
+/* Parent: hand a socketpair end to id and to each of its running peers. */
+void
+proc_link_peers(enum proc_id id)
+{
+	struct msgbuf	 mb;
+	int		 p, sp[2];
+
+	for (p = PROC_FRONT; p < PROC_CTL; p++) {
+		if (p == (int)id || !(proc_links(id) & PROC_BIT(p)) ||
+		    !proc_linked(p))
+			continue;
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+		    sp) == -1)
+			fatal("socketpair");
+		msg_init(&mb, MSG_PEER, 0);
+		msg_add_u32(&mb, p);
+		msg_set_fd(&mb, sp[0]);
+		if (proc_send(id, &mb) == -1)
+			log_warn("linking %s to %s", proc_name(id),
+			    proc_name(p));
+		msg_init(&mb, MSG_PEER, 0);
+		msg_add_u32(&mb, id);
+		msg_set_fd(&mb, sp[1]);
+		if (proc_send(p, &mb) == -1)
+			log_warn("linking %s to %s", proc_name(p),
+			    proc_name(id));
+	}
+}
+
+/* Parent: a child's HELLO has been checked. */
+void
+proc_mark_up(enum proc_id id)
+{
+	P.peers[id].up = 1;
+}
+
+/* Child: read the parent's MSG_SETUP synchronously, before anything else. */
+void
+proc_child_setup(enum proc_id self, struct proc_settings *ps)
+{
+	struct chan	 c;
+	struct msg	 m;
+	struct msgcur	 cur;
+	uint32_t	 proto;
+	uint8_t		 verbose, fg;
+	char		 version[64];
+	int		 r;
+
+	P.self = self;
+	log_procinit(proc_desc(self)->name);
+	if (fcntl(PROC_FD, F_GETFD) == -1)
+		fatalx("%s is started by smsgd, not by hand",
+		    proc_desc(self)->title);
+	if (chan_init(&c, PROC_FD, MAXMSG_PEER, CHAN_RECVFDS) == -1)
+		fatal("channel");
+	r = chan_recvnow(&c, &m, PROC_SETUP_TIMEOUT * 1000);
+	if (r != 1)
+		fatalx("no setup from the parent");
+	if (m.type != MSG_SETUP || m.fd != -1)
+		fatalx("expected SETUP from the parent, got %s",
+		    msg_type_name(m.type));
+	memset(ps, 0, sizeof(*ps));
+	msg_cursor(&m, &cur);
+	if (msg_get_u32(&cur, &proto) == -1 ||
+	    msg_get_string(&cur, version, sizeof(version)) == -1 ||
+	    msg_get_u8(&cur, &verbose) == -1 || msg_get_u8(&cur, &fg) == -1 ||
+	    msg_get_string(&cur, ps->user, sizeof(ps->user)) == -1 ||
+	    msg_get_string(&cur, ps->root, sizeof(ps->root)) == -1 ||
+	    msg_get_end(&cur) == -1)
+		fatalx("malformed SETUP from the parent");
+	ps->verbose = verbose;
+	ps->foreground = fg;
+	log_init(fg, verbose);
+	if (proto != SMSG_PROTO_VERSION || strcmp(version, PACKAGE_VERSION))
+		fatalx("smsgd is version %s (protocol %u), %s is %s "
+		    "(protocol %u): install matching binaries", version, proto,
+		    proc_desc(self)->title, PACKAGE_VERSION,
+		    SMSG_PROTO_VERSION);
+	/* Hand the unread rest, if any, to the event loop's channel. */
+	if (c.rlen != c.rpos)
+		fatalx("parent sent more than SETUP before HELLO");
+	c.fd = -1;
+	chan_clear(&c);
+}
+
+static void
+child_eof(enum proc_id id)
+{
+	if (id == PROC_PARENT) {
+		log_info("parent went away, exiting");
+		exit(0);
+	}
+	log_warnx("lost connection to %s", proc_name(id));
+}
+
+/*
+ * The life of every child: setup from the parent, privilege drop, the
+ * role's own initialisation, sandbox, then the event loop.
+ */
+int
+proc_child_main(const struct proc_role *role)
+{
+	struct proc_settings	 ps;
+	struct event_base	*base;
+
+	proc_child_setup(role->id, &ps);
+	signal(SIGPIPE, SIG_IGN);
+	/* Ctrl-C in the parent's terminal is the parent's business. */
+	signal(SIGINT, SIG_IGN);
+	privdrop(ps.user, ps.root);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (role->init != NULL)
+		role->init(&ps, base);
+	sandbox_enter(role->id);
+#ifdef SMSG_TEST_HOOKS
+	testhook_probe(role->id);
+#endif
+	proc_init(role->id, base, role->dispatch, child_eof);
+	proc_attach(PROC_PARENT, PROC_FD);
+	/* The parent is up by definition once it has sent SETUP. */
+	P.peers[PROC_PARENT].up = 1;
+	log_debug("%s running", proc_desc(role->id)->title);
+	event_base_dispatch(base);
+	return 0;
+}

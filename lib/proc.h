@@ -1,0 +1,78 @@
+/*
+ * The process runner.  One table describes every child; the same peer
+ * machinery carries messages in the parent and in every child.
+ *
+ * A child is a separate executable started by fork + exec with its
+ * channel to the parent on fd 3.  Its life:
+ *   proc_child_setup()   read MSG_SETUP from the parent (versions checked)
+ *   privdrop(), role init, sandbox_enter()
+ *   proc_child_start()   event loop on fd 3; peers arrive as MSG_PEER,
+ *                        each greeted with MSG_HELLO; MSG_READY to the
+ *                        parent once every peer has answered
+ */
+#ifndef SMSG_PROC_H
+#define SMSG_PROC_H
+
+#include <sys/types.h>
+#include <limits.h>
+
+#include "msg.h"
+#include "proto.h"
+
+#define PROC_FD			3	/* a child's channel to the parent */
+#define PROC_SETUP_TIMEOUT	10	/* seconds for every child to be ready */
+
+struct event_base;
+
+struct proc_desc {
+	enum proc_id	 id;
+	const char	*name;		/* "auth" */
+	const char	*title;		/* "smsg-auth", for humans and logs */
+	const char	*exe;		/* under PATH_LIBEXEC; NULL: smsgd -x */
+	int		 essential;	/* its death stops the daemon */
+};
+
+/* What the parent tells a child before it drops privileges. */
+struct proc_settings {
+	int		 verbose;
+	int		 foreground;
+	char		 user[64];
+	char		 root[PATH_MAX];
+};
+
+typedef void	(*proc_dispatch_cb)(enum proc_id, struct msg *);
+typedef void	(*proc_eof_cb)(enum proc_id);
+
+const struct proc_desc	*proc_desc(enum proc_id);
+uint32_t		 proc_links(enum proc_id);
+const char		*proc_exe_path(enum proc_id, char *, size_t);
+
+/* Either side. */
+void	 proc_init(enum proc_id, struct event_base *, proc_dispatch_cb,
+	    proc_eof_cb);
+void	 proc_attach(enum proc_id, int);
+void	 proc_detach(enum proc_id);
+int	 proc_linked(enum proc_id);
+int	 proc_send(enum proc_id, struct msgbuf *);
+enum proc_id proc_self(void);
+
+/* Parent. */
+pid_t	 proc_spawn(enum proc_id, int);
+void	 proc_send_setup(enum proc_id, const struct proc_settings *);
+void	 proc_link_peers(enum proc_id);
+int	 proc_check_hello(enum proc_id, struct msg *);
+void	 proc_mark_up(enum proc_id);
+
+/* Child: what differs between the children. */
+struct proc_role {
+	enum proc_id	 id;
+	/* after the privilege drop, before the sandbox; may be NULL */
+	void		(*init)(const struct proc_settings *,
+			    struct event_base *);
+	proc_dispatch_cb dispatch;
+};
+
+int	 proc_child_main(const struct proc_role *);
+void	 proc_child_setup(enum proc_id, struct proc_settings *);
+
+#endif

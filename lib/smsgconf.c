@@ -1,0 +1,322 @@
+/*
+ * Configuration: defaults from configure, a libconfig file on top, and a
+ * printer whose output parses again to the same configuration.
+ *
+ * The schema is one table; a key not in it is an error.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smsgconf.h"
+
+enum key_type { K_PATH, K_OPTPATH, K_SOCKPATH, K_OPTSOCKPATH, K_NAME, K_UINT };
+
+struct key {
+	const char	*group;		/* NULL: top level */
+	const char	*name;
+	enum key_type	 type;
+	size_t		 off;
+	size_t		 size;		/* strings: buffer size */
+	long long	 min, max;	/* K_UINT */
+	const char	*help;		/* printed above the key */
+};
+
+#define S(f)	offsetof(struct smsg_config, f), sizeof(((struct smsg_config *)0)->f)
+#define U(f)	offsetof(struct smsg_config, f), sizeof(unsigned int)
+
+static const struct key schema[] = {
+	{ "control", "socket", K_SOCKPATH, S(ctl_socket), 0, 0,
+	  "control socket for smsgctl (root and the admin group)" },
+	{ "control", "group", K_NAME, S(ctl_group), 0, 0,
+	  "group allowed to use the control socket" },
+	{ "control", "readonly_socket", K_OPTSOCKPATH, S(ctl_rosocket), 0, 0,
+	  "socket for show commands only, open to every local user (\"\": none)" },
+	{ "front", "user", K_NAME, S(proc[PROC_FRONT].user), 0, 0, NULL },
+	{ "front", "chroot", K_PATH, S(proc[PROC_FRONT].dir), 0, 0,
+	  "an empty directory owned by root, used by no other process" },
+	{ "auth", "user", K_NAME, S(proc[PROC_AUTH].user), 0, 0, NULL },
+	{ "auth", "datadir", K_PATH, S(proc[PROC_AUTH].dir), 0, 0,
+	  "account database; owned by the auth user, mode 0700" },
+	{ "store", "user", K_NAME, S(proc[PROC_STORE].user), 0, 0, NULL },
+	{ "store", "datadir", K_PATH, S(proc[PROC_STORE].dir), 0, 0,
+	  "message database; owned by the store user, mode 0700" },
+	{ "web", "user", K_NAME, S(proc[PROC_WEB].user), 0, 0, NULL },
+	{ "web", "chroot", K_PATH, S(proc[PROC_WEB].dir), 0, 0,
+	  "an empty directory owned by root, used by no other process" },
+	{ "restart", "limit", K_UINT, U(restart_limit), 1, 100,
+	  "a child that dies more often than this ..." },
+	{ "restart", "window", K_UINT, U(restart_window), 1, 3600,
+	  "... within this many seconds stops the daemon" },
+};
+#define NKEYS	(sizeof(schema) / sizeof(schema[0]))
+
+void
+config_defaults(struct smsg_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->source, "built-in", sizeof(c->source));
+	strlcpy(c->ctl_socket, PATH_CTLSOCK, sizeof(c->ctl_socket));
+	strlcpy(c->ctl_group, SMSG_ADMIN_GROUP, sizeof(c->ctl_group));
+	strlcpy(c->proc[PROC_FRONT].user, SMSG_USER_FRONT, CONFIG_NAMELEN);
+	strlcpy(c->proc[PROC_AUTH].user, SMSG_USER_AUTH, CONFIG_NAMELEN);
+	strlcpy(c->proc[PROC_STORE].user, SMSG_USER_STORE, CONFIG_NAMELEN);
+	strlcpy(c->proc[PROC_WEB].user, SMSG_USER_WEB, CONFIG_NAMELEN);
+	strlcpy(c->proc[PROC_FRONT].dir, PATH_DATADIR "/front", PATH_MAX);
+	strlcpy(c->proc[PROC_WEB].dir, PATH_DATADIR "/web", PATH_MAX);
+	strlcpy(c->proc[PROC_AUTH].dir, PATH_DATADIR "/auth", PATH_MAX);
+	strlcpy(c->proc[PROC_STORE].dir, PATH_DATADIR "/store", PATH_MAX);
+	c->restart_limit = 5;
+	c->restart_window = 60;
+}
+
+static const struct key *
+schema_find(const char *group, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if ((group == NULL) != (schema[i].group == NULL))
+			continue;
+		if (group != NULL && strcmp(group, schema[i].group) != 0)
+			continue;
+		if (strcmp(name, schema[i].name) == 0)
+			return &schema[i];
+	}
+	return NULL;
+}
+
+static int
+schema_has_group(const char *group)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (schema[i].group != NULL &&
+		    strcmp(schema[i].group, group) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+valid_name(const char *s)
+{
+	size_t	 i;
+
+	if (s[0] == '\0' || s[0] == '-')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') &&
+		    s[i] != '_' && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+#define SETERR(...)	snprintf(err, errlen, __VA_ARGS__)
+
+/* Apply one setting; on error write "file:line: problem" into err. */
+static int
+config_apply(struct smsg_config *c, const config_setting_t *s,
+    const char *group, const char *file, char *err, size_t errlen)
+{
+	const struct key	*k;
+	const char		*name = config_setting_name(s);
+	const char		*str;
+	char			*dst;
+	long long		 v;
+	int			 line = config_setting_source_line(s);
+
+	if ((k = schema_find(group, name)) == NULL) {
+		if (group != NULL)
+			SETERR("%s:%d: unknown key \"%s\" in %s", file, line,
+			    name, group);
+		else
+			SETERR("%s:%d: unknown key \"%s\"", file, line, name);
+		return -1;
+	}
+	if (k->type == K_UINT) {
+		if (config_setting_type(s) != CONFIG_TYPE_INT &&
+		    config_setting_type(s) != CONFIG_TYPE_INT64) {
+			SETERR("%s:%d: %s.%s must be a number", file, line,
+			    k->group, name);
+			return -1;
+		}
+		v = config_setting_get_int64(s);
+		if (v < k->min || v > k->max) {
+			SETERR("%s:%d: %s.%s is %lld, must be %lld to %lld",
+			    file, line, k->group, name, v, k->min, k->max);
+			return -1;
+		}
+		*(unsigned int *)((char *)c + k->off) = (unsigned int)v;
+		return 0;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		SETERR("%s:%d: %s.%s must be a string", file, line,
+		    k->group, name);
+		return -1;
+	}
+	str = config_setting_get_string(s);
+	if (strlen(str) >= k->size) {
+		SETERR("%s:%d: %s.%s is too long", file, line, k->group, name);
+		return -1;
+	}
+	if (has_control(str)) {
+		SETERR("%s:%d: %s.%s contains a control character", file,
+		    line, k->group, name);
+		return -1;
+	}
+	if ((k->type == K_SOCKPATH || k->type == K_OPTSOCKPATH) &&
+	    strlen(str) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		SETERR("%s:%d: %s.%s is longer than a socket path may be "
+		    "(%zu)", file, line, k->group, name,
+		    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		return -1;
+	}
+	if (((k->type == K_PATH || k->type == K_SOCKPATH) && str[0] != '/') ||
+	    ((k->type == K_OPTPATH || k->type == K_OPTSOCKPATH) &&
+	    str[0] != '\0' && str[0] != '/')) {
+		SETERR("%s:%d: %s.%s must be an absolute path", file, line,
+		    k->group, name);
+		return -1;
+	}
+	if (k->type == K_NAME && !valid_name(str)) {
+		SETERR("%s:%d: %s.%s is not a valid user or group name",
+		    file, line, k->group, name);
+		return -1;
+	}
+	dst = (char *)c + k->off;
+	strlcpy(dst, str, k->size);
+	return 0;
+}
+
+static int
+config_walk(struct smsg_config *c, const config_setting_t *root,
+    const char *file, char *err, size_t errlen)
+{
+	const config_setting_t	*g, *s;
+	int			 i, j;
+
+	for (i = 0; (g = config_setting_get_elem(root, i)) != NULL; i++) {
+		const char	*gname = config_setting_name(g);
+
+		if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
+			if (config_apply(c, g, NULL, file, err, errlen) == -1)
+				return -1;
+			continue;
+		}
+		if (!schema_has_group(gname)) {
+			SETERR("%s:%d: unknown section \"%s\"", file,
+			    config_setting_source_line(g), gname);
+			return -1;
+		}
+		for (j = 0; (s = config_setting_get_elem(g, j)) != NULL; j++) {
+			if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
+				SETERR("%s:%d: unexpected section \"%s\" in "
+				    "%s", file, config_setting_source_line(s),
+				    config_setting_name(s), gname);
+				return -1;
+			}
+			if (config_apply(c, s, gname, file, err, errlen) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read path over the defaults already in c.  Returns 0, or -1 with a
+ * message naming the file and line in err.
+ */
+int
+config_load(struct smsg_config *c, const char *path, char *err, size_t errlen)
+{
+	config_t	 cf;
+	struct stat	 sb;
+	FILE		*fp;
+	int		 r;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		SETERR("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		SETERR("%s: not a regular file", path);
+		fclose(fp);
+		return -1;
+	}
+	config_init(&cf);
+	r = config_read(&cf, fp);
+	fclose(fp);
+	if (r != CONFIG_TRUE) {
+		SETERR("%s:%d: %s", path, config_error_line(&cf),
+		    config_error_text(&cf));
+		config_destroy(&cf);
+		return -1;
+	}
+	r = config_walk(c, config_root_setting(&cf), path, err, errlen);
+	config_destroy(&cf);
+	if (r == 0)
+		strlcpy(c->source, path, sizeof(c->source));
+	return r;
+}
+
+static void
+print_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* Every key, grouped, in schema order: the output parses again. */
+void
+config_print(const struct smsg_config *c, FILE *fp)
+{
+	const char	*group = NULL;
+	size_t		 i;
+
+	for (i = 0; i < NKEYS; i++) {
+		const struct key	*k = &schema[i];
+		const char		*p = (const char *)c + k->off;
+
+		if (group == NULL || strcmp(group, k->group) != 0) {
+			if (group != NULL)
+				fprintf(fp, "};\n\n");
+			group = k->group;
+			fprintf(fp, "%s:\n{\n", group);
+		}
+		if (k->help != NULL)
+			fprintf(fp, "\t# %s\n", k->help);
+		fprintf(fp, "\t%s = ", k->name);
+		if (k->type == K_UINT)
+			fprintf(fp, "%u", *(const unsigned int *)p);
+		else
+			print_string(fp, p);
+		fprintf(fp, ";\n");
+	}
+	if (group != NULL)
+		fprintf(fp, "};\n");
+}

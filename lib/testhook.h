@@ -1,0 +1,9 @@
+/* Test builds only: probes that must be refused by the sandbox. */
+#ifndef SMSG_TESTHOOK_H
+#define SMSG_TESTHOOK_H
+
+#include "proto.h"
+
+void	testhook_probe(enum proc_id);
+
+#endif

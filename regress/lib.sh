@@ -1,0 +1,128 @@
+# Shared by the shell tests: TAP output, and a real smsgd (the test build
+# in regress/bin) started as root in a temporary prefix on this machine.
+#
+# A test sources this file, calls need_root, then daemon_setup and
+# daemon_start; cleanup stops the daemon and removes the prefix.
+
+T_N=0
+T_FAILED=0
+SMSGD="$top_builddir/regress/bin/smsgd"
+SMSGCTL="$top_builddir/smsgctl/smsgctl"
+
+ok() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $*"
+}
+
+not_ok() {
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $*"
+}
+
+# check "description" command...: one test point from a command's status
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+diag() {
+	echo "# $*"
+}
+
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+# Skip the whole script (TAP "1..0 # SKIP reason").
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root: starts smsgd, which runs its children as other users in chroots"
+	for u in _smsgd _smsgauth _smsgstore _smsgweb; do
+		id "$u" >/dev/null 2>&1 || skip_all "user $u missing: run make install-users first"
+	done
+	getent group _smsgadm >/dev/null || skip_all "group _smsgadm missing: run make install-users first"
+}
+
+# A fresh prefix: config, data directories, socket, log.
+daemon_setup() {
+	PREFIX=$(mktemp -d /tmp/smsg-regress.XXXXXX)
+	chmod 0755 "$PREFIX"
+	mkdir -p "$PREFIX/front" "$PREFIX/web" "$PREFIX/auth" "$PREFIX/store"
+	chown _smsgauth:_smsgauth "$PREFIX/auth"
+	chown _smsgstore:_smsgstore "$PREFIX/store"
+	chmod 0700 "$PREFIX/auth" "$PREFIX/store"
+	CONF="$PREFIX/smsgd.conf"
+	SOCK="$PREFIX/smsgd.sock"
+	LOG="$PREFIX/smsgd.log"
+	cat > "$CONF" <<CONF
+control: { socket = "$SOCK"; readonly_socket = "$PREFIX/smsgd.ro.sock"; };
+front: { chroot = "$PREFIX/front"; };
+web: { chroot = "$PREFIX/web"; };
+auth: { datadir = "$PREFIX/auth"; };
+store: { datadir = "$PREFIX/store"; };
+restart: { limit = ${RESTART_LIMIT:-3}; window = 60; };
+CONF
+	trap cleanup EXIT
+}
+
+ctl() {
+	"$SMSGCTL" -s "$SOCK" "$@"
+}
+
+# Start smsgd in the foreground (in the background of this shell).
+daemon_start() {
+	"$SMSGD" -d -v -f "$CONF" > "$LOG" 2>&1 &
+	DAEMON_PID=$!
+}
+
+# wait_for SECONDS command...: poll until the command succeeds.
+wait_for() {
+	limit=$(( $1 * 10 ))
+	shift
+	i=0
+	while [ $i -lt $limit ]; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+log_has() {
+	grep -q -- "$1" "$LOG"
+}
+
+all_running() {
+	[ "$(ctl -j show status | grep -c '"state": "running"')" -eq 4 ]
+}
+
+daemon_gone() {
+	! kill -0 "$DAEMON_PID" 2>/dev/null
+}
+
+# pid of a child by its name in show status ("smsg-web", "smsgd front").
+child_pid() {
+	ctl show status | awk -v n="$1" '
+	    $1 " " $2 == n { print $3; exit }
+	    $1 == n { print $2; exit }'
+}
+
+cleanup() {
+	if [ -n "${DAEMON_PID:-}" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill "$DAEMON_PID" 2>/dev/null
+		wait_for 10 daemon_gone || kill -9 "$DAEMON_PID" 2>/dev/null
+	fi
+	if [ "$T_FAILED" -ne 0 ] && [ -f "${LOG:-}" ]; then
+		echo "# --- smsgd log ---"
+		sed 's/^/# /' "$LOG"
+	fi
+	[ -n "${PREFIX:-}" ] && rm -rf "$PREFIX"
+}
