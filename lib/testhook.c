@@ -3,7 +3,7 @@
  * attempts what its sandbox must refuse, and logs each outcome, so the
  * sandbox test can read what happened.  SMSG_PROBE is "role:action" or
  * "role:open:path", where role is a process name or "all", action one of
- * open, inet, ptrace.  A refused attempt logs "probe ...: refused (...)";
+ * open, inet, ptrace, or hang (never finish setup).  A refused attempt logs "probe ...: refused (...)";
  * one the filter kills leaves the parent to log the SIGSYS.
  */
 #include "config.h"
@@ -59,6 +59,11 @@ testhook_probe(enum proc_id self)
 		probe_outcome("inet", fd);
 		if (fd != -1)
 			close(fd);
+	} else if (strcmp(action, "hang") == 0) {
+		/* never finish setup: the parent's timeout must fire */
+		log_warnx("probe hang: not completing setup");
+		for (;;)
+			sleep(60);
 	} else if (strcmp(action, "ptrace") == 0) {
 		log_warnx("probe ptrace: attaching to pid %d", (int)getppid());
 		probe_outcome("ptrace", (int)ptrace(PTRACE_ATTACH, getppid(),
