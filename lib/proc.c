@@ -444,8 +444,44 @@ proc_mark_up(enum proc_id id)
 
 /* Child: read the parent's MSG_SETUP synchronously, before anything else. */
 void
-proc_child_setup(enum proc_id self, struct proc_settings *ps)
+proc_send_setup_end(enum proc_id id)
 {
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_SETUP_END, 0);
+	if (proc_send(id, &mb) == -1)
+		fatal("sending setup to %s", proc_name(id));
+}
+
+/* Role configuration until SETUP_END, each message checked by route. */
+static void
+child_configure(const struct proc_role *role, struct chan *c)
+{
+	struct msg	 m;
+
+	for (;;) {
+		if (chan_recvnow(c, &m, PROC_SETUP_TIMEOUT * 1000) != 1)
+			fatalx("setup from the parent ended early");
+		if (!route_allowed(m.type, PROC_PARENT, role->id))
+			fatalx("unexpected %s during setup",
+			    msg_type_name(m.type));
+		if (m.type == MSG_SETUP_END)
+			break;
+		if (m.type == MSG_SETUP || m.type == MSG_PEER ||
+		    m.type == MSG_HELLO || m.type == MSG_LOG_VERBOSE ||
+		    role->configure == NULL)
+			fatalx("unexpected %s during setup",
+			    msg_type_name(m.type));
+		role->configure(&m);
+	}
+	if (m.len != 0 || m.fd != -1)
+		fatalx("malformed SETUP_END from the parent");
+}
+
+void
+proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
+{
+	enum proc_id	 self = role->id;
 	struct chan	 c;
 	struct msg	 m;
 	struct msgcur	 cur;
@@ -484,9 +520,10 @@ proc_child_setup(enum proc_id self, struct proc_settings *ps)
 		    "(protocol %u): install matching binaries", version, proto,
 		    proc_desc(self)->title, PACKAGE_VERSION,
 		    SMSG_PROTO_VERSION);
+	child_configure(role, &c);
 	/* Hand the unread rest, if any, to the event loop's channel. */
 	if (c.rlen != c.rpos)
-		fatalx("parent sent more than SETUP before HELLO");
+		fatalx("parent sent more than its setup before HELLO");
 	c.fd = -1;
 	chan_clear(&c);
 }
@@ -511,7 +548,7 @@ proc_child_main(const struct proc_role *role)
 	struct proc_settings	 ps;
 	struct event_base	*base;
 
-	proc_child_setup(role->id, &ps);
+	proc_child_setup(role, &ps);
 	signal(SIGPIPE, SIG_IGN);
 	/* Ctrl-C in the parent's terminal is the parent's business. */
 	signal(SIGINT, SIG_IGN);
@@ -520,7 +557,7 @@ proc_child_main(const struct proc_role *role)
 		fatalx("event_base_new");
 	if (role->init != NULL)
 		role->init(&ps, base);
-	sandbox_enter(role->id);
+	sandbox_enter(role->id, role->threads);
 #ifdef SMSG_TEST_HOOKS
 	testhook_probe(role->id);
 #endif

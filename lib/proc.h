@@ -66,13 +66,30 @@ void	 proc_mark_up(enum proc_id);
 /* Child: what differs between the children. */
 struct proc_role {
 	enum proc_id	 id;
+	/*
+	 * Each MSG_CONF_* message the parent sends between SETUP and
+	 * SETUP_END, as root, before the privilege drop; may be NULL
+	 * (then any such message is fatal).  The role copies what it
+	 * keeps: m is gone when this returns.  Descriptors are the role's.
+	 */
+	void		(*configure)(struct msg *);
 	/* after the privilege drop, before the sandbox; may be NULL */
 	void		(*init)(const struct proc_settings *,
 			    struct event_base *);
+	/*
+	 * Start the role's threads; may be NULL.  Called inside the
+	 * sandbox entry: after Landlock (which binds only the calling
+	 * thread and its later children) and before the process limits
+	 * and seccomp (applied to every thread with TSYNC).
+	 */
+	void		(*threads)(void);
 	proc_dispatch_cb dispatch;
 };
 
 int	 proc_child_main(const struct proc_role *);
-void	 proc_child_setup(enum proc_id, struct proc_settings *);
+void	 proc_child_setup(const struct proc_role *, struct proc_settings *);
+
+/* Parent: after proc_send_setup() and any MSG_CONF_*. */
+void	 proc_send_setup_end(enum proc_id);
 
 #endif

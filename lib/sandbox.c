@@ -5,6 +5,8 @@
 
 #include <sys/resource.h>
 
+#include <stddef.h>
+
 #include "log.h"
 #include "sandbox.h"
 
@@ -32,16 +34,27 @@ sandbox_name(void)
 #endif
 }
 
+/*
+ * Landlock binds the calling thread and the threads it creates later;
+ * seccomp is synchronised onto every thread.  So: Landlock, then the
+ * role's threads, then the limits (RLIMIT_NPROC also stops new threads),
+ * then seccomp.
+ */
 void
-sandbox_enter(enum proc_id role)
+sandbox_enter(enum proc_id role, void (*threads)(void))
 {
-	sandbox_limits(role);
 #ifdef SANDBOX_SECCOMP
 	if (sandbox_landlock(role) == 0)
 		log_debug("landlock not available in this kernel");
+	if (threads != NULL)
+		threads();
+	sandbox_limits(role);
 	sandbox_seccomp(role);
 	log_debug("sandbox seccomp entered");
 #else
+	if (threads != NULL)
+		threads();
+	sandbox_limits(role);
 	log_warnx("built without a sandbox (--with-sandbox=no)");
 #endif
 }

@@ -8,7 +8,7 @@
 
 #include "proto.h"
 
-void		 sandbox_enter(enum proc_id);
+void		 sandbox_enter(enum proc_id, void (*)(void));
 const char	*sandbox_name(void);
 
 /* Back ends; one of them does the work. */

@@ -43,7 +43,9 @@ auth_dispatch(enum proc_id from, struct msg *m)
 }
 
 static const struct proc_role auth_role = {
-	PROC_AUTH, auth_init, auth_dispatch
+	.id = PROC_AUTH,
+	.init = auth_init,
+	.dispatch = auth_dispatch,
 };
 
 int

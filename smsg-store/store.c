@@ -42,7 +42,9 @@ store_dispatch(enum proc_id from, struct msg *m)
 }
 
 static const struct proc_role store_role = {
-	PROC_STORE, store_init, store_dispatch
+	.id = PROC_STORE,
+	.init = store_init,
+	.dispatch = store_dispatch,
 };
 
 int

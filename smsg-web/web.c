@@ -15,7 +15,8 @@ web_dispatch(enum proc_id from, struct msg *m)
 }
 
 static const struct proc_role web_role = {
-	PROC_WEB, NULL, web_dispatch
+	.id = PROC_WEB,
+	.dispatch = web_dispatch,
 };
 
 int

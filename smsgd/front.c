@@ -16,7 +16,8 @@ front_dispatch(enum proc_id from, struct msg *m)
 }
 
 static const struct proc_role front_role = {
-	PROC_FRONT, NULL, front_dispatch
+	.id = PROC_FRONT,
+	.dispatch = front_dispatch,
 };
 
 int
