@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <event.h>
+#include <event2/thread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -553,6 +554,9 @@ proc_child_main(const struct proc_role *role)
 	/* Ctrl-C in the parent's terminal is the parent's business. */
 	signal(SIGINT, SIG_IGN);
 	privdrop(ps.user, ps.root);
+	/* Roles with threads wake the main loop from them. */
+	if (evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads");
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if (role->init != NULL)

@@ -59,6 +59,20 @@ static const int sc_database[] = {
 	SCMP_SYS(fadvise64), SCMP_SYS(sysinfo), SCMP_SYS(mkdir),
 };
 
+/* The front: accepted TLS connections, worker threads woken by events. */
+static const int sc_front[] = {
+	SCMP_SYS(accept4), SCMP_SYS(accept), SCMP_SYS(setsockopt),
+	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(eventfd2),
+	SCMP_SYS(pipe2), SCMP_SYS(ioctl),
+};
+
+/* auth: its hashing threads wake the event loop. */
+static const int sc_auth[] = {
+	SCMP_SYS(eventfd2), SCMP_SYS(pipe2),
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 static void
 sc_allow(scmp_filter_ctx ctx, const int *list, size_t n)
 {
@@ -174,6 +188,10 @@ sandbox_seccomp(enum proc_id role)
 	if (database)
 		sc_allow(ctx, sc_database,
 		    sizeof(sc_database) / sizeof(sc_database[0]));
+	if (role == PROC_FRONT)
+		sc_allow(ctx, sc_front, NELEM(sc_front));
+	if (role == PROC_AUTH)
+		sc_allow(ctx, sc_auth, NELEM(sc_auth));
 	sc_refuse(ctx, database);
 	if ((r = seccomp_load(ctx)) < 0)
 		fatalx("seccomp_load: %s", strerror(-r));
