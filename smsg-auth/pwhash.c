@@ -150,7 +150,8 @@ pwhash_scrypt(const struct pwhash_params *pp, const uint8_t *pw, size_t pwlen,
 	uint64_t	 n, maxmem;
 	uint32_t	 r, p;
 
-	if (pwhash_init() == -1 || pp->logn < 1 || pp->logn > RAW_LOGN_MAX ||
+	if (pwhash_init() == -1 || pp == NULL || pp->logn < 1 ||
+	    pp->logn > RAW_LOGN_MAX ||
 	    pp->r < 1 || pp->r > RAW_RP_MAX || pp->p < 1 ||
 	    pp->p > RAW_RP_MAX || (pw == NULL && pwlen > 0) ||
 	    (salt == NULL && saltlen > 0))
