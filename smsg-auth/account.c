@@ -167,26 +167,3 @@ account_rcodes_void(struct account *a)
 	explicit_bzero(a->rcode_hash, sizeof(a->rcode_hash));
 	memset(a->rcode_used, 1, sizeof(a->rcode_used));
 }
-
-/*
- * Mark the recovery code text used.  1 when it was a valid unused code,
- * 0 when not.  Every slot is compared, in constant time.
- */
-int
-account_rcode_use(struct account *a, const char *text)
-{
-	uint8_t	 h[RCODE_HASHLEN];
-	int	 i, hit = -1;
-
-	if (rcode_hash(text, h) == -1)
-		return 0;
-	for (i = 0; i < RCODE_N; i++)
-		if (timingsafe_bcmp(h, a->rcode_hash[i], RCODE_HASHLEN) == 0 &&
-		    !a->rcode_used[i])
-			hit = i;
-	explicit_bzero(h, sizeof(h));
-	if (hit == -1)
-		return 0;
-	a->rcode_used[hit] = 1;
-	return 1;
-}

@@ -56,6 +56,11 @@ auth_configure(struct msg *m)
 		fatalx("CONF_AUTH: a value out of range");
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
 	ac->set = 1;
+	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
+	if (pwhash_init() == -1 || keywrap_init() == -1)
+		fatalx("cannot load the OpenSSL algorithms");
+	if (pwpolicy_init() == -1)
+		fatalx("password policy: cannot load its dictionary");
 }
 
 static void
@@ -84,8 +89,6 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	authdb_open(".");
 	atexit(auth_close);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
-	if (pwpolicy_init() == -1)
-		fatalx("password policy: cannot load its dictionary");
 	if ((auth_throttle = addrthrottle_new(AUTH_THROTTLE_ADDRS)) == NULL)
 		fatal("addrthrottle_new");
 	auth_hash_dummy_init();

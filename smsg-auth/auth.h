@@ -136,6 +136,7 @@ void	 flow_fail(struct flow *, uint32_t, uint32_t, const char *);
 void	 flow_busy(const struct req *);
 
 /* Shared steps of the flows (keys.c). */
+int	 account_rcode_use(struct account *, const char *);
 enum otp_outcome { OTP_GOOD, OTP_BAD, OTP_REUSED };
 enum otp_outcome otp_check(DB_TXN *, struct account *, const char *,
 	    time_t, const char *);

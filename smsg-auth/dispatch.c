@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <openssl/crypto.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,7 +198,7 @@ req_session(struct req *r)
 		return -1;
 	}
 	ok = strlen(csrf) == SESSION_TOKENLEN - 1 &&
-	    timingsafe_bcmp(csrf, r->sess->csrf, SESSION_TOKENLEN - 1) == 0;
+	    CRYPTO_memcmp(csrf, r->sess->csrf, SESSION_TOKENLEN - 1) == 0;
 	explicit_bzero(csrf, sizeof(csrf));
 	if (check > 1 || (check && !ok)) {
 		reply_fail(r, AUTH_E_CSRF, 0,

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <openssl/crypto.h>
+
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
@@ -63,6 +66,29 @@ otp_check(DB_TXN *txn, struct account *a, const char *otp, time_t now,
 	default:
 		return OTP_BAD;
 	}
+}
+
+/*
+ * Mark the recovery code text used.  1 when it was a valid unused code,
+ * 0 when not.  Every slot is compared, in constant time.
+ */
+int
+account_rcode_use(struct account *a, const char *text)
+{
+	uint8_t	 h[RCODE_HASHLEN];
+	int	 i, hit = -1;
+
+	if (rcode_hash(text, h) == -1)
+		return 0;
+	for (i = 0; i < RCODE_N; i++)
+		if (CRYPTO_memcmp(h, a->rcode_hash[i], RCODE_HASHLEN) == 0 &&
+		    !a->rcode_used[i])
+			hit = i;
+	explicit_bzero(h, sizeof(h));
+	if (hit == -1)
+		return 0;
+	a->rcode_used[hit] = 1;
+	return 1;
 }
 
 /* Wrap keys under kek and a new recovery key (its text in reckey). */

@@ -5,6 +5,11 @@
  */
 #include "config.h"
 
+/* libbsd's sys/tree.h marks its static functions so. */
+#ifndef __unused
+#define __unused	__attribute__((unused))
+#endif
+
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
