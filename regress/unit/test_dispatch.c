@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,83 @@ ask(uint32_t type, const char *token, int check, const char *csrf,
 	return ans.type;
 }
 
+/* A request of string fields; the answer's type, after hashing if any. */
+static uint32_t
+ask_strings(struct event_base *base, uint32_t type, const char **f, int n,
+    uint32_t *code)
+{
+	struct msgbuf	 mb;
+	struct msg	 m, ans;
+	struct msgcur	 c;
+	int		 i, r = 0;
+
+	msg_init(&mb, type, 78);
+	for (i = 0; i < n; i++)
+		msg_add_string(&mb, f[i]);
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.peerid = 78;
+	m.fd = -1;
+	m.data = mb.data;
+	m.len = mb.len;
+	auth_dispatch(PROC_FRONT, &m);
+	msg_free(&mb);
+	for (i = 0; i < 200 && r == 0; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		r = chan_recvnow(&front, &ans, 50);
+		if (r == -1 && errno == ETIMEDOUT)
+			r = 0;
+	}
+	*code = UINT32_MAX;
+	if (r != 1 || ans.peerid != 78)
+		return MSG_NONE;
+	if (ans.type == MSG_AUTH_FAIL) {
+		msg_cursor(&ans, &c);
+		msg_get_u32(&c, code);
+	}
+	return ans.type;
+}
+
+/* Register and sign in through the hashing thread. */
+static void
+test_flows(struct event_base *base)
+{
+	const char	*reg[] = { "dave", "violet tangerine harbour 93",
+	    "192.0.2.7" };
+	const char	*good[] = { "dave", "violet tangerine harbour 93", "",
+	    "192.0.2.7", "agent" };
+	const char	*bad[] = { "dave", "violet tangerine harbour 94", "",
+	    "192.0.2.7", "agent" };
+	const char	*nobody[] = { "erin", "violet tangerine harbour 93",
+	    "", "192.0.2.7", "agent" };
+	uint32_t	 code;
+
+	authconf.params.logn = 10;
+	authconf.params.r = 8;
+	authconf.params.p = 1;
+	authconf.min_score = 3;
+	authconf.lockout.threshold = 5;
+	authconf.lockout.base_delay = 60;
+	authconf.lockout.max_delay = 3600;
+	strlcpy(authconf.issuer, "smsg test", sizeof(authconf.issuer));
+	auth_throttle = addrthrottle_new(16);
+	auth_hash_dummy_init();
+	hashpool_init(base, 1);
+	hashpool_start();
+	tap_ok(ask_strings(base, MSG_AUTH_REGISTER, reg, 3, &code) ==
+	    MSG_AUTH_REGISTERED, "REGISTER: AUTH_REGISTERED");
+	tap_ok(ask_strings(base, MSG_AUTH_REGISTER, reg, 3, &code) ==
+	    MSG_AUTH_FAIL && code == AUTH_E_EXISTS, "again: AUTH_E_EXISTS");
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 5, &code) ==
+	    MSG_AUTH_SESSION, "LOGIN with the password: AUTH_SESSION");
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, bad, 5, &code) ==
+	    MSG_AUTH_FAIL && code == AUTH_E_CREDENTIALS,
+	    "a wrong password: AUTH_E_CREDENTIALS");
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, nobody, 5, &code) ==
+	    MSG_AUTH_FAIL && code == AUTH_E_CREDENTIALS,
+	    "an unknown user: AUTH_E_CREDENTIALS");
+}
+
 static void
 test_sessions(const char *dir)
 {
@@ -181,6 +259,7 @@ test_sessions(const char *dir)
 	    "LOGOUT: AUTH_OK");
 	tap_ok(ask(MSG_AUTH_CHECK, token, 0, "", &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_SESSION, "after LOGOUT the token is dead");
+	test_flows(base);
 	authdb_close();
 }
 
