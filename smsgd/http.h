@@ -74,10 +74,10 @@ struct http_parser {
 	size_t			 remain;	/* bytes left in body/chunk */
 	size_t			 extbytes;	/* chunk extension bytes */
 	int			 digits;	/* hex digits of this chunk */
-	int			 status;	/* on HTTP_ERROR: 400 408 411 413
-						   414 417 431 500 501 505 */
-	const char		*error;		/* short reason, for the response
-						   body and logs */
+	/* On HTTP_ERROR: 400 408 411 413 414 417 431 500 501 505. */
+	int			 status;
+	/* A short reason, for the response body and logs. */
+	const char		*error;
 	struct http_request	 req;
 };
 
