@@ -53,6 +53,7 @@ struct conn {
 	struct req		*req;
 	struct event		*timer;
 	int			 close;		/* after this response */
+	int			 tls_up;	/* handshake done */
 	struct timespec		 t0;		/* the request's first byte */
 	char			 addr[INET6_ADDRSTRLEN];
 };
@@ -419,9 +420,11 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	unsigned long	 e;
 	char		 buf[128];
 
-	if (what & BEV_EVENT_CONNECTED)
+	if (what & BEV_EVENT_CONNECTED) {
+		c->tls_up = 1;
 		return;
-	if (c->kind == LISTEN_HTTPS &&
+	}
+	if ((what & BEV_EVENT_ERROR) && c->kind == LISTEN_HTTPS &&
 	    (e = bufferevent_get_openssl_error(bev)) != 0 &&
 	    log_getverbose() >= 1) {
 		ERR_error_string_n(e, buf, sizeof(buf));
@@ -437,6 +440,11 @@ conn_timeout(int fd, short what, void *arg)
 {
 	struct conn	*c = arg;
 
+	/* No TLS yet: nobody to tell about the timeout. */
+	if (c->kind == LISTEN_HTTPS && !c->tls_up) {
+		conn_free(c);
+		return;
+	}
 	switch (c->state) {
 	case CONN_HEAD:
 	case CONN_BODY:

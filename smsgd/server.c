@@ -303,11 +303,20 @@ server_init(struct event_base *base)
 		log_info("no listeners configured");
 }
 
+/* server_threads() waits until every worker has started. */
+static pthread_mutex_t	 start_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 start_cv = PTHREAD_COND_INITIALIZER;
+static unsigned int	 started;
+
 static void *
 worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
+	pthread_mutex_lock(&start_mtx);
+	started++;
+	pthread_cond_signal(&start_cv);
+	pthread_mutex_unlock(&start_mtx);
 	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	log_warnx("worker %d stopped", w->id);
 	return NULL;
@@ -324,6 +333,14 @@ server_threads(void)
 		if ((r = pthread_create(&srv.workers[i].thread, NULL,
 		    worker_main, &srv.workers[i])) != 0)
 			fatalx("pthread_create: %s", strerror(r));
+	/*
+	 * A new thread's own start-up (set_robust_list, rseq, ...) must be
+	 * over before seccomp, which would otherwise kill it mid-way.
+	 */
+	pthread_mutex_lock(&start_mtx);
+	while (started < srv.nworkers)
+		pthread_cond_wait(&start_cv, &start_mtx);
+	pthread_mutex_unlock(&start_mtx);
 	log_debug("%u workers, %d listeners, at most %u connections",
 	    srv.nworkers, srv.nls, front_conf.max_conns);
 }

@@ -113,8 +113,13 @@ tls_context(const uint8_t *cert, size_t certlen, const uint8_t *key,
 	if (SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1)
 		tls_fatal("cipher list");
 	/* OpenSSL 3 refuses client renegotiation unless allowed; this too. */
+	/*
+	 * A peer closing without close_notify is an ordinary end of
+	 * connection: HTTP framing, not TLS, says whether a request is whole.
+	 */
 	opts = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE;
+	    SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE |
+	    SSL_OP_IGNORE_UNEXPECTED_EOF;
 	SSL_CTX_set_options(ctx, opts);
 	/* No resumption at all: no cache, and no TLS 1.3 tickets either. */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
