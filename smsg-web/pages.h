@@ -50,6 +50,10 @@ struct kv;
 #define PAGE_INVALID	(-1)		/* bad request: fatal from a peer */
 #define PAGE_TOOBIG	(-2)		/* the page outgrew its buffer */
 
+/*
+ * pages_init() compiles the templates (err, errlen); page_render() appends
+ * to a buf the caller made with buf_init(out, WEB_BODY_MAX) or smaller.
+ */
 int	pages_init(char *, size_t);
 void	pages_free(void);
 int	page_render(enum web_page, uint16_t, const struct kv *, size_t,

@@ -96,7 +96,8 @@ web_render_request(const struct msg *m, struct msgbuf *reply)
 	buf_init(&body, WEB_BODY_MAX);
 	msg_cursor(m, &cur);
 	if (m->type != MSG_WEB_RENDER ||
-	    msg_get_u16(&cur, &page) == -1 || msg_get_u16(&cur, &status) == -1 ||
+	    msg_get_u16(&cur, &page) == -1 ||
+	    msg_get_u16(&cur, &status) == -1 ||
 	    msg_get_u32(&cur, &n) == -1 || n > WEB_MAXKV ||
 	    page >= WEB_PAGE_MAX)
 		goto done;

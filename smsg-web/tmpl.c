@@ -35,7 +35,7 @@ struct op {
 	size_t		 len;
 	char		 key[TMPL_MAXKEY + 1];	/* key, list or template */
 	int		 rel;		/* key is ".field" of the current row */
-	size_t		 alt;		/* IF: its ELSE or END; ELSE, EACH: END */
+	size_t		 alt;		/* IF: ELSE or END; ELSE, EACH: END */
 	size_t		 end;		/* IF: its END */
 	int		 target;	/* INCLUDE: the template's index */
 };

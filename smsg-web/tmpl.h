@@ -40,7 +40,7 @@ extern const size_t		tmpl_nsources;
 
 #define TMPL_MAXKEY	64		/* longest key or name in a template */
 #define TMPL_MAXDEPTH	16		/* nested blocks and includes */
-#define TMPL_MAXOPS	4096		/* directives and texts in one template */
+#define TMPL_MAXOPS	4096		/* directives and texts of a template */
 
 struct tmpl_set;
 

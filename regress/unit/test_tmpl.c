@@ -125,8 +125,6 @@ static void
 test_engine(void)
 {
 	struct kvl	 l;
-	char		 v[12][8];
-	int		 i;
 
 	memset(&l, 0, sizeof(l));
 	kvl_set(&l, "x", "<b>&\"'");
@@ -157,6 +155,14 @@ test_engine(void)
 	eng_is("<a href=\"{{url u}}\">", &l, "<a href=\"#\">",
 	    "url: javascript: becomes #");
 	eng_is("{{url g}}", &l, "/ok?a=1&amp;b=2", "url: path kept, escaped");
+}
+
+static void
+test_engine_each(void)
+{
+	struct kvl	 l;
+	char		 v[12][8];
+	int		 i;
 
 	memset(&l, 0, sizeof(l));
 	kvl_row(&l, "l", 0, "f", "a");
@@ -164,7 +170,8 @@ test_engine(void)
 	kvl_row(&l, "l", 1, "f", "<b>");
 	kvl_row(&l, "l", 3, "f", "d");
 	kvl_set(&l, "c", "C");
-	eng_is("{{each l}}({{.f}}{{if .g}}!{{end}}){{end}}", &l, "(a!)(&lt;b&gt;)",
+	eng_is("{{each l}}({{.f}}{{if .g}}!{{end}}){{end}}", &l,
+	    "(a!)(&lt;b&gt;)",
 	    "each, row fields, stops at a gap");
 	eng_is("{{each l}}{{c}}{{end}}", &l, "CC", "each with a page key");
 	eng_is("{{each none}}x{{end}}-", &l, "-", "each without rows");
@@ -455,7 +462,16 @@ test_pages_signed_out(void)
 	    has(html, "name=\"recovery_key\"") &&
 	    has(html, "name=\"password2\""), "recover: form");
 	free(html);
+}
 
+static void
+test_pages_registered(void)
+{
+	struct kvl	 l;
+	const char	*ct;
+	char		*html;
+
+	memset(&l, 0, sizeof(l));
 	kvl_set(&l, "username", "alice");
 	kvl_set(&l, "recovery_key", "ABCD-EFGH-IJKL");
 	kvl_set(&l, "mode", "register");
@@ -463,7 +479,8 @@ test_pages_signed_out(void)
 	check_html_page("registered", html, ct, 0);
 	tap_ok(has(html, "<code>ABCD-EFGH-IJKL</code>") &&
 	    has(html, "method=\"get\" action=\"/login\"") &&
-	    has(html, "name=\"saved\" type=\"checkbox\" value=\"1\" required") &&
+	    has(html, "name=\"saved\" type=\"checkbox\" value=\"1\" "
+	    "required") &&
 	    has(html, "I have saved my recovery key") &&
 	    has(html, "Continue to sign in") && has(html, "only way back") &&
 	    has(html, "is ready"), "registered: key, checkbox, button");
@@ -491,7 +508,6 @@ test_pages_signed_in(void)
 	struct kvl	 l;
 	const char	*ct;
 	char		*html;
-	int		 i;
 
 	memset(&l, 0, sizeof(l));
 	kvl_set(&l, "user", "alice");
@@ -531,10 +547,20 @@ test_pages_signed_in(void)
 	kvl_set(&l, "uri", "otpauth://totp/smsg:alice?secret="
 	    "JBSWY3DPEHPK3PXPJBSWY3DP&issuer=smsg");
 	html = page(WEB_PAGE_TOTP, 200, &l, &ct);
-	tap_ok(has(html, "<svg") && has(html, "JBSW Y3DP EHPK 3PXP JBSW Y3DP") &&
+	tap_ok(has(html, "<svg") &&
+	    has(html, "JBSW Y3DP EHPK 3PXP JBSW Y3DP") &&
 	    has(html, "action=\"/settings/2fa/confirm\"") &&
 	    !has(html, "otpauth:"), "totp enrolling: QR, grouped secret, form");
 	free(html);
+}
+
+static void
+test_pages_lists(void)
+{
+	struct kvl	 l;
+	const char	*ct;
+	char		*html;
+	int		 i;
 
 	memset(&l, 0, sizeof(l));
 	kvl_set(&l, "user", "alice");
@@ -765,6 +791,29 @@ test_wire(void)
 	free(many);
 }
 
+/* Whether web_dispatch() ends the process on this request. */
+static int
+dispatch_dies(enum proc_id from, enum web_page pg)
+{
+	struct kv	 kv[1] = { { "message", "x" } };
+	struct msgbuf	 mb;
+	struct msg	 m;
+	pid_t		 pid;
+	int		 st;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		exit(1);
+	if (pid == 0) {
+		build_render(&mb, 1, pg, 200, 1, kv, 1);
+		as_msg(&mb, &m);
+		web_dispatch(from, &m);
+		_exit(0);
+	}
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) != 0;
+}
+
 /* The real path: web_dispatch() answering over a channel to "front". */
 static void
 test_dispatch(void)
@@ -774,8 +823,7 @@ test_dispatch(void)
 	struct msgbuf		 mb;
 	struct msg		 m, r;
 	struct chan		 front;
-	int			 sv[2], st;
-	pid_t			 pid;
+	int			 sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1 ||
 	    (base = event_base_new()) == NULL)
@@ -795,28 +843,10 @@ test_dispatch(void)
 	    reply_ok(&r, 4242, 410, "text/html; charset=utf-8",
 	    "<p>gone</p>"), "dispatch: one MSG_WEB_PAGE for the request");
 
-	/* A malformed request ends the process. */
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		exit(1);
-	if (pid == 0) {
-		build_render(&mb, 1, WEB_PAGE_MAX, 200, 1, kv, 1);
-		as_msg(&mb, &m);
-		web_dispatch(PROC_FRONT, &m);
-		_exit(0);
-	}
-	tap_ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) != 0, "dispatch: malformed request is fatal");
-	if ((pid = fork()) == -1)
-		exit(1);
-	if (pid == 0) {
-		build_render(&mb, 1, WEB_PAGE_HOME, 200, 1, kv, 1);
-		as_msg(&mb, &m);
-		web_dispatch(PROC_STORE, &m);
-		_exit(0);
-	}
-	tap_ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) != 0, "dispatch: a render from store is fatal");
+	tap_ok(dispatch_dies(PROC_FRONT, WEB_PAGE_MAX),
+	    "dispatch: malformed request is fatal");
+	tap_ok(dispatch_dies(PROC_STORE, WEB_PAGE_HOME),
+	    "dispatch: a render from store is fatal");
 
 	proc_detach(PROC_FRONT);
 	chan_clear(&front);
@@ -829,11 +859,14 @@ main(void)
 	char	 err[256];
 
 	test_engine();
+	test_engine_each();
 	test_refusals();
 	tap_ok(pages_init(err, sizeof(err)) == 0, "pages_init");
 	test_pages_hostile();
 	test_pages_signed_out();
+	test_pages_registered();
 	test_pages_signed_in();
+	test_pages_lists();
 	test_pages_invalid();
 	test_wire();
 	test_dispatch();
