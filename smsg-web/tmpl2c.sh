@@ -13,7 +13,8 @@ cat <<'HEAD'
 
 #include <stddef.h>
 
-#include "tmpl.h"
+/* Through the top directory: this file may be in a separate build tree. */
+#include "smsg-web/tmpl.h"
 
 const struct tmpl_src tmpl_sources[] = {
 HEAD
