@@ -180,9 +180,18 @@ main_tick(int fd, short what, void *arg)
 	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
 		up = proc_linked(peers[i]);
 		if (srv.linked[peers[i]] && !up)
-			bridge_peer_lost(peers[i]);
+			server_peer_lost(peers[i]);
 		srv.linked[peers[i]] = up;
 	}
+}
+
+void
+server_peer_lost(enum proc_id peer)
+{
+	if (peer != PROC_AUTH && peer != PROC_WEB)
+		return;
+	log_debug("failing questions to %s", proc_name(peer));
+	bridge_peer_lost(peer);
 }
 
 /* Answers from auth and web, for the worker that asked. */

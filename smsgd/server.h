@@ -32,6 +32,12 @@ void	 server_configure(struct msg *);
 void	 server_init(struct event_base *);	/* main base; before the sandbox */
 void	 server_threads(void);
 void	 server_dispatch(enum proc_id, struct msg *);	/* answers from auth and web */
+/*
+ * A peer's channel closed: fail its questions now.  Also found by polling
+ * every 250 ms, which misses a peer restarted faster than that; those
+ * questions then fail at their 60 s timeout.
+ */
+void	 server_peer_lost(enum proc_id);
 
 struct req;
 
