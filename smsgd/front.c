@@ -23,6 +23,7 @@ static const struct proc_role front_role = {
 	.init = front_init,
 	.threads = server_threads,
 	.dispatch = server_dispatch,
+	.peer_lost = server_peer_lost,
 };
 
 int
