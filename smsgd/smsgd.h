@@ -59,6 +59,10 @@ void	control_cleanup(void);
 void	control_relay_up(struct msg *);
 void	control_auth_gone(void);
 
+/* rolesetup.c */
+void	rolesetup_prepare(const struct smsg_config *);
+void	rolesetup_send(enum proc_id, const struct smsg_config *);
+
 /* front.c */
 int	front_main(void);
 
