@@ -81,7 +81,7 @@ printf '%s\n' "$PW2" | ctl user reset-password alice -p - \
     > "$PREFIX/reset.txt" 2>&1
 check "user reset-password alice -p - succeeds" [ $? -eq 0 ]
 check "... warning that older messages become unreadable" \
-    grep -qi "unreadable" "$PREFIX/reset.txt"
+    grep -Eqi "unreadable|can no longer be read" "$PREFIX/reset.txt"
 check "... and printing a new recovery key" grep -q "^recovery key: ." \
     "$PREFIX/reset.txt"
 k1=$(sed -n 's/^recovery key: //p' "$PREFIX/add.txt")
