@@ -33,14 +33,9 @@ static const struct token t_show[];
 static const struct token t_log[];
 static const struct token t_user[];
 static const struct token t_session[];
-static const struct token t_show_user[];
 static const struct token t_show_sessions[];
-static const struct token t_user_add[];
-static const struct token t_user_lock[];
-static const struct token t_user_unlock[];
-static const struct token t_user_reset_2fa[];
-static const struct token t_user_reset_pw[];
-static const struct token t_user_delete[];
+static const struct token t_name[];
+static const struct token t_name_pw[];
 static const struct token t_pwopt[];
 static const struct token t_pwstdin[];
 static const struct token t_session_revoke[];
@@ -56,13 +51,8 @@ static const struct token t_main[] = {
 
 static const struct token t_show[] = {
 	{ KEYWORD, "status", ACT_SHOW_STATUS, NULL },
-	{ KEYWORD, "user", ACT_NONE, t_show_user },
+	{ KEYWORD, "user", ACT_USER_SHOW, t_name },
 	{ KEYWORD, "sessions", ACT_SHOW_SESSIONS, t_show_sessions },
-	{ ENDTOKEN, NULL, ACT_NONE, NULL }
-};
-
-static const struct token t_show_user[] = {
-	{ USERNAME, "NAME", ACT_USER_SHOW, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -79,43 +69,24 @@ static const struct token t_log[] = {
 };
 
 static const struct token t_user[] = {
-	{ KEYWORD, "add", ACT_NONE, t_user_add },
+	{ KEYWORD, "add", ACT_USER_ADD, t_name_pw },
 	{ KEYWORD, "list", ACT_USER_LIST, NULL },
-	{ KEYWORD, "lock", ACT_NONE, t_user_lock },
-	{ KEYWORD, "unlock", ACT_NONE, t_user_unlock },
-	{ KEYWORD, "reset-2fa", ACT_NONE, t_user_reset_2fa },
-	{ KEYWORD, "reset-password", ACT_NONE, t_user_reset_pw },
-	{ KEYWORD, "delete", ACT_NONE, t_user_delete },
+	{ KEYWORD, "lock", ACT_USER_LOCK, t_name },
+	{ KEYWORD, "unlock", ACT_USER_UNLOCK, t_name },
+	{ KEYWORD, "reset-2fa", ACT_USER_RESET_2FA, t_name },
+	{ KEYWORD, "reset-password", ACT_USER_RESET_PASSWORD, t_name_pw },
+	{ KEYWORD, "delete", ACT_USER_DELETE, t_name },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
-static const struct token t_user_add[] = {
-	{ USERNAME, "NAME", ACT_USER_ADD, t_pwopt },
+/* The commands about one account: its name, maybe a password. */
+static const struct token t_name[] = {
+	{ USERNAME, "NAME", ACT_NONE, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
-static const struct token t_user_lock[] = {
-	{ USERNAME, "NAME", ACT_USER_LOCK, NULL },
-	{ ENDTOKEN, NULL, ACT_NONE, NULL }
-};
-
-static const struct token t_user_unlock[] = {
-	{ USERNAME, "NAME", ACT_USER_UNLOCK, NULL },
-	{ ENDTOKEN, NULL, ACT_NONE, NULL }
-};
-
-static const struct token t_user_reset_2fa[] = {
-	{ USERNAME, "NAME", ACT_USER_RESET_2FA, NULL },
-	{ ENDTOKEN, NULL, ACT_NONE, NULL }
-};
-
-static const struct token t_user_reset_pw[] = {
-	{ USERNAME, "NAME", ACT_USER_RESET_PASSWORD, t_pwopt },
-	{ ENDTOKEN, NULL, ACT_NONE, NULL }
-};
-
-static const struct token t_user_delete[] = {
-	{ USERNAME, "NAME", ACT_USER_DELETE, NULL },
+static const struct token t_name_pw[] = {
+	{ USERNAME, "NAME", ACT_NONE, t_pwopt },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -131,12 +102,12 @@ static const struct token t_pwstdin[] = {
 };
 
 static const struct token t_session[] = {
-	{ KEYWORD, "revoke", ACT_NONE, t_session_revoke },
+	{ KEYWORD, "revoke", ACT_SESSION_REVOKE, t_session_revoke },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
 static const struct token t_session_revoke[] = {
-	{ SESSIONID, "ID", ACT_SESSION_REVOKE, NULL },
+	{ SESSIONID, "ID", ACT_NONE, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
