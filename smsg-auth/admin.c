@@ -157,6 +157,29 @@ h_user_show(struct req *r)
 	account_clear(&a);
 }
 
+/* The named account, read in a new transaction; NULL answered. */
+static DB_TXN *
+ctl_begin(struct req *r, char name[ACCOUNT_NAME_MAX + 1], struct account *a)
+{
+	DB_TXN	*txn;
+	int	 found;
+
+	if (ctl_name(r, name) == -1)
+		return NULL;
+	req_end(r);
+	if ((txn = authdb_begin()) == NULL) {
+		ctl_result(r->peerid, CTL_FAILED, "database error");
+		return NULL;
+	}
+	if ((found = account_get(txn, name, a)) != 1) {
+		authdb_abort(txn);
+		ctl_result(r->peerid, found == 0 ? CTL_NOTFOUND : CTL_FAILED,
+		    found == 0 ? "no user %s" : "cannot read user %s", name);
+		return NULL;
+	}
+	return txn;
+}
+
 /*
  * Change one account in one transaction: change(a) edits it and names
  * the event; the result tells the administrator.
@@ -169,21 +192,9 @@ ctl_change(struct req *r, const char *(*change)(struct account *),
 	DB_TXN		*txn;
 	const char	*event;
 	char		 name[ACCOUNT_NAME_MAX + 1];
-	int		 found;
 
-	if (ctl_name(r, name) == -1)
+	if ((txn = ctl_begin(r, name, &a)) == NULL)
 		return;
-	req_end(r);
-	if ((txn = authdb_begin()) == NULL) {
-		ctl_result(r->peerid, CTL_FAILED, "database error");
-		return;
-	}
-	if ((found = account_get(txn, name, &a)) != 1) {
-		authdb_abort(txn);
-		ctl_result(r->peerid, found == 0 ? CTL_NOTFOUND : CTL_FAILED,
-		    found == 0 ? "no user %s" : "cannot read user %s", name);
-		return;
-	}
 	event = change(&a);
 	auth_event(txn, &a, event, "smsgctl", "by an administrator");
 	if (account_commit(txn, &a) == -1)
@@ -291,21 +302,9 @@ h_user_delete(struct req *r)
 	struct account	 a;
 	DB_TXN		*txn;
 	char		 name[ACCOUNT_NAME_MAX + 1];
-	int		 found;
 
-	if (ctl_name(r, name) == -1)
+	if ((txn = ctl_begin(r, name, &a)) == NULL)
 		return;
-	req_end(r);
-	if ((txn = authdb_begin()) == NULL) {
-		ctl_result(r->peerid, CTL_FAILED, "database error");
-		return;
-	}
-	if ((found = account_get(txn, name, &a)) != 1) {
-		authdb_abort(txn);
-		ctl_result(r->peerid, found == 0 ? CTL_NOTFOUND : CTL_FAILED,
-		    found == 0 ? "no user %s" : "cannot read user %s", name);
-		return;
-	}
 	if (account_delete(txn, name) == -1 ||
 	    activity_delete_user(txn, a.uid) == -1) {
 		authdb_abort(txn);

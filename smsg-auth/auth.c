@@ -23,8 +23,6 @@
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
 #define AUTH_THROTTLE_ADDRS	4096	/* addresses remembered */
 
-struct auth_conf	 authconf;
-struct addrthrottle	*auth_throttle;
 static struct event	*purge_ev;
 
 static void
@@ -57,7 +55,7 @@ auth_configure(struct msg *m)
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
 	ac->set = 1;
 	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
-	if (pwhash_init() == -1 || keywrap_init() == -1)
+	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1)
 		fatalx("cannot load the OpenSSL algorithms");
 	if (pwpolicy_init() == -1)
 		fatalx("password policy: cannot load its dictionary");

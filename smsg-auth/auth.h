@@ -33,6 +33,7 @@ struct auth_conf {
 	int			 set;
 };
 extern struct auth_conf	 authconf;
+extern struct addrthrottle *auth_throttle;
 
 /* Which requests need what, for the dispatch table. */
 enum req_state {

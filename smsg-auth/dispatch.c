@@ -18,6 +18,9 @@
 #include "log.h"
 #include "proc.h"
 
+struct auth_conf	 authconf;
+struct addrthrottle	*auth_throttle;
+
 static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_REGISTER,	PROC_FRONT, REQ_ANY, h_register },
 	{ MSG_AUTH_LOGIN,	PROC_FRONT, REQ_ANY, h_login },

@@ -194,36 +194,24 @@ keywrap_open(const uint8_t key[KEY_LEN], const char *ad,
 	return rv;
 }
 
-/* 32 base32 symbols (5 bits each) from 20 bytes, most significant first. */
+/*
+ * Regroup a big-endian bit string: n units of inbits bits each into units
+ * of outbits bits (base32 symbols from bytes and back).  Whole units only:
+ * 20 bytes are exactly 32 symbols.
+ */
 static void
-b32_encode(const uint8_t raw[RECKEY_RAWLEN], uint8_t sym[RECKEY_SYMS])
+regroup(const uint8_t *in, size_t n, int inbits, uint8_t *out, int outbits)
 {
 	uint32_t	 acc = 0;
-	int		 bits = 0, i, j = 0;
+	size_t		 i, j = 0;
+	int		 bits = 0;
 
-	for (i = 0; i < RECKEY_RAWLEN; i++) {
-		acc = (acc << 8) | raw[i];
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			sym[j++] = (acc >> bits) & 0x1f;
-		}
-	}
-	explicit_bzero(&acc, sizeof(acc));
-}
-
-static void
-b32_decode(const uint8_t sym[RECKEY_SYMS], uint8_t raw[RECKEY_RAWLEN])
-{
-	uint32_t	 acc = 0;
-	int		 bits = 0, i, j = 0;
-
-	for (i = 0; i < RECKEY_SYMS; i++) {
-		acc = (acc << 5) | sym[i];
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			raw[j++] = (acc >> bits) & 0xff;
+	for (i = 0; i < n; i++) {
+		acc = (acc << inbits) | in[i];
+		bits += inbits;
+		while (bits >= outbits) {
+			bits -= outbits;
+			out[j++] = (acc >> bits) & ((1U << outbits) - 1);
 		}
 	}
 	explicit_bzero(&acc, sizeof(acc));
@@ -237,7 +225,7 @@ reckey_generate(char text[RECKEY_TEXTLEN], uint8_t key[KEY_LEN])
 
 	if (pwhash_random(raw, sizeof(raw)) == -1)
 		goto out;
-	b32_encode(raw, sym);
+	regroup(raw, RECKEY_RAWLEN, 8, sym, 5);
 	for (i = 0; i < RECKEY_SYMS; i++) {
 		if (i > 0 && i % RECKEY_GROUP == 0)
 			text[j++] = '-';
@@ -290,7 +278,7 @@ reckey_derive(const char *text, uint8_t key[KEY_LEN])
 	}
 	if (n != RECKEY_SYMS)
 		goto out;
-	b32_decode(sym, raw);
+	regroup(sym, RECKEY_SYMS, 5, raw, 8);
 	rv = pwhash_hkdf(raw, sizeof(raw), INFO_RECKEY, key, KEY_LEN);
  out:
 	if (rv == -1)

@@ -16,8 +16,6 @@
 #define MSG_REUSED	"This code has already been used. Wait for the next one."
 #define MSG_WRONGCODE	"That code is not right."
 
-extern struct addrthrottle *auth_throttle;
-
 static void
 reply_session(enum proc_id to, uint32_t peerid, const struct session *s,
     const char *token)

@@ -40,8 +40,8 @@ int	pwhash_init(void);
 /* New verifier with a fresh 16-byte salt from getrandom(): writes the stored
    string into out and the key-encryption key into kek. 0 ok, -1 error.
    A password is 0..PWHASH_PWMAX bytes without NUL (else -1). */
-int	pwhash_create(const struct pwhash_params *, const char *pw, size_t pwlen,
-	    char *out, size_t outsz, uint8_t kek[PWHASH_KEYLEN]);
+int	pwhash_create(const struct pwhash_params *, const char *pw,
+	    size_t pwlen, char *out, size_t outsz, uint8_t kek[PWHASH_KEYLEN]);
 /* 1 match (kek filled), 0 no match, -1 error: a stored string that does not
    parse (or parameters out of the accepted range) is an error, never a
    match.  kek is zeroed unless the result is 1.  A password holding a NUL

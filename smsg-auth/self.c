@@ -80,6 +80,35 @@ h_logout(struct req *r)
 	reply_ok(r->peerid);
 }
 
+/*
+ * Check the user's password (r->sess) on a hashing thread, then next(f);
+ * with need_totp, 2FA must be on.  0 queued; -1 answered (f is the
+ * caller's to free).
+ */
+static int
+self_verify(struct req *r, struct flow *f, const char *pw, int need_totp,
+    void (*next)(struct flow *))
+{
+	struct account	 a;
+	int		 found, totp_on;
+
+	found = account_get(NULL, r->sess->name, &a);
+	strlcpy(f->before, a.pwhash, sizeof(f->before));
+	totp_on = a.totp_on;
+	account_clear(&a);
+	if (found != 1)
+		reply_fail(r, AUTH_E_INTERNAL, 0, "The account could not be "
+		    "read.");
+	else if (need_totp && !totp_on)
+		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
+		    "not on.");
+	else if (flow_hash(f, HASHJOB_VERIFY, pw, f->before, next) == 0)
+		return 0;
+	else
+		flow_busy(r);
+	return -1;
+}
+
 static void
 password_created(struct flow *f)
 {
@@ -140,7 +169,6 @@ password_verified(struct flow *f)
 void
 h_password(struct req *r)
 {
-	struct account	 a;
 	struct flow	*f;
 	char		 cur[AUTH_PWMAX], why[256];
 
@@ -151,25 +179,14 @@ h_password(struct req *r)
 	if (msg_get_u8(&r->cur, &f->signout) == -1)
 		fatalx("malformed AUTH_PASSWORD");
 	req_end(r);
-	memset(&a, 0, sizeof(a));
 	if (r->bad)
 		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
 	else if (pwpolicy_check(f->newpw, r->sess->name, authconf.min_score,
 	    why, sizeof(why)) != PW_OK)
 		reply_fail(r, AUTH_E_POLICY, 0, why);
-	else if (account_get(NULL, r->sess->name, &a) != 1)
-		reply_fail(r, AUTH_E_INTERNAL, 0, "The account could not be "
-		    "read.");
-	else {
-		strlcpy(f->before, a.pwhash, sizeof(f->before));
-		if (flow_hash(f, HASHJOB_VERIFY, cur, f->before,
-		    password_verified) == 0)
-			f = NULL;
-		else
-			flow_busy(r);
-	}
+	else if (self_verify(r, f, cur, 0, password_verified) == 0)
+		f = NULL;
 	flow_free(f);
-	account_clear(&a);
 	explicit_bzero(cur, sizeof(cur));
 }
 
@@ -340,7 +357,6 @@ done:
 void
 h_totp_disable(struct req *r)
 {
-	struct account	 a;
 	struct flow	*f;
 	char		 pw[AUTH_PWMAX];
 
@@ -349,25 +365,11 @@ h_totp_disable(struct req *r)
 	req_str(r, pw, sizeof(pw));
 	req_str(r, f->otp, sizeof(f->otp));
 	req_end(r);
-	memset(&a, 0, sizeof(a));
 	if (r->bad)
 		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
-	else if (account_get(NULL, r->sess->name, &a) != 1)
-		reply_fail(r, AUTH_E_INTERNAL, 0, "The account could not be "
-		    "read.");
-	else if (!a.totp_on)
-		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
-		    "not on.");
-	else {
-		strlcpy(f->before, a.pwhash, sizeof(f->before));
-		if (flow_hash(f, HASHJOB_VERIFY, pw, f->before,
-		    totp_disable_verified) == 0)
-			f = NULL;
-		else
-			flow_busy(r);
-	}
+	else if (self_verify(r, f, pw, 1, totp_disable_verified) == 0)
+		f = NULL;
 	flow_free(f);
-	account_clear(&a);
 	explicit_bzero(pw, sizeof(pw));
 }
 
