@@ -290,7 +290,10 @@ check_session(struct app_req *ar)
 /*
  * A state-changing request from another site is refused, whatever it
  * carries: browsers say where a request comes from in Sec-Fetch-Site,
- * and older ones in Origin.
+ * and older ones in Origin.  Sec-Fetch-Site decides when present: under
+ * our Referrer-Policy (no-referrer) Chromium sends "Origin: null" even
+ * for a form of our own.  A "null" origin alone is left to the CSRF
+ * token and the SameSite cookie.
  */
 static int
 cross_site(const struct http_request *h)
@@ -298,10 +301,11 @@ cross_site(const struct http_request *h)
 	const char	*site, *origin, *host;
 	size_t		 n;
 
-	if ((site = http_header(h, "sec-fetch-site")) != NULL &&
-	    strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
-		return 1;
-	if ((origin = http_header(h, "origin")) == NULL)
+	if ((site = http_header(h, "sec-fetch-site")) != NULL)
+		return strcmp(site, "same-origin") != 0 &&
+		    strcmp(site, "none") != 0;
+	if ((origin = http_header(h, "origin")) == NULL ||
+	    strcmp(origin, "null") == 0)
 		return 0;
 	if ((host = http_header(h, "host")) == NULL)
 		return 1;
