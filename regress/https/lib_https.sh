@@ -176,7 +176,7 @@ csrf_of() {
 
 # register_api NAME PASSWORD: an account through the API; 0 on 201.
 register_api() {
-	[ "$(TOKEN= api POST register \
+	[ "$(TOKEN='' api POST register \
 	    "{\"username\": \"$1\", \"password\": \"$2\"}")" = 201 ]
 }
 
@@ -187,8 +187,33 @@ login_api() {
 	else
 		body="{\"username\": \"$1\", \"password\": \"$2\"}"
 	fi
-	CODE=$(TOKEN= api POST login "$body")
+	CODE=$(TOKEN='' api POST login "$body")
 	if [ "$CODE" = 200 ]; then
 		TOKEN=$(json_get "$PREFIX/body" token)
 	fi
+}
+
+# is_one_of VALUE A B...: VALUE is one of the rest.
+is_one_of() {
+	v=$1
+	shift
+	for a in "$@"; do
+		[ "$v" = "$a" ] && return 0
+	done
+	return 1
+}
+
+# is_4xx CODE
+is_4xx() {
+	[ "$1" -ge 400 ] 2>/dev/null && [ "$1" -lt 500 ]
+}
+
+# json_is FILE KEY VALUE
+json_is() {
+	[ "$(json_get "$1" "$2")" = "$3" ]
+}
+
+# between VALUE LO HI: LO <= VALUE <= HI, integers.
+between() {
+	[ "$1" -ge "$2" ] 2>/dev/null && [ "$1" -le "$3" ]
 }
