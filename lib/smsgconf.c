@@ -18,7 +18,8 @@
 
 #include "smsgconf.h"
 
-enum key_type { K_PATH, K_OPTPATH, K_SOCKPATH, K_OPTSOCKPATH, K_NAME, K_UINT };
+enum key_type { K_PATH, K_OPTPATH, K_SOCKPATH, K_OPTSOCKPATH, K_NAME, K_HOST,
+    K_UINT };
 
 struct key {
 	const char	*group;		/* NULL: top level */
@@ -43,15 +44,61 @@ static const struct key schema[] = {
 	{ "front", "user", K_NAME, S(proc[PROC_FRONT].user), 0, 0, NULL },
 	{ "front", "chroot", K_PATH, S(proc[PROC_FRONT].dir), 0, 0,
 	  "an empty directory owned by root, used by no other process" },
+	{ "front", "listen", K_HOST, S(front.listen), 0, 0,
+	  "address to listen on: a name, an IPv4 or IPv6 address, or \"*\"" },
+	{ "front", "port", K_UINT, U(front.port), 1, 65535,
+	  "HTTPS port" },
+	{ "front", "http_port", K_UINT, U(front.http_port), 0, 65535,
+	  "plain HTTP port that only redirects to HTTPS (0: none)" },
+	{ "front", "workers", K_UINT, U(front.workers), 0, 16,
+	  "connection threads (0: one per CPU)" },
+	{ "front", "header_timeout", K_UINT, U(front.header_timeout), 1, 300,
+	  "seconds for a client to send a request's headers" },
+	{ "front", "body_timeout", K_UINT, U(front.body_timeout), 1, 600,
+	  "seconds for a client to send a request's body" },
+	{ "front", "idle_timeout", K_UINT, U(front.idle_timeout), 1, 3600,
+	  "seconds a kept-alive connection may wait for its next request" },
+	{ "front", "form_max", K_UINT, U(front.form_max), 1024, 1048576,
+	  "largest form or JSON request body, in bytes" },
+	{ "front", "max_connections", K_UINT, U(front.max_conns), 1, 100000,
+	  "open connections at most" },
+	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
+	  "sign-in attempts per minute from one address" },
+	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
+	  "registrations per minute from one address" },
+	{ "tls", "certificate", K_PATH, S(tls.cert), 0, 0,
+	  "PEM certificate, then its chain; read by smsgd as root" },
+	{ "tls", "key", K_PATH, S(tls.key), 0, 0,
+	  "PEM private key; readable by root only" },
 	{ "auth", "user", K_NAME, S(proc[PROC_AUTH].user), 0, 0, NULL },
 	{ "auth", "datadir", K_PATH, S(proc[PROC_AUTH].dir), 0, 0,
 	  "account database; owned by the auth user, mode 0700" },
+	{ "auth", "hash_threads", K_UINT, U(auth.hash_threads), 0, 8,
+	  "password hashing threads (0: one per CPU)" },
+	{ "auth", "scrypt_logn", K_UINT, U(auth.scrypt_logn), 10, 22,
+	  "scrypt cost: N = 2^scrypt_logn" },
+	{ "auth", "scrypt_r", K_UINT, U(auth.scrypt_r), 1, 32,
+	  "scrypt block size" },
+	{ "auth", "scrypt_p", K_UINT, U(auth.scrypt_p), 1, 16,
+	  "scrypt parallelism" },
+	{ "auth", "password_min_score", K_UINT, U(auth.min_score), 0, 4,
+	  "weakest password strength accepted, 0 to 4 (zxcvbn score)" },
+	{ "auth", "lockout_threshold", K_UINT, U(auth.lockout_threshold), 1, 100,
+	  "failed sign-ins in a row before an account must wait" },
+	{ "auth", "lockout_max", K_UINT, U(auth.lockout_max), 60, 86400,
+	  "longest wait, in seconds, after failed sign-ins" },
+	{ "auth", "issuer", K_NAME, S(auth.issuer), 0, 0,
+	  "name shown by authenticator apps" },
 	{ "store", "user", K_NAME, S(proc[PROC_STORE].user), 0, 0, NULL },
 	{ "store", "datadir", K_PATH, S(proc[PROC_STORE].dir), 0, 0,
 	  "message database; owned by the store user, mode 0700" },
 	{ "web", "user", K_NAME, S(proc[PROC_WEB].user), 0, 0, NULL },
 	{ "web", "chroot", K_PATH, S(proc[PROC_WEB].dir), 0, 0,
 	  "an empty directory owned by root, used by no other process" },
+	{ "session", "idle_timeout", K_UINT, U(session.idle_timeout), 1, 86400,
+	  "seconds of inactivity that end a session" },
+	{ "session", "lifetime", K_UINT, U(session.lifetime), 60, 604800,
+	  "seconds after sign-in that end a session in any case" },
 	{ "restart", "limit", K_UINT, U(restart_limit), 1, 100,
 	  "a child that dies more often than this ..." },
 	{ "restart", "window", K_UINT, U(restart_window), 1, 3600,
@@ -76,6 +123,29 @@ config_defaults(struct smsg_config *c)
 	strlcpy(c->proc[PROC_STORE].dir, PATH_DATADIR "/store", PATH_MAX);
 	c->restart_limit = 5;
 	c->restart_window = 60;
+	strlcpy(c->front.listen, "localhost", sizeof(c->front.listen));
+	c->front.port = 8443;
+	c->front.http_port = 0;
+	c->front.workers = 0;
+	c->front.header_timeout = 10;
+	c->front.body_timeout = 30;
+	c->front.idle_timeout = 60;
+	c->front.form_max = 65536;
+	c->front.max_conns = 1024;
+	c->front.login_rate = 20;
+	c->front.register_rate = 5;
+	strlcpy(c->tls.cert, PATH_TLSCERT, sizeof(c->tls.cert));
+	strlcpy(c->tls.key, PATH_TLSKEY, sizeof(c->tls.key));
+	c->auth.hash_threads = 0;
+	c->auth.scrypt_logn = 17;
+	c->auth.scrypt_r = 8;
+	c->auth.scrypt_p = 1;
+	c->auth.min_score = 3;
+	c->auth.lockout_threshold = 5;
+	c->auth.lockout_max = 3600;
+	strlcpy(c->auth.issuer, "smsg", sizeof(c->auth.issuer));
+	c->session.idle_timeout = 900;
+	c->session.lifetime = 43200;
 }
 
 static const struct key *
@@ -118,6 +188,25 @@ valid_name(const char *s)
 		    !(s[i] >= 'A' && s[i] <= 'Z') &&
 		    !(s[i] >= '0' && s[i] <= '9') &&
 		    s[i] != '_' && s[i] != '-' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* A name, an address (IPv6 without brackets) or "*": getaddrinfo decides. */
+static int
+valid_host(const char *s)
+{
+	size_t	 i;
+
+	if (strcmp(s, "*") == 0)
+		return 1;
+	if (s[0] == '\0' || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') &&
+		    !(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') &&
+		    s[i] != '-' && s[i] != '.' && s[i] != ':')
 			return 0;
 	return 1;
 }
@@ -198,6 +287,11 @@ config_apply(struct smsg_config *c, const config_setting_t *s,
 		    k->group, name);
 		return -1;
 	}
+	if (k->type == K_HOST && !valid_host(str)) {
+		SETERR("%s:%d: %s.%s is not a host name or address",
+		    file, line, k->group, name);
+		return -1;
+	}
 	if (k->type == K_NAME && !valid_name(str)) {
 		SETERR("%s:%d: %s.%s is not a valid user or group name",
 		    file, line, k->group, name);
@@ -242,6 +336,34 @@ config_walk(struct smsg_config *c, const config_setting_t *root,
 	return 0;
 }
 
+/* What no single key can say. */
+static int
+config_check(const struct smsg_config *c, const char *file, char *err,
+    size_t errlen)
+{
+	unsigned long long	 mem;
+
+	mem = 128ULL * c->auth.scrypt_r << c->auth.scrypt_logn;
+	if (mem > CONFIG_SCRYPT_MAXMEM) {
+		SETERR("%s: auth.scrypt_logn %u with scrypt_r %u needs %llu "
+		    "MiB per password, more than %llu", file,
+		    c->auth.scrypt_logn, c->auth.scrypt_r, mem >> 20,
+		    CONFIG_SCRYPT_MAXMEM >> 20);
+		return -1;
+	}
+	if (c->front.http_port == c->front.port) {
+		SETERR("%s: front.http_port and front.port are both %u",
+		    file, c->front.port);
+		return -1;
+	}
+	if (c->session.idle_timeout > c->session.lifetime) {
+		SETERR("%s: session.idle_timeout is longer than "
+		    "session.lifetime", file);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Read path over the defaults already in c.  Returns 0, or -1 with a
  * message naming the file and line in err.
@@ -274,6 +396,8 @@ config_load(struct smsg_config *c, const char *path, char *err, size_t errlen)
 	}
 	r = config_walk(c, config_root_setting(&cf), path, err, errlen);
 	config_destroy(&cf);
+	if (r == 0)
+		r = config_check(c, path, err, errlen);
 	if (r == 0)
 		strlcpy(c->source, path, sizeof(c->source));
 	return r;

@@ -12,6 +12,7 @@
 #include "proto.h"
 
 #define CONFIG_NAMELEN	64
+#define CONFIG_HOSTLEN	256
 
 struct smsg_config {
 	char		 source[PATH_MAX];	/* file, or "built-in" */
@@ -24,7 +25,31 @@ struct smsg_config {
 		char	 user[CONFIG_NAMELEN];
 		char	 dir[PATH_MAX];		/* chroot and, if any, data */
 	} proc[PROC_MAX];
+	struct {
+		char		 listen[CONFIG_HOSTLEN];
+		unsigned int	 port, http_port, workers;
+		unsigned int	 header_timeout, body_timeout, idle_timeout;
+		unsigned int	 form_max, max_conns;
+		unsigned int	 login_rate, register_rate;
+	} front;
+	struct {
+		char		 cert[PATH_MAX];
+		char		 key[PATH_MAX];
+	} tls;
+	struct {
+		unsigned int	 hash_threads;
+		unsigned int	 scrypt_logn, scrypt_r, scrypt_p;
+		unsigned int	 min_score;
+		unsigned int	 lockout_threshold, lockout_max;
+		char		 issuer[CONFIG_NAMELEN];
+	} auth;
+	struct {
+		unsigned int	 idle_timeout, lifetime;
+	} session;
 };
+
+/* Largest scrypt working set a configuration may ask for. */
+#define CONFIG_SCRYPT_MAXMEM	(1024ULL * 1024 * 1024)
 
 void	config_defaults(struct smsg_config *);
 int	config_load(struct smsg_config *, const char *, char *, size_t);

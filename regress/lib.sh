@@ -62,15 +62,38 @@ daemon_setup() {
 	CONF="$PREFIX/smsgd.conf"
 	SOCK="$PREFIX/smsgd.sock"
 	LOG="$PREFIX/smsgd.log"
+	make_cert "$PREFIX"
+	HTTPS_PORT=$(free_port)
+	URL="https://127.0.0.1:$HTTPS_PORT"
+	# Extra keys per section: FRONT_CONF, AUTH_CONF, SESSION_CONF.
 	cat > "$CONF" <<CONF
 control: { socket = "$SOCK"; readonly_socket = "$PREFIX/smsgd.ro.sock"; };
-front: { chroot = "$PREFIX/front"; };
+front: { chroot = "$PREFIX/front"; listen = "127.0.0.1"; port = $HTTPS_PORT;
+	login_rate = 1000; register_rate = 1000; ${FRONT_CONF:-} };
+tls: { certificate = "$PREFIX/cert.pem"; key = "$PREFIX/key.pem"; };
 web: { chroot = "$PREFIX/web"; };
-auth: { datadir = "$PREFIX/auth"; };
+auth: { datadir = "$PREFIX/auth"; scrypt_logn = ${SCRYPT_LOGN:-12};
+	password_min_score = 3; ${AUTH_CONF:-} };
+session: { ${SESSION_CONF:-} };
 store: { datadir = "$PREFIX/store"; };
 restart: { limit = ${RESTART_LIMIT:-3}; window = 60; };
 CONF
 	trap cleanup EXIT
+}
+
+# make_cert DIR: a throwaway self-signed certificate for 127.0.0.1.
+make_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -days 2 -subj /CN=localhost \
+	    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+	    -keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1 ||
+	    { echo "Bail out! openssl req failed"; exit 1; }
+	chmod 0600 "$1/key.pem"
+}
+
+# A TCP port on loopback that nothing listens on right now.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 ctl() {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "dbenv.h"
+#include <unistd.h>
+
 #include "log.h"
 #include "proc.h"
 
@@ -42,8 +44,17 @@ auth_dispatch(enum proc_id from, struct msg *m)
 	    proc_name(from));
 }
 
+/* Until the role reads its settings: accept them, keep nothing. */
+static void
+auth_configure(struct msg *m)
+{
+	if (m->fd != -1)
+		close(m->fd);
+}
+
 static const struct proc_role auth_role = {
 	.id = PROC_AUTH,
+	.configure = auth_configure,
 	.init = auth_init,
 	.dispatch = auth_dispatch,
 };

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <unistd.h>
+
 #include "log.h"
 #include "proc.h"
 #include "smsgd.h"
@@ -15,8 +17,17 @@ front_dispatch(enum proc_id from, struct msg *m)
 	    proc_name(from));
 }
 
+/* Until the role reads its settings: accept them, keep nothing. */
+static void
+front_configure(struct msg *m)
+{
+	if (m->fd != -1)
+		close(m->fd);
+}
+
 static const struct proc_role front_role = {
 	.id = PROC_FRONT,
+	.configure = front_configure,
 	.dispatch = front_dispatch,
 };
 

@@ -68,6 +68,7 @@ child_start(enum proc_id id)
 	c->state = CHILD_STARTING;
 	c->started = time(NULL);
 	proc_send_setup(id, &ps);
+	rolesetup_send(id, &smsgd->conf);
 	proc_send_setup_end(id);
 	log_debug("started %s, pid %d", proc_desc(id)->title, (int)c->pid);
 }

@@ -93,6 +93,7 @@ main(int argc, char *argv[])
 	if (r == 0)
 		log_info("no %s, running on built-in defaults", file);
 	checks_run(&d.conf, &d.admin_gid);
+	rolesetup_prepare(&d.conf);
 	if (!d.foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 	parent_start();

@@ -56,6 +56,10 @@ void	checks_run(const struct smsg_config *, gid_t *);
 void	control_listen(void);
 void	control_cleanup(void);
 
+/* rolesetup.c */
+void	rolesetup_prepare(const struct smsg_config *);
+void	rolesetup_send(enum proc_id, const struct smsg_config *);
+
 /* front.c */
 int	front_main(void);
 

@@ -8,6 +8,7 @@
 # Placeholders in the expected files, expanded here:
 #   @FILE@            the configuration file given with -f
 #   @LOCALSTATEDIR@   configure's localstatedir   (SMSG_TEST_LOCALSTATEDIR)
+#   @SYSCONFDIR@      configure's sysconfdir      (SMSG_TEST_SYSCONFDIR)
 #   @RUNSTATEDIR@     configure's runstatedir     (SMSG_TEST_RUNSTATEDIR)
 #   @USER_FRONT@ @USER_AUTH@ @USER_STORE@ @USER_WEB@ @ADMIN_GROUP@
 #                     the configured user and group names
@@ -22,6 +23,7 @@
 #   smsgd/smsgd -n -v -f regress/config/N.conf | sed \
 #     -e 's|"/usr/local/var/run/|"@RUNSTATEDIR@/|' \
 #     -e 's|"/usr/local/var/|"@LOCALSTATEDIR@/|' \
+#     -e 's|"/usr/local/etc/|"@SYSCONFDIR@/|' \
 #     -e 's|"_smsgd"|"@USER_FRONT@"|' -e 's|"_smsgauth"|"@USER_AUTH@"|' \
 #     -e 's|"_smsgstore"|"@USER_STORE@"|' -e 's|"_smsgweb"|"@USER_WEB@"|' \
 #     -e 's|"_smsgadm"|"@ADMIN_GROUP@"|' >regress/config/N.ok
@@ -36,13 +38,14 @@ srcdir=$top_srcdir/regress/config
 smsgd=$top_builddir/smsgd/smsgd
 
 : "${SMSG_TEST_LOCALSTATEDIR:=/usr/local/var}"
+: "${SMSG_TEST_SYSCONFDIR:=/usr/local/etc}"
 : "${SMSG_TEST_RUNSTATEDIR:=/usr/local/var/run}"
 : "${SMSG_TEST_USER_FRONT:=_smsgd}"
 : "${SMSG_TEST_USER_AUTH:=_smsgauth}"
 : "${SMSG_TEST_USER_STORE:=_smsgstore}"
 : "${SMSG_TEST_USER_WEB:=_smsgweb}"
 : "${SMSG_TEST_ADMIN_GROUP:=_smsgadm}"
-export SMSG_TEST_LOCALSTATEDIR SMSG_TEST_RUNSTATEDIR SMSG_TEST_USER_FRONT \
+export SMSG_TEST_LOCALSTATEDIR SMSG_TEST_SYSCONFDIR SMSG_TEST_RUNSTATEDIR SMSG_TEST_USER_FRONT \
     SMSG_TEST_USER_AUTH SMSG_TEST_USER_STORE SMSG_TEST_USER_WEB \
     SMSG_TEST_ADMIN_GROUP
 
@@ -99,6 +102,7 @@ expand() {
 	{
 		s = rep($0, "@FILE@", ENVIRON["SMSG_TEST_FILE"])
 		s = rep(s, "@LOCALSTATEDIR@", ENVIRON["SMSG_TEST_LOCALSTATEDIR"])
+		s = rep(s, "@SYSCONFDIR@", ENVIRON["SMSG_TEST_SYSCONFDIR"])
 		s = rep(s, "@RUNSTATEDIR@", ENVIRON["SMSG_TEST_RUNSTATEDIR"])
 		s = rep(s, "@USER_FRONT@", ENVIRON["SMSG_TEST_USER_FRONT"])
 		s = rep(s, "@USER_AUTH@", ENVIRON["SMSG_TEST_USER_AUTH"])
