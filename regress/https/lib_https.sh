@@ -23,43 +23,29 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 : "${H_FORM_MAX:=65536}"
 : "${H_LOCKOUT_THRESHOLD:=5}"
 
-# A port nobody listens on now: the kernel's pick when python3 is there,
-# else one derived from our pid in 20000-29999 ($1: the attempt number).
-free_port() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-	else
-		echo $((20000 + ($$ * 7 + ${1:-0} * 131) % 10000))
-	fi
+# https_conf: the knobs as daemon_setup's per-section extras.  The
+# rates are in daemon_setup's own front line, so they are edited in place
+# after it (libconfig refuses a key given twice).
+https_conf() {
+	FRONT_CONF="http_port = 0; workers = 0; \
+header_timeout = $H_HEADER_TIMEOUT; body_timeout = $H_BODY_TIMEOUT; \
+idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024;"
+	AUTH_CONF="hash_threads = 0; scrypt_r = 8; scrypt_p = 1; \
+lockout_threshold = $H_LOCKOUT_THRESHOLD; lockout_max = 3600; \
+issuer = \"smsg\";"
+	SESSION_CONF="idle_timeout = $H_SESSION_IDLE; \
+lifetime = $H_SESSION_LIFETIME;"
+	SCRYPT_LOGN=$H_SCRYPT_LOGN
 }
 
-# make_cert DIR: a P-256 self-signed certificate for localhost, 2 days.
-make_cert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -days 2 -subj /CN=localhost \
-	    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-	    -keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1
-}
-
-# https_config PORT: daemon_setup's config plus the HTTPS sections.
-https_config() {
-	sed -e "s|^front: { |front: { listen = \"127.0.0.1\"; port = $1; \
-http_port = 0; workers = 0; header_timeout = $H_HEADER_TIMEOUT; \
-body_timeout = $H_BODY_TIMEOUT; idle_timeout = 60; form_max = $H_FORM_MAX; \
-max_connections = 1024; login_rate = $H_LOGIN_RATE; \
-register_rate = $H_REGISTER_RATE; |" \
-	    -e "s|^auth: { |auth: { hash_threads = 0; \
-scrypt_logn = $H_SCRYPT_LOGN; scrypt_r = 8; scrypt_p = 1; \
-password_min_score = 3; lockout_threshold = $H_LOCKOUT_THRESHOLD; \
-lockout_max = 3600; issuer = \"smsg\"; |" \
-	    "$PREFIX/base.conf" > "$CONF"
-	cat >> "$CONF" <<CONF
-tls: { certificate = "$PREFIX/cert.pem"; key = "$PREFIX/key.pem"; };
-session: { idle_timeout = $H_SESSION_IDLE; lifetime = $H_SESSION_LIFETIME; };
-CONF
+# https_port PORT: move the config to another port.
+https_port() {
+	sed -i -e "s/ port = [0-9]*;/ port = $1;/" \
+	    -e "s/login_rate = [0-9]*;/login_rate = $H_LOGIN_RATE;/" \
+	    -e "s/register_rate = [0-9]*;/register_rate = $H_REGISTER_RATE;/" \
+	    "$CONF"
+	PORT=$1
+	BASE="https://127.0.0.1:$PORT"
 }
 
 # Answers at all (any HTTP status) on the HTTPS port.
@@ -70,23 +56,22 @@ serving() {
 }
 
 # need_root, a prefix with a certificate and config, smsgd started and
-# serving; skips when this tree has no HTTPS front, bails out on failure.
+# serving; skips when this tree's front has no TLS listener yet, bails
+# out when the daemon does not serve.
 https_start() {
 	need_root
 	command -v curl >/dev/null 2>&1 || skip_all "curl missing"
 	command -v openssl >/dev/null 2>&1 || skip_all "openssl missing"
+	command -v python3 >/dev/null 2>&1 || skip_all "python3 missing"
+	grep -rqs -e SSL_new -e SSL_accept -e bufferevent_openssl \
+	    "$top_srcdir/smsgd" ||
+	    skip_all "this smsgd's front has no TLS listener yet"
+	https_conf
 	daemon_setup
-	cp "$CONF" "$PREFIX/base.conf"
-	make_cert "$PREFIX" || { echo "Bail out! openssl req failed"; exit 1; }
+	https_port "$HTTPS_PORT"
 	attempt=0
 	while [ $attempt -lt 3 ]; do
-		PORT=$(free_port $attempt)
-		BASE="https://127.0.0.1:$PORT"
-		https_config "$PORT"
 		if ! "$SMSGD" -n -f "$CONF" > "$PREFIX/check.txt" 2>&1; then
-			grep -q '"certificate"' "$top_srcdir/lib/smsgconf.c" ||
-			    skip_all "this smsgd has no HTTPS front yet" \
-				"($(head -1 "$PREFIX/check.txt"))"
 			echo "Bail out! config refused: $(head -1 "$PREFIX/check.txt")"
 			exit 1
 		fi
@@ -97,6 +82,7 @@ https_start() {
 		kill "$DAEMON_PID" 2>/dev/null
 		wait_for 10 daemon_gone
 		grep -qi "in use" "$LOG" || break
+		https_port "$(free_port)"
 		attempt=$((attempt + 1))
 	done
 	echo "# smsgd did not serve HTTPS on port $PORT within 20 s"

@@ -11,11 +11,11 @@ cleanup_tlsraw() {
 	rm -rf "$PREFIX"
 }
 trap cleanup_tlsraw EXIT
-make_cert "$PREFIX" || skip_all "openssl cannot make a P-256 certificate"
+make_cert "$PREFIX"
 
 attempt=0
 while [ $attempt -lt 3 ]; do
-	PORT=$(free_port $attempt)
+	PORT=$(free_port)
 	openssl s_server -quiet -www -accept "$PORT" -cert "$PREFIX/cert.pem" \
 	    -key "$PREFIX/key.pem" > "$PREFIX/server.log" 2>&1 < /dev/null &
 	SPID=$!
