@@ -68,6 +68,19 @@ die(const char *what)
 	exit(1);
 }
 
+/* An option's number in 1..max, else a usage error. */
+static long long
+number(const char *s, long long max)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(s, 1, max, &errstr);
+	if (errstr != NULL)
+		usage();
+	return n;
+}
+
 static long long
 now_ms(void)
 {
@@ -315,36 +328,19 @@ main(int argc, char *argv[])
 	SSL_CTX		*ctx;
 	unsigned char	*req;
 	const char	*host = "127.0.0.1", *file = NULL, *out = NULL;
-	const char	*errstr;
 	long long	 start;
 	size_t		 len, chunk = 0;
 	int		 ch, port = 443, timeout = 5, delay_ms = 0;
 
 	while ((ch = getopt(argc, argv, "c:d:f:h:o:p:t:")) != -1) {
 		switch (ch) {
-		case 'c':
-			chunk = strtonum(optarg, 1, REQ_MAX, &errstr);
-			if (errstr != NULL)
-				usage();
-			break;
-		case 'd':
-			delay_ms = strtonum(optarg, 0, 10000, &errstr);
-			if (errstr != NULL)
-				usage();
-			break;
+		case 'c': chunk = number(optarg, REQ_MAX); break;
+		case 'd': delay_ms = number(optarg, 10000); break;
 		case 'f': file = optarg; break;
 		case 'h': host = optarg; break;
 		case 'o': out = optarg; break;
-		case 'p':
-			port = strtonum(optarg, 1, 65535, &errstr);
-			if (errstr != NULL)
-				usage();
-			break;
-		case 't':
-			timeout = strtonum(optarg, 1, 120, &errstr);
-			if (errstr != NULL)
-				usage();
-			break;
+		case 'p': port = number(optarg, 65535); break;
+		case 't': timeout = number(optarg, 120); break;
 		default:
 			usage();
 		}
