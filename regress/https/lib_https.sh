@@ -101,6 +101,9 @@ api() {
 	fi
 	if [ -n "$3" ]; then
 		set -- "$@" -H "Content-Type: application/json" --data-binary "$3"
+	elif [ "$1" = POST ] || [ "$1" = DELETE ]; then
+		# no body, said as a client does (curl -X alone sends no length)
+		set -- "$@" -H "Content-Length: 0"
 	fi
 	m=$1 p=$2
 	shift 3
