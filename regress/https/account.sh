@@ -69,7 +69,7 @@ check "the API ignores a session cookie: 401 ($code)" [ "$code" = 401 ]
 # --- HTML forms with a cookie jar
 code=$(form_get /)
 check "GET / signed out: 303 ($code)" [ "$code" = 303 ]
-check "... to /login" hdr_get "$PREFIX/hdr" location | grep -q '/login$'
+check "... to /login" redirects_to /login
 code=$(form_get /register)
 check "GET /register: 200 ($code)" [ "$code" = 200 ]
 check "... has a password2 field" grep -q 'name="password2"' "$PREFIX/page"
@@ -87,7 +87,7 @@ check "POST /login with a wrong password: 401 ($code)" [ "$code" = 401 ]
 code=$(form_post /login --data-urlencode username=bob \
     --data-urlencode "password=$PW2")
 check "POST /login bob: 303 ($code)" [ "$code" = 303 ]
-check "... to /home" hdr_get "$PREFIX/hdr" location | grep -q '/home$'
+check "... to /home" redirects_to /home
 check "... sets the session cookie" grep -q '__Host-smsg' "$PREFIX/cookies"
 code=$(form_get /)
 check "GET / signed in: 303 to /home" \

@@ -32,5 +32,5 @@ check "GET /home: 200 ($code)" [ "$code" = 200 ]
 sleep 5
 code=$(form_get /home)
 check "GET /home after 5 s idle: 303 ($code)" [ "$code" = 303 ]
-check "... to /login" hdr_get "$PREFIX/hdr" location | grep -q '/login'
+check "... to /login" redirects_to /login
 done_testing

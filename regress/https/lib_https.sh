@@ -206,3 +206,11 @@ json_is() {
 between() {
 	[ "$1" -ge "$2" ] 2>/dev/null && [ "$1" -le "$3" ]
 }
+
+# redirects_to PATH: the last response's Location ends with PATH.
+redirects_to() {
+	case $(hdr_get "$PREFIX/hdr" location) in
+	*"$1") return 0 ;;
+	esac
+	return 1
+}

@@ -105,7 +105,7 @@ check "fresh step for the HTML login" fresh_code
 code=$(form_post /login --data-urlencode username=alice \
     --data-urlencode "password=$PW")
 check "HTML login with 2FA on: 303 ($code)" [ "$code" = 303 ]
-check "... to /login/totp" hdr_get "$PREFIX/hdr" location | grep -q '/login/totp$'
+check "... to /login/totp" redirects_to /login/totp
 check "... with the pending cookie" grep -q '__Host-smsg-pending' "$PREFIX/cookies"
 check "... and no session cookie yet" \
     sh -c "! grep -q '__Host-smsg	' '$PREFIX/cookies'"
