@@ -64,3 +64,41 @@ dbenv_close(DB_ENV *env)
 	if ((r = env->close(env, 0)) != 0)
 		log_warnx("closing database environment: %s", db_strerror(r));
 }
+
+/*
+ * One transaction per change.  DB_TXN_SYNC: a change is acknowledged only
+ * once it is on disk.
+ */
+DB_TXN *
+dbenv_begin(DB_ENV *env)
+{
+	DB_TXN	*txn;
+	int	 r;
+
+	if ((r = env->txn_begin(env, NULL, &txn, DB_TXN_SYNC)) != 0) {
+		log_warnx("txn_begin: %s", db_strerror(r));
+		return NULL;
+	}
+	return txn;
+}
+
+int
+dbenv_commit(DB_TXN *txn)
+{
+	int	 r;
+
+	if ((r = txn->commit(txn, 0)) != 0) {
+		log_warnx("txn commit: %s", db_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+void
+dbenv_abort(DB_TXN *txn)
+{
+	int	 r;
+
+	if (txn != NULL && (r = txn->abort(txn)) != 0)
+		log_warnx("txn abort: %s", db_strerror(r));
+}

@@ -529,6 +529,8 @@ proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
 	chan_clear(&c);
 }
 
+static const struct proc_role	*child_role;
+
 static void
 child_eof(enum proc_id id)
 {
@@ -537,6 +539,9 @@ child_eof(enum proc_id id)
 		exit(0);
 	}
 	log_warnx("lost connection to %s", proc_name(id));
+	/* What was asked of the lost peer will never be answered. */
+	if (child_role->peer_lost != NULL)
+		child_role->peer_lost(id);
 }
 
 /*
@@ -565,6 +570,7 @@ proc_child_main(const struct proc_role *role)
 #ifdef SMSG_TEST_HOOKS
 	testhook_probe(role->id);
 #endif
+	child_role = role;
 	proc_init(role->id, base, role->dispatch, child_eof);
 	proc_attach(PROC_PARENT, PROC_FD);
 	/* The parent is up by definition once it has sent SETUP. */

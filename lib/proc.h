@@ -84,6 +84,8 @@ struct proc_role {
 	 */
 	void		(*threads)(void);
 	proc_dispatch_cb dispatch;
+	/* a peer's channel closed (it died; the parent restarts it) */
+	proc_eof_cb	 peer_lost;
 };
 
 int	 proc_child_main(const struct proc_role *);

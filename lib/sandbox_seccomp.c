@@ -59,11 +59,14 @@ static const int sc_database[] = {
 	SCMP_SYS(fadvise64), SCMP_SYS(sysinfo), SCMP_SYS(mkdir),
 };
 
-/* The front: accepted TLS connections, worker threads woken by events. */
+/*
+ * The front: worker threads accept (accept4) on the shared listening
+ * sockets, set TCP_NODELAY (setsockopt) and read plain HTTP with libevent,
+ * which sizes reads with ioctl(FIONREAD).  Threads and their event bases,
+ * with their wake-up descriptors, exist before the filter.
+ */
 static const int sc_front[] = {
-	SCMP_SYS(accept4), SCMP_SYS(accept), SCMP_SYS(setsockopt),
-	SCMP_SYS(getpeername), SCMP_SYS(getsockname), SCMP_SYS(eventfd2),
-	SCMP_SYS(pipe2), SCMP_SYS(ioctl),
+	SCMP_SYS(accept4), SCMP_SYS(setsockopt), SCMP_SYS(ioctl),
 };
 
 /* auth: its hashing threads wake the event loop. */

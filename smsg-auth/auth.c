@@ -2,60 +2,106 @@
  * smsg-auth: accounts, passwords, second factors, sessions and the
  * custody of user keys.  Owns the account database (Berkeley DB, in its
  * chroot); never sees a message body.
+ *
+ * One main thread does everything but hashing: it owns the database,
+ * the sessions and every transaction, so a TOTP step is checked and
+ * stored without a race.  scrypt runs on the hashing threads.
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-#include "dbenv.h"
-#include <unistd.h>
+#include <event2/event.h>
 
+#include "auth.h"
+#include "authdb.h"
+#include "hashpool.h"
 #include "log.h"
 #include "proc.h"
 
-static struct {
-	DB_ENV	*env;
-	DB	*accounts;
-} auth;
+#define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
+#define AUTH_THROTTLE_ADDRS	4096	/* addresses remembered */
+
+static struct event	*purge_ev;
+
+static void
+auth_configure(struct msg *m)
+{
+	struct msgcur	 c;
+	struct auth_conf *ac = &authconf;
+
+	if (m->type != MSG_CONF_AUTH || ac->set)
+		fatalx("unexpected %s during setup", msg_type_name(m->type));
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, &ac->params.logn) == -1 ||
+	    msg_get_u32(&c, &ac->params.r) == -1 ||
+	    msg_get_u32(&c, &ac->params.p) == -1 ||
+	    msg_get_u32(&c, &ac->hash_threads) == -1 ||
+	    msg_get_u32(&c, &ac->idle_timeout) == -1 ||
+	    msg_get_u32(&c, &ac->lifetime) == -1 ||
+	    msg_get_u8(&c, &ac->min_score) == -1 ||
+	    msg_get_u32(&c, &ac->lockout.threshold) == -1 ||
+	    msg_get_u32(&c, &ac->lockout.max_delay) == -1 ||
+	    msg_get_string(&c, ac->issuer, sizeof(ac->issuer)) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed CONF_AUTH");
+	if (!pwhash_params_ok(&ac->params))
+		fatalx("scrypt parameters out of range");
+	if (ac->idle_timeout == 0 || ac->lifetime == 0 ||
+	    ac->min_score > 4 || ac->lockout.threshold == 0 ||
+	    ac->issuer[0] == '\0')
+		fatalx("CONF_AUTH: a value out of range");
+	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
+	ac->set = 1;
+	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
+	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1)
+		fatalx("cannot load the OpenSSL algorithms");
+	if (pwpolicy_init() == -1)
+		fatalx("password policy: cannot load its dictionary");
+}
 
 static void
 auth_close(void)
 {
-	if (auth.accounts != NULL)
-		auth.accounts->close(auth.accounts, 0);
-	auth.accounts = NULL;
-	dbenv_close(auth.env);
-	auth.env = NULL;
+	sessions_clear();
+	authdb_close();
+}
+
+static void
+auth_purge(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval	 tv = { AUTH_PURGE_INTERVAL, 0 };
+
+	sessions_purge(time(NULL));
+	evtimer_add(purge_ev, &tv);
 }
 
 static void
 auth_init(const struct proc_settings *ps, struct event_base *base)
 {
-	auth.env = dbenv_open(".");
-	auth.accounts = dbenv_open_db(auth.env, "accounts.db", DB_BTREE);
+	struct timeval	 tv = { AUTH_PURGE_INTERVAL, 0 };
+
+	if (!authconf.set)
+		fatalx("no CONF_AUTH from the parent");
+	authdb_open(".");
 	atexit(auth_close);
+	sessions_init(authconf.idle_timeout, authconf.lifetime);
+	if ((auth_throttle = addrthrottle_new(AUTH_THROTTLE_ADDRS)) == NULL)
+		fatal("addrthrottle_new");
+	auth_hash_dummy_init();
+	hashpool_init(base, authconf.hash_threads);
+	if ((purge_ev = evtimer_new(base, auth_purge, NULL)) == NULL)
+		fatalx("evtimer_new");
+	evtimer_add(purge_ev, &tv);
 	log_debug("account database open");
-}
-
-static void
-auth_dispatch(enum proc_id from, struct msg *m)
-{
-	fatalx("unexpected %s from %s", msg_type_name(m->type),
-	    proc_name(from));
-}
-
-/* Until the role reads its settings: accept them, keep nothing. */
-static void
-auth_configure(struct msg *m)
-{
-	if (m->fd != -1)
-		close(m->fd);
 }
 
 static const struct proc_role auth_role = {
 	.id = PROC_AUTH,
 	.configure = auth_configure,
 	.init = auth_init,
+	.threads = hashpool_start,
 	.dispatch = auth_dispatch,
 };
 

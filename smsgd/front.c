@@ -1,34 +1,29 @@
 /*
  * The network front: smsgd re-executed as "smsgd -x front".  It receives
  * its sockets and TLS material as descriptors and never opens a file.
+ * The work is in server.c (threads, bridge), conn.c (connections) and
+ * tls.c; the application on top is app*.c.
  */
 #include "config.h"
 
-#include <unistd.h>
-
 #include "log.h"
 #include "proc.h"
+#include "server.h"
 #include "smsgd.h"
 
 static void
-front_dispatch(enum proc_id from, struct msg *m)
+front_init(const struct proc_settings *ps, struct event_base *base)
 {
-	fatalx("unexpected %s from %s", msg_type_name(m->type),
-	    proc_name(from));
-}
-
-/* Until the role reads its settings: accept them, keep nothing. */
-static void
-front_configure(struct msg *m)
-{
-	if (m->fd != -1)
-		close(m->fd);
+	server_init(base);
 }
 
 static const struct proc_role front_role = {
 	.id = PROC_FRONT,
-	.configure = front_configure,
-	.dispatch = front_dispatch,
+	.configure = server_configure,
+	.init = front_init,
+	.threads = server_threads,
+	.dispatch = server_dispatch,
+	.peer_lost = server_peer_lost,
 };
 
 int

@@ -1,0 +1,452 @@
+/*
+ * Requests a signed-in user makes about their own account: the session
+ * prefix has been checked by the dispatcher, r->sess is theirs.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "authdb.h"
+#include "log.h"
+#include "proc.h"
+
+#define MSG_WRONGCODE	"That code is not right. Check the clock of your " \
+			"device and try again."
+
+static void
+reply_ok(uint32_t peerid)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_AUTH_OK, peerid);
+	reply_send(PROC_FRONT, &mb);
+}
+
+/* The session's account, read in a new transaction.  NULL answered. */
+static DB_TXN *
+self_begin(uint32_t peerid, const char *name, uint32_t uid,
+    struct account *a)
+{
+	DB_TXN	*txn;
+
+	if ((txn = authdb_begin()) == NULL) {
+		reply_fail_to(PROC_FRONT, peerid, AUTH_E_INTERNAL, 0,
+		    "The account could not be read.");
+		return NULL;
+	}
+	if (account_get(txn, name, a) != 1 || a->uid != uid) {
+		authdb_abort(txn);
+		reply_fail_to(PROC_FRONT, peerid, AUTH_E_SESSION, 0,
+		    "Your session has ended. Please sign in again.");
+		return NULL;
+	}
+	return txn;
+}
+
+void
+h_check(struct req *r)
+{
+	struct account	 a;
+	struct msgbuf	 mb;
+
+	req_end(r);
+	if (account_get(NULL, r->sess->name, &a) != 1 ||
+	    a.uid != r->sess->uid) {
+		session_end(r->sess);
+		reply_fail(r, AUTH_E_SESSION, 0, "Your session has ended. "
+		    "Please sign in again.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_WHO, r->peerid);
+	msg_add_string(&mb, r->sess->name);
+	msg_add_u32(&mb, r->sess->uid);
+	msg_add_u64(&mb, r->sess->id);
+	msg_add_u64(&mb, session_expires(r->sess));
+	msg_add_string(&mb, r->sess->csrf);
+	msg_add_u8(&mb, a.totp_on);
+	reply_send(PROC_FRONT, &mb);
+	msg_free(&mb);
+	account_clear(&a);
+}
+
+void
+h_logout(struct req *r)
+{
+	req_end(r);
+	log_debug("user %s: logout", r->sess->name);
+	session_end(r->sess);
+	reply_ok(r->peerid);
+}
+
+/*
+ * Check the user's password (r->sess) on a hashing thread, then next(f);
+ * with need_totp, 2FA must be on.  0 queued; -1 answered (f is the
+ * caller's to free).
+ */
+static int
+self_verify(struct req *r, struct flow *f, const char *pw, int need_totp,
+    void (*next)(struct flow *))
+{
+	struct account	 a;
+	int		 found, totp_on;
+
+	found = account_get(NULL, r->sess->name, &a);
+	strlcpy(f->before, a.pwhash, sizeof(f->before));
+	totp_on = a.totp_on;
+	account_clear(&a);
+	if (found != 1)
+		reply_fail(r, AUTH_E_INTERNAL, 0, "The account could not be "
+		    "read.");
+	else if (need_totp && !totp_on)
+		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
+		    "not on.");
+	else if (flow_hash(f, HASHJOB_VERIFY, pw, f->before, next) == 0)
+		return 0;
+	else
+		flow_busy(r);
+	return -1;
+}
+
+static void
+password_created(struct flow *f)
+{
+	struct account	 a;
+	struct session	*s;
+	DB_TXN		*txn;
+
+	memset(&a, 0, sizeof(a));
+	if (f->job.result != 0) {
+		flow_fail(f, AUTH_E_INTERNAL, 0, "The password was not "
+		    "changed.");
+		goto done;
+	}
+	if ((s = session_by_id(f->sess_id)) == NULL) {
+		flow_fail(f, AUTH_E_SESSION, 0, "Your session has ended.");
+		goto done;
+	}
+	if ((txn = self_begin(f->peerid, s->name, s->uid, &a)) == NULL)
+		goto done;
+	if (strcmp(a.pwhash, f->before) != 0 ||
+	    keywrap_seal(f->job.kek, a.name, &s->keys, a.wrapped_pw) == -1) {
+		authdb_abort(txn);
+		flow_fail(f, AUTH_E_STATE, 0, "The password was changed "
+		    "meanwhile. Try again.");
+		goto done;
+	}
+	strlcpy(a.pwhash, f->job.stored, sizeof(a.pwhash));
+	auth_event(txn, &a, "password_changed", f->addr, "");
+	if (account_commit(txn, &a) == -1)
+		flow_fail(f, AUTH_E_INTERNAL, 0, "The password was not "
+		    "changed.");
+	else {
+		if (f->signout)
+			sessions_end_user(a.uid, s);
+		reply_ok(f->peerid);
+	}
+done:
+	account_clear(&a);
+	flow_free(f);
+}
+
+static void
+password_verified(struct flow *f)
+{
+	if (f->job.result != 1) {
+		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your current password "
+		    "is wrong.");
+		flow_free(f);
+	} else if (flow_hash(f, HASHJOB_CREATE, f->newpw, NULL,
+	    password_created) == -1) {
+		flow_fail(f, AUTH_E_BUSY, 1, "The server is busy. Try again "
+		    "in a moment.");
+		flow_free(f);
+	} else
+		explicit_bzero(f->newpw, sizeof(f->newpw));
+}
+
+void
+h_password(struct req *r)
+{
+	struct flow	*f;
+	char		 cur[AUTH_PWMAX], why[256];
+
+	if ((f = flow_new(r)) == NULL)
+		fatalx("out of memory");
+	req_str(r, cur, sizeof(cur));
+	req_str(r, f->newpw, sizeof(f->newpw));
+	if (msg_get_u8(&r->cur, &f->signout) == -1)
+		fatalx("malformed AUTH_PASSWORD");
+	req_end(r);
+	if (r->bad)
+		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
+	else if (pwpolicy_check(f->newpw, r->sess->name, authconf.min_score,
+	    why, sizeof(why)) != PW_OK)
+		reply_fail(r, AUTH_E_POLICY, 0, why);
+	else if (self_verify(r, f, cur, 0, password_verified) == 0)
+		f = NULL;
+	flow_free(f);
+	explicit_bzero(cur, sizeof(cur));
+}
+
+static void
+reply_totp_secret(struct req *r, const struct account *a)
+{
+	struct msgbuf	 mb;
+	char		 b32[TOTP_B32LEN], uri[512];
+
+	if (base32_encode(a->totp_pending_secret, TOTP_SECRET_LEN, b32,
+	    sizeof(b32)) == -1 || totp_uri(uri, sizeof(uri), authconf.issuer,
+	    a->name, a->totp_pending_secret, TOTP_SECRET_LEN) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Enrolment failed.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_TOTP_SECRET, r->peerid);
+	msg_add_string(&mb, b32);
+	msg_add_string(&mb, uri);
+	reply_send(PROC_FRONT, &mb);
+	msg_free(&mb);
+	explicit_bzero(b32, sizeof(b32));
+	explicit_bzero(uri, sizeof(uri));
+}
+
+void
+h_totp_begin(struct req *r)
+{
+	struct account	 a;
+	DB_TXN		*txn;
+
+	req_end(r);
+	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
+	    NULL)
+		return;
+	if (a.totp_on) {
+		authdb_abort(txn);
+		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
+		    "already on.");
+	} else if (totp_secret_new(a.totp_pending_secret) == -1) {
+		authdb_abort(txn);
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Enrolment failed.");
+	} else {
+		a.totp_pending = 1;
+		if (account_commit(txn, &a) == -1)
+			reply_fail(r, AUTH_E_INTERNAL, 0, "Enrolment failed.");
+		else
+			reply_totp_secret(r, &a);
+	}
+	account_clear(&a);
+}
+
+static void
+reply_codes(struct req *r, char text[RCODE_N][RCODE_TEXTLEN])
+{
+	struct msgbuf	 mb;
+	int		 i;
+
+	msg_init(&mb, MSG_AUTH_CODES, r->peerid);
+	msg_add_u32(&mb, RCODE_N);
+	for (i = 0; i < RCODE_N; i++)
+		msg_add_string(&mb, text[i]);
+	reply_send(PROC_FRONT, &mb);
+	msg_free(&mb);
+}
+
+/* The first code from the new secret: 2FA on, recovery codes made. */
+static int
+totp_enable(DB_TXN *txn, struct account *a, const char *code, time_t now,
+    char text[RCODE_N][RCODE_TEXTLEN])
+{
+	uint64_t	 step;
+
+	if (totp_verify(a->totp_pending_secret, TOTP_SECRET_LEN, code, now,
+	    0, &step) != TOTP_OK ||
+	    rcodes_generate(text, a->rcode_hash) == -1)
+		return -1;
+	memcpy(a->totp_secret, a->totp_pending_secret, TOTP_SECRET_LEN);
+	explicit_bzero(a->totp_pending_secret, TOTP_SECRET_LEN);
+	a->totp_pending = 0;
+	a->totp_on = 1;
+	a->totp_last_step = step;
+	memset(a->rcode_used, 0, sizeof(a->rcode_used));
+	return 0;
+}
+
+void
+h_totp_confirm(struct req *r)
+{
+	struct account	 a;
+	DB_TXN		*txn;
+	char		 code[AUTH_OTPMAX];
+	char		 text[RCODE_N][RCODE_TEXTLEN];
+
+	req_str(r, code, sizeof(code));
+	req_end(r);
+	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
+	    NULL)
+		return;
+	if (a.totp_on || !a.totp_pending) {
+		authdb_abort(txn);
+		reply_fail(r, AUTH_E_STATE, 0, a.totp_on ? "Two-factor "
+		    "authentication is already on." : "Start the set-up "
+		    "first.");
+	} else if (r->bad || totp_enable(txn, &a, code, r->now, text) == -1) {
+		authdb_abort(txn);
+		reply_fail(r, AUTH_E_CREDENTIALS, 0, MSG_WRONGCODE);
+	} else {
+		auth_event(txn, &a, "totp_enabled", r->addr, "");
+		if (account_commit(txn, &a) == -1)
+			reply_fail(r, AUTH_E_INTERNAL, 0, "Enrolment failed.");
+		else
+			reply_codes(r, text);
+	}
+	explicit_bzero(text, sizeof(text));
+	explicit_bzero(code, sizeof(code));
+	account_clear(&a);
+}
+
+static void
+totp_disable_verified(struct flow *f)
+{
+	struct account	 a;
+	struct session	*s;
+	DB_TXN		*txn;
+
+	memset(&a, 0, sizeof(a));
+	if (f->job.result != 1) {
+		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Wrong password.");
+		goto done;
+	}
+	if ((s = session_by_id(f->sess_id)) == NULL) {
+		flow_fail(f, AUTH_E_SESSION, 0, "Your session has ended.");
+		goto done;
+	}
+	if ((txn = self_begin(f->peerid, s->name, s->uid, &a)) == NULL)
+		goto done;
+	if (!a.totp_on || strcmp(a.pwhash, f->before) != 0) {
+		authdb_abort(txn);
+		flow_fail(f, AUTH_E_STATE, 0, "The account changed meanwhile. "
+		    "Try again.");
+		goto done;
+	}
+	switch (otp_check(txn, &a, f->otp, time(NULL), f->addr)) {
+	case OTP_GOOD:
+		a.totp_on = 0;
+		explicit_bzero(a.totp_secret, sizeof(a.totp_secret));
+		account_rcodes_void(&a);
+		auth_event(txn, &a, "totp_disabled", f->addr, "");
+		if (account_commit(txn, &a) == 0)
+			reply_ok(f->peerid);
+		else
+			flow_fail(f, AUTH_E_INTERNAL, 0, "Not turned off.");
+		break;
+	case OTP_REUSED:
+		account_commit(txn, &a);
+		flow_fail(f, AUTH_E_OTP_REUSED, 0, "This code has already "
+		    "been used. Wait for the next one.");
+		break;
+	default:
+		authdb_abort(txn);
+		flow_fail(f, AUTH_E_CREDENTIALS, 0, MSG_WRONGCODE);
+	}
+done:
+	account_clear(&a);
+	flow_free(f);
+}
+
+void
+h_totp_disable(struct req *r)
+{
+	struct flow	*f;
+	char		 pw[AUTH_PWMAX];
+
+	if ((f = flow_new(r)) == NULL)
+		fatalx("out of memory");
+	req_str(r, pw, sizeof(pw));
+	req_str(r, f->otp, sizeof(f->otp));
+	req_end(r);
+	if (r->bad)
+		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
+	else if (self_verify(r, f, pw, 1, totp_disable_verified) == 0)
+		f = NULL;
+	flow_free(f);
+	explicit_bzero(pw, sizeof(pw));
+}
+
+void
+h_sessions(struct req *r)
+{
+	struct session	*s;
+	struct msgbuf	 mb;
+
+	req_end(r);
+	for (s = session_first(); s != NULL; s = session_next(s)) {
+		if (s->uid != r->sess->uid || s->pending)
+			continue;
+		msg_init(&mb, MSG_AUTH_SESSION_INFO, r->peerid);
+		msg_add_u64(&mb, s->id);
+		msg_add_u64(&mb, s->created);
+		msg_add_u64(&mb, s->last_seen);
+		msg_add_u64(&mb, session_expires(s));
+		msg_add_string(&mb, s->addr);
+		msg_add_string(&mb, s->agent);
+		msg_add_u8(&mb, s == r->sess);
+		reply_send(PROC_FRONT, &mb);
+	}
+	msg_init(&mb, MSG_AUTH_END, r->peerid);
+	reply_send(PROC_FRONT, &mb);
+}
+
+void
+h_revoke(struct req *r)
+{
+	struct account	 a;
+	struct session	*s;
+	DB_TXN		*txn;
+	uint64_t	 id;
+
+	if (msg_get_u64(&r->cur, &id) == -1)
+		fatalx("malformed AUTH_REVOKE");
+	req_end(r);
+	if ((s = session_by_id(id)) == NULL || s->uid != r->sess->uid) {
+		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such session.");
+		return;
+	}
+	session_end(s);
+	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
+	    NULL)
+		return;
+	auth_event(txn, &a, "session_revoked", r->addr, "");
+	authdb_commit(txn);
+	account_clear(&a);
+	reply_ok(r->peerid);
+}
+
+static void
+activity_send(const struct activity *ev, void *arg)
+{
+	const struct req	*r = arg;
+	struct msgbuf		 mb;
+
+	msg_init(&mb, MSG_AUTH_EVENT, r->peerid);
+	msg_add_u64(&mb, ev->time);
+	msg_add_string(&mb, ev->event);
+	msg_add_string(&mb, ev->addr);
+	msg_add_string(&mb, ev->detail);
+	reply_send(PROC_FRONT, &mb);
+}
+
+void
+h_activity(struct req *r)
+{
+	struct msgbuf	 mb;
+
+	req_end(r);
+	if (activity_list(r->sess->uid, activity_send, r) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "The activity log could not "
+		    "be read.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_END, r->peerid);
+	reply_send(PROC_FRONT, &mb);
+}

@@ -1,0 +1,66 @@
+/*
+ * The pages of smsg, rendered from the keys the front sends in
+ * MSG_WEB_RENDER.  A missing key renders as empty.
+ *
+ * Every page: user (signed-in name, "" when signed out), csrf (the token
+ * for every POST form), error (role=alert), notice (role=status), title
+ * (defaults to the page's own).  Signed-in pages carry the navigation and
+ * the sign-out form.
+ *
+ *   WEB_PAGE_ERROR       status (defaults to the render status), message
+ *   WEB_PAGE_LOGIN       username; POST /login: username, password
+ *   WEB_PAGE_LOGIN_OTP   POST /login/totp: code
+ *   WEB_PAGE_REGISTER    username; POST /register: username, password,
+ *                        password2
+ *   WEB_PAGE_REGISTERED  username, recovery_key, mode ("register" or
+ *                        "recover"); GET /login with checkbox saved
+ *   WEB_PAGE_RECOVER     username; POST /recover: username, recovery_key,
+ *                        password, password2
+ *   WEB_PAGE_HOME        the inbox
+ *   WEB_PAGE_PASSWORD    POST /settings/password: csrf, current, password,
+ *                        password2, signout_others=1
+ *   WEB_PAGE_TOTP        enabled, enrolling, secret, uri;
+ *                        POST /settings/2fa/begin: csrf;
+ *                        POST /settings/2fa/confirm: csrf, code;
+ *                        POST /settings/2fa/disable: csrf, password, code
+ *   WEB_PAGE_TOTP_CODES  codes.N.code
+ *   WEB_PAGE_SESSIONS    sessions.N.{id, created, last_seen, expires, addr,
+ *                        agent, current};
+ *                        POST /settings/sessions/revoke: csrf, id
+ *   WEB_PAGE_ACTIVITY    events.N.{time, event, addr, detail}
+ *   WEB_PAGE_CSS         the style sheet, /static/smsg.css
+ */
+#ifndef SMSG_WEB_PAGES_H
+#define SMSG_WEB_PAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc.h"
+#include "proto.h"
+
+struct buf;
+struct kv;
+
+#define WEB_MAXKV	512		/* keys in one MSG_WEB_RENDER */
+/* A body that fits one MSG_WEB_PAGE with its status and content type. */
+#define WEB_BODY_MAX	(MAXMSG_PEER - 256)
+
+#define PAGE_OK		0
+#define PAGE_INVALID	(-1)		/* bad request: fatal from a peer */
+#define PAGE_TOOBIG	(-2)		/* the page outgrew its buffer */
+
+/*
+ * pages_init() compiles the templates (err, errlen); page_render() appends
+ * to a buf the caller made with buf_init(out, WEB_BODY_MAX) or smaller.
+ */
+int	pages_init(char *, size_t);
+void	pages_free(void);
+int	page_render(enum web_page, uint16_t, const struct kv *, size_t,
+	    struct buf *, const char **);
+
+/* render.c: MSG_WEB_RENDER in, MSG_WEB_PAGE out. */
+int	web_render_request(const struct msg *, struct msgbuf *);
+void	web_dispatch(enum proc_id, struct msg *);
+
+#endif

@@ -1,0 +1,682 @@
+/*
+ * One client connection on a worker thread: TLS (or the plain redirect
+ * listener), the HTTP parser, one request at a time, timeouts, and the
+ * response with the headers every response carries.
+ *
+ * A connection is in one state at a time and its timer means what the
+ * state says:
+ *   IDLE   between keep-alive requests; idle_timeout, then a silent close
+ *   HEAD   from connection start or a request's first byte; header_timeout
+ *   BODY   reading the body; body_timeout
+ *   APP    the application has the request; reading is off (pipelined
+ *          bytes wait); SERVER_APP_TIMEOUT as a last resort
+ *   WRITE  the response drains; body_timeout, then close
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+
+#include <openssl/err.h>
+
+#include "bridge.h"
+#include "http.h"
+#include "log.h"
+#include "server_impl.h"
+
+#define REQ_MAXASKS	16	/* questions one request may have open */
+#define REQ_MAXHDRS	8192	/* bytes of headers the application adds */
+#define HOST_MAX	256
+
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_WRITE };
+
+struct conn {
+	struct worker		*w;
+	struct bufferevent	*bev;
+	enum listen_kind	 kind;
+	enum conn_state		 state;
+	struct http_parser	 hp;
+	int			 head;		/* hp.req holds a parsed head */
+	struct req		*req;
+	struct event		*timer;
+	int			 close;		/* after this response */
+	int			 tls_up;	/* handshake done */
+	struct timespec		 t0;		/* the request's first byte */
+	char			 addr[INET6_ADDRSTRLEN];
+};
+
+struct req {
+	struct conn	*conn;
+	uint32_t	 asks[REQ_MAXASKS];
+	unsigned int	 nasks;
+	int		 responded;
+	void		*data;
+	void		(*data_free)(void *);
+	struct evbuffer	*hdrs;
+	int		 hdrs_bad;
+};
+
+static const char security_headers[] =
+	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
+	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+	"base-uri 'none'\r\n"
+	"Strict-Transport-Security: max-age=31536000\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"Referrer-Policy: no-referrer\r\n"
+	"X-Frame-Options: DENY\r\n"
+	"Cache-Control: no-store\r\n";
+
+static void	conn_read(struct conn *);
+
+static void
+conn_timer(struct conn *c, unsigned int secs)
+{
+	struct timeval	 tv = { secs, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+req_cancel_asks(struct req *r)
+{
+	unsigned int	 i;
+
+	for (i = 0; i < r->nasks; i++)
+		bridge_close(r->asks[i]);
+	r->nasks = 0;
+}
+
+static void
+req_forget(struct req *r, uint32_t id)
+{
+	unsigned int	 i;
+
+	for (i = 0; i < r->nasks; i++)
+		if (r->asks[i] == id) {
+			r->asks[i] = r->asks[--r->nasks];
+			return;
+		}
+}
+
+/* Open questions are closed first: their answers are dropped. */
+static void
+req_free(struct req *r)
+{
+	if (r == NULL)
+		return;
+	req_cancel_asks(r);
+	if (r->data_free != NULL)
+		r->data_free(r->data);
+	if (r->hdrs != NULL)
+		evbuffer_free(r->hdrs);
+	if (r->conn != NULL)
+		r->conn->req = NULL;
+	free(r);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	req_free(c->req);
+	http_parser_free(&c->hp);
+	if (c->timer != NULL)
+		event_free(c->timer);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	free(c);
+	atomic_fetch_sub(&srv.conns, 1);
+}
+
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* One line per request; never the query, a header or the body. */
+static void
+conn_log(struct conn *c, int status)
+{
+	if (log_getverbose() < 1)
+		return;
+	if (c->head)
+		log_debug("%s %.200s %d %ldms",
+		    http_method_name(c->hp.req.method), c->hp.req.path,
+		    status, ms_since(&c->t0));
+	else
+		log_debug("- - %d %ldms", status, ms_since(&c->t0));
+}
+
+/* Queue a whole response and wait for it to drain. */
+static void
+conn_send(struct conn *c, int status, const char *ctype,
+    struct evbuffer *extra, const void *body, size_t len)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	int		 r;
+
+	r = evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n%s", status,
+	    http_status_text(status), security_headers);
+	if (r != -1 && ctype != NULL)
+		r = evbuffer_add_printf(out, "Content-Type: %s\r\n", ctype);
+	if (r != -1)
+		r = evbuffer_add_printf(out,
+		    "Content-Length: %zu\r\nConnection: %s\r\n", len,
+		    c->close ? "close" : "keep-alive");
+	if (r != -1 && extra != NULL)
+		r = evbuffer_add_buffer(out, extra);
+	if (r != -1)
+		r = evbuffer_add(out, "\r\n", 2);
+	if (r != -1 && len > 0 &&
+	    !(c->head && c->hp.req.method == HTTP_HEAD))
+		r = evbuffer_add(out, body, len);
+	if (r == -1)
+		c->close = 1;
+	conn_log(c, status);
+	c->state = CONN_WRITE;
+	bufferevent_disable(c->bev, EV_READ);
+	conn_timer(c, front_conf.body_timeout);
+}
+
+/* A response the server makes itself; the connection closes after it. */
+static void
+conn_error(struct conn *c, int status, const char *why)
+{
+	char	 body[128];
+	int	 n;
+
+	n = snprintf(body, sizeof(body), "%s\n", why != NULL ? why :
+	    http_status_text(status));
+	if (n < 0 || (size_t)n >= sizeof(body))
+		n = 0;
+	c->close = 1;
+	if (c->req != NULL) {
+		c->req->responded = 1;
+		req_cancel_asks(c->req);
+	}
+	conn_send(c, status, "text/plain; charset=utf-8", NULL, body, n);
+}
+
+/*
+ * The Host header's host, port stripped: a name of [A-Za-z0-9.-] or a
+ * bracketed IPv6 literal.  -1 for anything else.
+ */
+static int
+host_valid(const char *h, char *out, size_t outsz)
+{
+	static const char	 namechars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+	struct in6_addr		 in6;
+	const char		*end, *p;
+	char			 lit[INET6_ADDRSTRLEN + 1];
+	size_t			 n;
+
+	if (h == NULL)
+		return -1;
+	if (h[0] == '[') {
+		if ((end = strchr(h, ']')) == NULL ||
+		    (size_t)(end - h - 1) >= sizeof(lit))
+			return -1;
+		memcpy(lit, h + 1, end - h - 1);
+		lit[end - h - 1] = '\0';
+		if (inet_pton(AF_INET6, lit, &in6) != 1)
+			return -1;
+		n = end - h + 1;
+	} else if ((n = strspn(h, namechars)) == 0)
+		return -1;
+	p = h + n;
+	if (*p == ':') {
+		p++;
+		if (strlen(p) < 1 || strlen(p) > 5 ||
+		    strspn(p, "0123456789") != strlen(p))
+			return -1;
+	} else if (*p != '\0')
+		return -1;
+	if (n >= outsz)
+		return -1;
+	memcpy(out, h, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The plain-HTTP listener: 308 to the same target over HTTPS. */
+static void
+conn_redirect(struct conn *c)
+{
+	struct evbuffer	*hdr;
+	char		 host[HOST_MAX], port[8] = "";
+	const char	*target = c->hp.req.target;
+
+	if (host_valid(http_header(&c->hp.req, "host"), host,
+	    sizeof(host)) == -1) {
+		conn_error(c, 400, "missing or invalid Host");
+		return;
+	}
+	if (target == NULL || target[0] != '/')
+		target = "/";
+	if (front_conf.https_port != 443)
+		snprintf(port, sizeof(port), ":%u", front_conf.https_port);
+	if ((hdr = evbuffer_new()) == NULL ||
+	    evbuffer_add_printf(hdr, "Location: https://%s%s%s\r\n", host,
+	    port, target) == -1) {
+		if (hdr != NULL)
+			evbuffer_free(hdr);
+		conn_error(c, 500, "internal error");
+		return;
+	}
+	c->close = 1;
+	conn_send(c, 308, NULL, hdr, NULL, 0);
+	evbuffer_free(hdr);
+}
+
+/* A complete request: the application has it until req_respond(). */
+static void
+conn_request(struct conn *c)
+{
+	struct req	*r;
+
+	evtimer_del(c->timer);
+	c->state = CONN_APP;
+	bufferevent_disable(c->bev, EV_READ);
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->hdrs = evbuffer_new()) == NULL) {
+		free(r);
+		conn_error(c, 503, "out of memory");
+		return;
+	}
+	r->conn = c;
+	c->req = r;
+	conn_timer(c, SERVER_APP_TIMEOUT);
+	app_request(r);
+}
+
+/* The head is in: how much body may follow, and 100-continue. */
+static int
+conn_head_done(struct conn *c)
+{
+	static const char	 cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	const struct http_request *hr = &c->hp.req;
+
+	c->head = 1;
+	if (c->kind == LISTEN_HTTP_REDIRECT) {
+		conn_redirect(c);
+		return -1;
+	}
+	if (http_parser_body_max(&c->hp, app_body_max(hr)) == -1) {
+		conn_error(c, c->hp.status, c->hp.error);
+		return -1;
+	}
+	if (hr->expect_continue && hr->minor >= 1)
+		bufferevent_write(c->bev, cont, sizeof(cont) - 1);
+	c->state = CONN_BODY;
+	conn_timer(c, front_conf.body_timeout);
+	return 0;
+}
+
+/* Feed buffered input to the parser while a request is being read. */
+static void
+conn_read(struct conn *c)
+{
+	struct evbuffer		*in = bufferevent_get_input(c->bev);
+	struct evbuffer_iovec	 v;
+	enum http_result	 r;
+	size_t			 used;
+	int			 force = 0;
+
+	for (;;) {
+		if (c->state != CONN_IDLE && c->state != CONN_HEAD &&
+		    c->state != CONN_BODY)
+			return;
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1) {
+			v.iov_base = NULL;
+			v.iov_len = 0;
+		}
+		if (v.iov_len == 0 && !force)
+			return;
+		force = 0;
+		if (c->state == CONN_IDLE) {
+			c->state = CONN_HEAD;
+			clock_gettime(CLOCK_MONOTONIC, &c->t0);
+			conn_timer(c, front_conf.header_timeout);
+		}
+		used = 0;
+		r = http_parse(&c->hp, v.iov_base, v.iov_len, &used);
+		if (used > v.iov_len)
+			fatalx("http parser consumed more than it was given");
+		evbuffer_drain(in, used);
+		switch (r) {
+		case HTTP_MORE:
+			if (used == 0)
+				return;
+			break;
+		case HTTP_HEAD_DONE:
+			if (conn_head_done(c) == -1)
+				return;
+			force = 1;	/* the body may be empty */
+			break;
+		case HTTP_DONE:
+			conn_request(c);
+			return;
+		case HTTP_ERROR:
+			conn_error(c, c->hp.status, c->hp.error);
+			return;
+		}
+	}
+}
+
+/* The response has drained: close, or on to the next request. */
+static void
+conn_next(struct conn *c)
+{
+	req_free(c->req);
+	if (c->close) {
+		conn_free(c);
+		return;
+	}
+	http_parser_reset(&c->hp);
+	c->head = 0;
+	c->state = CONN_IDLE;
+	conn_timer(c, front_conf.idle_timeout);
+	bufferevent_enable(c->bev, EV_READ);
+	conn_read(c);
+}
+
+static void
+conn_readcb(struct bufferevent *bev, void *arg)
+{
+	conn_read(arg);
+}
+
+static void
+conn_writecb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->state == CONN_WRITE)
+		conn_next(c);
+}
+
+static void
+conn_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+	unsigned long	 e;
+	char		 buf[128];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		c->tls_up = 1;
+		return;
+	}
+	if ((what & BEV_EVENT_ERROR) && c->kind == LISTEN_HTTPS &&
+	    (e = bufferevent_get_openssl_error(bev)) != 0 &&
+	    log_getverbose() >= 1) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		log_debug("tls: %s", buf);
+	}
+	while (bufferevent_get_openssl_error(bev) != 0)
+		;
+	conn_free(c);
+}
+
+static void
+conn_timeout(int fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	/* No TLS yet: nobody to tell about the timeout. */
+	if (c->kind == LISTEN_HTTPS && !c->tls_up) {
+		conn_free(c);
+		return;
+	}
+	switch (c->state) {
+	case CONN_HEAD:
+	case CONN_BODY:
+		conn_error(c, 408, "request timeout");
+		break;
+	case CONN_APP:
+		log_warnx("no answer to a request in %d s",
+		    SERVER_APP_TIMEOUT);
+		conn_error(c, 503, "service unavailable");
+		break;
+	case CONN_IDLE:
+	case CONN_WRITE:
+		conn_free(c);
+		break;
+	}
+}
+
+static void
+sockaddr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void	*a = NULL;
+
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (a == NULL || inet_ntop(sa->sa_family, a, buf, len) == NULL)
+		strlcpy(buf, "-", len);
+}
+
+static struct bufferevent *
+conn_bev(struct worker *w, enum listen_kind kind, int fd)
+{
+	struct bufferevent	*bev;
+	SSL			*ssl;
+	int			 opts = BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS;
+
+	if (kind == LISTEN_HTTP_REDIRECT)
+		return bufferevent_socket_new(w->base, fd, opts);
+	if ((ssl = SSL_new(srv.ctx)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, opts);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* Browsers often close without close_notify; that is no error. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* From a worker's listener: over the cap, the connection closes at once. */
+void
+conn_accept(struct worker *w, enum listen_kind kind, int fd,
+    const struct sockaddr *sa, int salen)
+{
+	struct conn	*c;
+	int		 one = 1;
+
+	if (atomic_fetch_add(&srv.conns, 1) >= front_conf.max_conns) {
+		atomic_fetch_sub(&srv.conns, 1);
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto fail;
+	c->w = w;
+	c->kind = kind;
+	sockaddr_text(sa, c->addr, sizeof(c->addr));
+	/* Responses go out whole; do not hold their last segment back. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if ((c->timer = evtimer_new(w->base, conn_timeout, c)) == NULL ||
+	    (c->bev = conn_bev(w, kind, fd)) == NULL) {
+		if (c->timer != NULL)
+			event_free(c->timer);
+		free(c);
+		goto fail;
+	}
+	http_parser_init(&c->hp);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, SERVER_READ_HIWAT);
+	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
+	bufferevent_enable(c->bev, EV_READ);
+	c->state = CONN_HEAD;
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	conn_timer(c, front_conf.header_timeout);
+	return;
+fail:
+	log_warnx("cannot accept a connection: out of memory");
+	close(fd);
+	atomic_fetch_sub(&srv.conns, 1);
+}
+
+/* A worker's bridge queue: answers to this worker's questions. */
+void
+conn_answers(int fd, short what, void *arg)
+{
+	struct worker		*w = arg;
+	struct bridge_queue	 q;
+	struct bridge_item	*it;
+	struct req		*r;
+	bridge_cb		 cb;
+	struct msg		 m;
+	int			 more;
+
+	bridge_take(w->id, &q);
+	while ((it = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, it, entry);
+		if (bridge_lookup(w->id, it->id, &r, &cb)) {
+			memset(&m, 0, sizeof(m));
+			m.type = it->type;
+			m.peerid = it->id;
+			m.fd = -1;
+			m.data = it->data;
+			m.len = it->len;
+			more = cb(r, it->failed ? NULL : &m);
+			if (!more || it->failed) {
+				req_forget(r, it->id);
+				bridge_close(it->id);
+			}
+		}
+		bridge_item_free(it);
+	}
+}
+
+const struct http_request *
+req_http(const struct req *r)
+{
+	return &r->conn->hp.req;
+}
+
+const char *
+req_addr(const struct req *r)
+{
+	return r->conn->addr;
+}
+
+void *
+req_data(const struct req *r)
+{
+	return r->data;
+}
+
+void
+req_set_data(struct req *r, void *data, void (*fn)(void *))
+{
+	if (r->data_free != NULL && r->data != data)
+		r->data_free(r->data);
+	r->data = data;
+	r->data_free = fn;
+}
+
+int
+req_worker_id(const struct req *r)
+{
+	return r->conn->w->id;
+}
+
+int
+req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
+    req_answer_cb cb)
+{
+	uint32_t	 id;
+
+	if ((peer != PROC_AUTH && peer != PROC_WEB) ||
+	    !route_allowed(mb->type, PROC_FRONT, peer)) {
+		log_warnx("the front may not ask %s with %s", proc_name(peer),
+		    msg_type_name(mb->type));
+		msg_free(mb);
+		return -1;
+	}
+	if (r->responded || r->conn == NULL || r->nasks >= REQ_MAXASKS) {
+		msg_free(mb);
+		return -1;
+	}
+	if ((id = bridge_ask(r->conn->w->id, r, peer, mb, cb)) == 0)
+		return -1;
+	r->asks[r->nasks++] = id;
+	return 0;
+}
+
+/* No CR, LF or NUL may reach the header block. */
+static int
+header_safe(const char *s, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= max || ((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+void
+req_header(struct req *r, const char *name, const char *value)
+{
+	if (name == NULL || value == NULL || name[0] == '\0' ||
+	    !header_safe(name, 64) || strchr(name, ':') != NULL ||
+	    !header_safe(value, REQ_MAXHDRS) ||
+	    evbuffer_get_length(r->hdrs) + strlen(name) + strlen(value) + 4 >
+	    REQ_MAXHDRS ||
+	    evbuffer_add_printf(r->hdrs, "%s: %s\r\n", name, value) == -1) {
+		log_warnx("refused a response header");
+		r->hdrs_bad = 1;
+	}
+}
+
+void
+req_respond(struct req *r, int status, const char *ctype, const void *body,
+    size_t len)
+{
+	struct conn	*c = r->conn;
+
+	if (r->responded) {
+		log_warnx("second response to one request ignored");
+		return;
+	}
+	r->responded = 1;
+	req_cancel_asks(r);
+	if (c == NULL || c->state != CONN_APP)
+		return;
+	if (!c->hp.req.keep_alive)
+		c->close = 1;
+	/* Fail closed: a response we cannot send as asked becomes a 500. */
+	if (r->hdrs_bad || status < 200 || status > 599 ||
+	    len > SERVER_MAXRESPONSE || (len > 0 && body == NULL) ||
+	    (ctype != NULL && !header_safe(ctype, 128))) {
+		log_warnx("malformed response to %s refused", c->hp.req.path);
+		conn_error(c, 500, "internal error");
+		return;
+	}
+	conn_send(c, status, ctype, r->hdrs, body, len);
+}

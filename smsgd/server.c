@@ -1,0 +1,355 @@
+/*
+ * The front's server core: configuration from the parent, the worker
+ * threads with their listeners, and the main thread's half of the bridge
+ * (it alone talks to auth and web).  Connections live in conn.c.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "bridge.h"
+#include "log.h"
+#include "proc.h"
+#include "server_impl.h"
+
+#define TIMEOUT_MAX	3600	/* seconds, for any configured timeout */
+#define TICK_MS		250	/* expiry and lost-peer checks */
+
+/* Used until (or unless) the parent sends MSG_CONF_FRONT. */
+struct front_conf front_conf = {
+	.workers = 0,
+	.header_timeout = 10,
+	.body_timeout = 30,
+	.idle_timeout = 60,
+	.form_max = 65536,
+	.login_rate = 10,
+	.register_rate = 5,
+	.max_conns = 1024,
+	.https_port = 443,
+};
+
+struct server	 srv;
+
+static int	 got_front;
+
+static unsigned int
+online_cpus(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (unsigned int)n;
+}
+
+static void
+conf_front(struct msg *m)
+{
+	struct front_conf	 fc;
+	struct msgcur		 cur;
+
+	msg_cursor(m, &cur);
+	if (got_front || m->fd != -1 ||
+	    msg_get_u32(&cur, &fc.workers) == -1 ||
+	    msg_get_u32(&cur, &fc.header_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.body_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.idle_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.form_max) == -1 ||
+	    msg_get_u32(&cur, &fc.login_rate) == -1 ||
+	    msg_get_u32(&cur, &fc.register_rate) == -1 ||
+	    msg_get_u16(&cur, &fc.https_port) == -1 ||
+	    msg_get_u32(&cur, &fc.max_conns) == -1 ||
+	    msg_get_end(&cur) == -1)
+		fatalx("malformed CONF_FRONT from the parent");
+	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
+	    fc.body_timeout < 1 || fc.body_timeout > TIMEOUT_MAX ||
+	    fc.idle_timeout < 1 || fc.idle_timeout > TIMEOUT_MAX ||
+	    fc.max_conns < 1 || fc.max_conns > 1000000 ||
+	    fc.https_port == 0)
+		fatalx("CONF_FRONT out of range");
+	got_front = 1;
+	front_conf = fc;
+	/* Counted here: sysconf reads /sys, which the chroot hides. */
+	if (front_conf.workers == 0)
+		front_conf.workers = online_cpus();
+}
+
+static void
+conf_tls(struct msg *m)
+{
+	struct msgcur	 cur;
+	const uint8_t	*cert, *key;
+	size_t		 certlen, keylen;
+
+	msg_cursor(m, &cur);
+	if (srv.ctx != NULL || m->fd != -1 ||
+	    msg_get_bytes(&cur, &cert, &certlen, MAXMSG_PEER) == -1 ||
+	    msg_get_bytes(&cur, &key, &keylen, MAXMSG_PEER) == -1 ||
+	    msg_get_end(&cur) == -1)
+		fatalx("malformed CONF_TLS from the parent");
+	srv.ctx = tls_context(cert, certlen, key, keylen);
+	/*
+	 * The key's only copy outside OpenSSL is in the setup channel's
+	 * receive buffer, which is ours to scribble on.
+	 */
+	explicit_bzero((void *)(uintptr_t)key, keylen);
+}
+
+static void
+conf_listen(struct msg *m)
+{
+	struct listen_sock	*ls;
+	struct msgcur		 cur;
+	uint8_t			 kind;
+	int			 flags;
+
+	if (srv.nls >= SERVER_MAXLISTEN)
+		fatalx("more than %d listeners", SERVER_MAXLISTEN);
+	ls = &srv.ls[srv.nls];
+	msg_cursor(m, &cur);
+	if (m->fd == -1 || msg_get_u8(&cur, &kind) == -1 ||
+	    msg_get_string(&cur, ls->name, sizeof(ls->name)) == -1 ||
+	    msg_get_end(&cur) == -1 ||
+	    (kind != LISTEN_HTTPS && kind != LISTEN_HTTP_REDIRECT))
+		fatalx("malformed CONF_LISTEN from the parent");
+	if ((flags = fcntl(m->fd, F_GETFL)) == -1 ||
+	    fcntl(m->fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(m->fd, F_SETFD, FD_CLOEXEC) == -1)
+		fatal("listener %s", ls->name);
+	ls->fd = m->fd;
+	ls->kind = kind;
+	srv.nls++;
+}
+
+/* Each MSG_CONF_* from the parent, as root, before the privilege drop. */
+void
+server_configure(struct msg *m)
+{
+	switch (m->type) {
+	case MSG_CONF_FRONT:
+		conf_front(m);
+		break;
+	case MSG_CONF_TLS:
+		conf_tls(m);
+		break;
+	case MSG_CONF_LISTEN:
+		conf_listen(m);
+		break;
+	default:
+		fatalx("unexpected %s during setup", msg_type_name(m->type));
+	}
+}
+
+/* Cross-thread wake-ups: event_active is safe on a threaded base. */
+static void
+server_wake(int who)
+{
+	if (who == BRIDGE_MAIN)
+		event_active(srv.outq, EV_READ, 0);
+	else
+		event_active(srv.workers[who].wake, EV_READ, 0);
+}
+
+static void
+main_outq(int fd, short what, void *arg)
+{
+	bridge_outgoing(proc_send);
+}
+
+/* Fail questions that timed out, and those whose peer went away. */
+static void
+main_tick(int fd, short what, void *arg)
+{
+	static const enum proc_id	 peers[] = { PROC_AUTH, PROC_WEB };
+	struct timespec			 now;
+	size_t				 i;
+	int				 up;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bridge_expire(now.tv_sec);
+	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		up = proc_linked(peers[i]);
+		if (srv.linked[peers[i]] && !up)
+			server_peer_lost(peers[i]);
+		srv.linked[peers[i]] = up;
+	}
+}
+
+void
+server_peer_lost(enum proc_id peer)
+{
+	if (peer != PROC_AUTH && peer != PROC_WEB)
+		return;
+	log_debug("failing questions to %s", proc_name(peer));
+	bridge_peer_lost(peer);
+}
+
+/* Answers from auth and web, for the worker that asked. */
+void
+server_dispatch(enum proc_id from, struct msg *m)
+{
+	if (from != PROC_AUTH && from != PROC_WEB)
+		fatalx("unexpected %s from %s", msg_type_name(m->type),
+		    proc_name(from));
+	if (m->peerid == 0)
+		fatalx("%s from %s without a request id",
+		    msg_type_name(m->type), proc_name(from));
+	if (!bridge_answer(from, m))
+		log_debug("late %s from %s dropped", msg_type_name(m->type),
+		    proc_name(from));
+}
+
+static void
+listen_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct worker_listen	*wl = arg;
+
+	conn_accept(wl->w, wl->kind, fd, sa, salen);
+}
+
+static void
+listen_resume(int fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+	int		 i;
+
+	for (i = 0; i < srv.nls; i++)
+		evconnlistener_enable(w->wl[i].lev);
+}
+
+/* Out of descriptors: stop accepting for a second rather than spin. */
+static void
+listen_error(struct evconnlistener *lev, void *arg)
+{
+	struct worker_listen	*wl = arg;
+	struct worker		*w = wl->w;
+	struct timeval		 tv = { 1, 0 };
+	int			 i;
+
+	if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
+	    errno != ENOMEM) {
+		log_warn("accept");
+		return;
+	}
+	log_warn("accept, pausing");
+	for (i = 0; i < srv.nls; i++)
+		evconnlistener_disable(w->wl[i].lev);
+	evtimer_add(w->resume, &tv);
+}
+
+static void
+worker_setup(struct worker *w, int id)
+{
+	struct worker_listen	*wl;
+	int			 i;
+
+	w->id = id;
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->wake = event_new(w->base, -1, 0, conn_answers, w)) == NULL ||
+	    (w->resume = evtimer_new(w->base, listen_resume, w)) == NULL)
+		fatalx("worker %d: event base", id);
+	for (i = 0; i < srv.nls; i++) {
+		wl = &w->wl[i];
+		wl->w = w;
+		wl->kind = srv.ls[i].kind;
+		/* Shared descriptor: no close on free; already listening. */
+		wl->lev = evconnlistener_new(w->base, listen_accept, wl, 0, 0,
+		    srv.ls[i].fd);
+		if (wl->lev == NULL)
+			fatalx("worker %d: listener %s", id, srv.ls[i].name);
+		evconnlistener_set_error_cb(wl->lev, listen_error);
+	}
+}
+
+/* After the privilege drop, before the sandbox. */
+void
+server_init(struct event_base *base)
+{
+	struct timeval	 tick = { 0, TICK_MS * 1000 };
+	unsigned int	 i;
+	int		 j;
+
+	if (!got_front)
+		log_debug("no front configuration, using defaults");
+	if (front_conf.workers == 0)
+		front_conf.workers = online_cpus();
+	if (front_conf.workers > SERVER_MAXWORKERS)
+		front_conf.workers = SERVER_MAXWORKERS;
+	for (j = 0; j < srv.nls; j++)
+		if (srv.ls[j].kind == LISTEN_HTTPS && srv.ctx == NULL)
+			fatalx("listener %s: no TLS certificate",
+			    srv.ls[j].name);
+	srv.main = base;
+	srv.nworkers = front_conf.workers;
+	if ((srv.workers = calloc(srv.nworkers,
+	    sizeof(*srv.workers))) == NULL)
+		fatal("workers");
+	if (bridge_init(srv.nworkers, server_wake) == -1)
+		fatalx("bridge");
+	if ((srv.outq = event_new(base, -1, 0, main_outq, NULL)) == NULL ||
+	    (srv.tick = event_new(base, -1, EV_PERSIST, main_tick,
+	    NULL)) == NULL || event_add(srv.tick, &tick) == -1)
+		fatalx("server events");
+	for (i = 0; i < srv.nworkers; i++)
+		worker_setup(&srv.workers[i], i);
+	app_init();
+	for (j = 0; j < srv.nls; j++)
+		log_info("listening on %s (%s)", srv.ls[j].name,
+		    srv.ls[j].kind == LISTEN_HTTPS ? "https" :
+		    "http redirect");
+	if (srv.nls == 0)
+		log_info("no listeners configured");
+}
+
+/* server_threads() waits until every worker has started. */
+static pthread_mutex_t	 start_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 start_cv = PTHREAD_COND_INITIALIZER;
+static unsigned int	 started;
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	pthread_mutex_lock(&start_mtx);
+	started++;
+	pthread_cond_signal(&start_cv);
+	pthread_mutex_unlock(&start_mtx);
+	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	log_warnx("worker %d stopped", w->id);
+	return NULL;
+}
+
+/* Inside sandbox_enter: the only place threads may be started. */
+void
+server_threads(void)
+{
+	unsigned int	 i;
+	int		 r;
+
+	for (i = 0; i < srv.nworkers; i++)
+		if ((r = pthread_create(&srv.workers[i].thread, NULL,
+		    worker_main, &srv.workers[i])) != 0)
+			fatalx("pthread_create: %s", strerror(r));
+	/*
+	 * A new thread's own start-up (set_robust_list, rseq, ...) must be
+	 * over before seccomp, which would otherwise kill it mid-way.
+	 */
+	pthread_mutex_lock(&start_mtx);
+	while (started < srv.nworkers)
+		pthread_cond_wait(&start_cv, &start_mtx);
+	pthread_mutex_unlock(&start_mtx);
+	log_debug("%u workers, %d listeners, at most %u connections",
+	    srv.nworkers, srv.nls, front_conf.max_conns);
+}

@@ -1,0 +1,77 @@
+/*
+ * The front's server core: TLS listeners, worker threads, connections,
+ * timeouts, and the bridge that carries a request's questions to auth and
+ * web (through the main thread, which owns the peer channels) and their
+ * answers back to the request's worker.
+ *
+ * The application (smsgd/app*.c) sees one complete request at a time on a
+ * worker thread and answers it exactly once with req_respond().
+ */
+#ifndef SMSGD_SERVER_H
+#define SMSGD_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+#include "msg.h"
+#include "proto.h"
+
+struct event_base;
+
+struct front_conf {
+	unsigned int	 workers, header_timeout, body_timeout,
+			 idle_timeout, form_max, login_rate, register_rate,
+			 max_conns;
+	uint16_t	 https_port;
+};
+extern struct front_conf front_conf;
+
+/* For front.c, the role. */
+void	 server_configure(struct msg *);
+void	 server_init(struct event_base *);	/* main base; before the sandbox */
+void	 server_threads(void);
+void	 server_dispatch(enum proc_id, struct msg *);	/* answers from auth and web */
+/*
+ * A peer's channel closed: fail its questions now.  Also found by polling
+ * every 250 ms, which misses a peer restarted faster than that; those
+ * questions then fail at their 60 s timeout.
+ */
+void	 server_peer_lost(enum proc_id);
+
+struct req;
+
+/* Implemented by the application: */
+size_t	 app_body_max(const struct http_request *);	/* on the worker, after the head */
+void	 app_request(struct req *);	/* on the worker, a complete request */
+void	 app_init(void);		/* once, in server_init */
+
+/* For the application: */
+const struct http_request *req_http(const struct req *);
+const char *req_addr(const struct req *);	/* peer IP address as text */
+void	*req_data(const struct req *);
+void	 req_set_data(struct req *, void *, void (*)(void *));	/* freed with the req */
+typedef int (*req_answer_cb)(struct req *, struct msg *);
+/*
+ * Ask auth or web: sets the peerid, hands mb to the main thread (which
+ * proc_sends it) and calls cb on this req's worker thread with each answer
+ * (m valid during the call only), or with m == NULL if the peer is gone,
+ * the front lost it, or no answer came within 60 s.  cb returns 1 while it
+ * expects more answers (lists end with AUTH_END), 0 when done.  -1 when it
+ * cannot be sent (too many in flight): the app then answers 503.  If the
+ * connection closed meanwhile, answers are dropped and the req freed when
+ * the last one is done.
+ */
+int	 req_ask(struct req *, enum proc_id, struct msgbuf *, req_answer_cb);
+void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set-Cookie, Location */
+/*
+ * Exactly once per request.  The server adds Content-Length, Connection,
+ * and on EVERY response the security headers (CSP, HSTS, nosniff,
+ * Referrer-Policy, X-Frame-Options, Cache-Control no-store).  HEAD: no
+ * body.
+ */
+void	 req_respond(struct req *, int status, const char *content_type,
+	    const void *body, size_t len);
+int	 req_worker_id(const struct req *);
+
+#endif
