@@ -76,7 +76,8 @@ https_start() {
 			exit 1
 		fi
 		daemon_start
-		if wait_for 20 serving; then
+		# the front may serve before auth is linked: wait for both
+		if wait_for 20 serving && wait_for 20 all_running; then
 			return 0
 		fi
 		kill "$DAEMON_PID" 2>/dev/null
