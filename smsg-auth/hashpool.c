@@ -25,11 +25,13 @@ static struct {
 	size_t		 ntodo;
 	size_t		 inflight;	/* queued, running or done-unreaped */
 	unsigned int	 nthreads;
+	unsigned int	 started;	/* threads that reached their loop */
+	pthread_cond_t	 startcv;
 	struct event	*ev;
 } H = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
 	TAILQ_HEAD_INITIALIZER(H.todo), TAILQ_HEAD_INITIALIZER(H.done),
-	0, 0, 0, NULL
+	0, 0, 0, 0, PTHREAD_COND_INITIALIZER, NULL
 };
 
 void
@@ -62,6 +64,10 @@ hashpool_thread(void *arg)
 {
 	struct hashjob	*j;
 
+	pthread_mutex_lock(&H.mtx);
+	H.started++;
+	pthread_cond_signal(&H.startcv);
+	pthread_mutex_unlock(&H.mtx);
 	for (;;) {
 		pthread_mutex_lock(&H.mtx);
 		while ((j = TAILQ_FIRST(&H.todo)) == NULL)
@@ -127,6 +133,15 @@ hashpool_start(void)
 			fatalx("hashpool: pthread_create: %s", strerror(r));
 		pthread_detach(t);
 	}
+	/*
+	 * A new thread makes a few system calls of its own as it starts
+	 * (rseq, set_robust_list); seccomp, which follows, must not see
+	 * them.  So wait until every thread is in its loop.
+	 */
+	pthread_mutex_lock(&H.mtx);
+	while (H.started < H.nthreads)
+		pthread_cond_wait(&H.startcv, &H.mtx);
+	pthread_mutex_unlock(&H.mtx);
 	log_debug("%u hashing threads", H.nthreads);
 }
 

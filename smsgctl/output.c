@@ -3,12 +3,20 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "proto.h"
 #include "smsgctl.h"
+
+#define TABLE_COLS	8
+#define TABLE_MAXROWS	100000	/* more than any install has users */
+
+static enum ctl_action	 command;
 
 static long long
 uptime_of(uint64_t started)
@@ -34,6 +42,120 @@ fmt_duration(long long s, char *buf, size_t len)
 	return buf;
 }
 
+/* ISO 8601 in UTC; "-" for 0, which means never. */
+static const char *
+fmt_time(uint64_t t, char *buf, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t == 0 || t > (uint64_t)INT64_MAX || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strlcpy(buf, "-", len);
+	return buf;
+}
+
+static const char *
+lock_text(const struct user_info *u, char *buf, size_t len)
+{
+	char	 until[32];
+
+	switch (u->lock) {
+	case USER_LOCK_NONE:
+		strlcpy(buf, "-", len);
+		break;
+	case USER_LOCK_FAILURES:
+		snprintf(buf, len, "failures until %s",
+		    fmt_time(u->locked_until, until, sizeof(until)));
+		break;
+	case USER_LOCK_ADMIN:
+		strlcpy(buf, "admin", len);
+		break;
+	default:
+		snprintf(buf, len, "unknown (%u)", u->lock);
+	}
+	return buf;
+}
+
+/*
+ * Text tables are kept until the list ends, so every column is as wide
+ * as its widest cell.
+ */
+static struct {
+	int	 ncols;
+	char	**cells;	/* nrows * ncols, row 0 the header */
+	size_t	 nrows;
+} tbl;
+
+static void
+table_row(const char *cols[], int n)
+{
+	char	**cells;
+	int	 i;
+
+	if (tbl.nrows >= TABLE_MAXROWS)
+		return;
+	cells = reallocarray(tbl.cells, (tbl.nrows + 1) * TABLE_COLS,
+	    sizeof(*cells));
+	if (cells == NULL) {
+		fprintf(stderr, "smsgctl: out of memory\n");
+		exit(EXIT_FAILED);
+	}
+	tbl.cells = cells;
+	for (i = 0; i < TABLE_COLS; i++) {
+		cells[tbl.nrows * TABLE_COLS + i] =
+		    strdup(i < n && cols[i] != NULL ? cols[i] : "");
+		if (cells[tbl.nrows * TABLE_COLS + i] == NULL) {
+			fprintf(stderr, "smsgctl: out of memory\n");
+			exit(EXIT_FAILED);
+		}
+	}
+	tbl.ncols = n;
+	tbl.nrows++;
+}
+
+static void
+table_print(void)
+{
+	size_t	 width[TABLE_COLS] = { 0 }, r, len;
+	int	 c;
+
+	for (r = 0; r < tbl.nrows; r++)
+		for (c = 0; c < tbl.ncols; c++)
+			if ((len = strlen(tbl.cells[r * TABLE_COLS + c])) >
+			    width[c])
+				width[c] = len;
+	for (r = 0; r < tbl.nrows; r++) {
+		for (c = 0; c < tbl.ncols; c++) {
+			const char	*s = tbl.cells[r * TABLE_COLS + c];
+
+			if (c == tbl.ncols - 1)
+				printf("%s\n", s);
+			else
+				printf("%-*s  ", (int)width[c], s);
+		}
+	}
+	for (r = 0; r < tbl.nrows * TABLE_COLS; r++)
+		free(tbl.cells[r]);
+	free(tbl.cells);
+	memset(&tbl, 0, sizeof(tbl));
+}
+
+static void
+text_begin(enum ctl_action a)
+{
+	static const char *users[] = { "NAME", "UID", "CREATED", "LOCK",
+	    "2FA", "SESSIONS", "LAST-LOGIN" };
+	static const char *sessions[] = { "ID", "NAME", "CREATED",
+	    "LAST-SEEN", "EXPIRES", "ADDRESS" };
+
+	command = a;
+	if (a == ACT_USER_LIST)
+		table_row(users, 7);
+	else if (a == ACT_SHOW_SESSIONS)
+		table_row(sessions, 6);
+}
+
 static void
 text_status_daemon(const struct status_daemon *d)
 {
@@ -57,14 +179,80 @@ text_status_proc(const struct status_proc *p)
 	    p->state, p->restarts);
 }
 
+/* show user: one block of "key: value" lines. */
+static void
+text_user_block(const struct user_info *u)
+{
+	char	 t[32], lock[64];
+
+	printf("name:        %s\n", u->name);
+	printf("uid:         %u\n", u->uid);
+	printf("created:     %s\n", fmt_time(u->created, t, sizeof(t)));
+	printf("lock:        %s\n", lock_text(u, lock, sizeof(lock)));
+	printf("failures:    %u\n", u->failures);
+	printf("2fa:         %s\n", u->totp_on ? "on" : "off");
+	printf("sessions:    %u\n", u->sessions);
+	printf("last login:  %s\n", fmt_time(u->last_login, t, sizeof(t)));
+}
+
+static void
+text_user(const struct user_info *u)
+{
+	char		 uid[16], created[32], lock[64], nsess[16], last[32];
+	const char	*row[7];
+
+	if (command != ACT_USER_LIST) {
+		text_user_block(u);
+		return;
+	}
+	snprintf(uid, sizeof(uid), "%u", u->uid);
+	snprintf(nsess, sizeof(nsess), "%u", u->sessions);
+	row[0] = u->name;
+	row[1] = uid;
+	row[2] = fmt_time(u->created, created, sizeof(created));
+	row[3] = lock_text(u, lock, sizeof(lock));
+	row[4] = u->totp_on ? "on" : "off";
+	row[5] = nsess;
+	row[6] = fmt_time(u->last_login, last, sizeof(last));
+	table_row(row, 7);
+}
+
+static void
+text_session(const struct session_info *s)
+{
+	char		 id[20], created[32], seen[32], expires[32];
+	const char	*row[6];
+
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)s->id);
+	row[0] = id;
+	row[1] = s->name;
+	row[2] = fmt_time(s->created, created, sizeof(created));
+	row[3] = fmt_time(s->last_seen, seen, sizeof(seen));
+	row[4] = fmt_time(s->expires, expires, sizeof(expires));
+	row[5] = s->addr;
+	table_row(row, 6);
+}
+
+static void
+text_secret(const char *label, const char *value)
+{
+	printf("%s: %s\n", label, value);
+	printf("This %s is shown once: store it somewhere safe now.\n",
+	    label);
+}
+
 static void
 text_end(void)
 {
+	if (tbl.nrows > 0)
+		table_print();
 }
 
 static void
 text_result(uint32_t code, const char *text)
 {
+	if (tbl.nrows > 0)
+		table_print();
 	if (code == CTL_OK)
 		printf("%s\n", text);
 	else
@@ -73,12 +261,39 @@ text_result(uint32_t code, const char *text)
 }
 
 const struct output output_text = {
-	text_status_daemon, text_status_proc, text_end, text_result
+	text_begin, text_status_daemon, text_status_proc, text_user,
+	text_session, text_secret, text_end, text_result
 };
 
 /* JSON: one document per command, printed at the end. */
 static json_t	*jdoc;
 static json_t	*jprocs;
+
+static void
+json_print(json_t *doc, FILE *fp)
+{
+	json_dumpf(doc, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fprintf(fp, "\n");
+}
+
+/* A date as an ISO 8601 string, or null for never. */
+static json_t *
+json_time(uint64_t t)
+{
+	char	 buf[32];
+
+	if (t == 0)
+		return json_null();
+	return json_string(fmt_time(t, buf, sizeof(buf)));
+}
+
+static void
+json_begin(enum ctl_action a)
+{
+	command = a;
+	if (a == ACT_USER_LIST || a == ACT_SHOW_SESSIONS)
+		jdoc = json_array();
+}
 
 static void
 json_status_daemon(const struct status_daemon *d)
@@ -101,31 +316,97 @@ json_status_proc(const struct status_proc *p)
 	    "state", p->state, "restarts", (json_int_t)p->restarts));
 }
 
+/* An object for a list, or the document itself for a single one. */
+static void
+json_add(json_t *obj)
+{
+	if (obj == NULL)
+		return;
+	if (json_is_array(jdoc))
+		json_array_append_new(jdoc, obj);
+	else {
+		json_decref(jdoc);
+		jdoc = obj;
+	}
+}
+
+static void
+json_user(const struct user_info *u)
+{
+	static const char *locks[] = { "none", "failures", "admin" };
+
+	json_add(json_pack("{s:s, s:I, s:o, s:s, s:o, s:I, s:b, s:I, s:o}",
+	    "name", u->name, "uid", (json_int_t)u->uid,
+	    "created", json_time(u->created),
+	    "lock", u->lock <= USER_LOCK_ADMIN ? locks[u->lock] : "unknown",
+	    "locked_until", json_time(u->lock == USER_LOCK_FAILURES ?
+	    u->locked_until : 0),
+	    "failures", (json_int_t)u->failures, "two_factor", u->totp_on,
+	    "sessions", (json_int_t)u->sessions,
+	    "last_login", json_time(u->last_login)));
+}
+
+static void
+json_session(const struct session_info *s)
+{
+	char	 id[20];
+
+	/* a string: a u64 does not fit a JSON number exactly */
+	snprintf(id, sizeof(id), "%016llx", (unsigned long long)s->id);
+	json_add(json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "id", id,
+	    "name", s->name, "created", json_time(s->created),
+	    "last_seen", json_time(s->last_seen),
+	    "expires", json_time(s->expires), "address", s->addr));
+}
+
+/* A label such as "recovery key" becomes the key recovery_key. */
+static void
+json_secret(const char *label, const char *value)
+{
+	char	 key[64];
+	size_t	 i;
+
+	for (i = 0; label[i] != '\0' && i < sizeof(key) - 1; i++)
+		key[i] = isalnum((unsigned char)label[i]) ?
+		    tolower((unsigned char)label[i]) : '_';
+	key[i] = '\0';
+	if (!json_is_object(jdoc)) {
+		json_decref(jdoc);
+		jdoc = json_object();
+	}
+	json_object_set_new(jdoc, key, json_string(value));
+}
+
 static void
 json_end(void)
 {
-	if (jdoc == NULL)
-		return;
-	json_dumpf(jdoc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	printf("\n");
+	if (jdoc != NULL)
+		json_print(jdoc, stdout);
 	json_decref(jdoc);
 	jdoc = NULL;
 	jprocs = NULL;
 }
 
+/*
+ * The result joins what came before it (a secret); a list cut short by
+ * an error is dropped in favour of the error.
+ */
 static void
 json_result(uint32_t code, const char *text)
 {
-	json_t	*r;
+	json_t	*r = json_is_object(jdoc) ? jdoc : json_object();
 
-	r = json_pack("{s:b, s:s, s:s}", "ok", code == CTL_OK,
-	    "result", ctl_result_str(code), "message", text);
-	json_dumpf(r, code == CTL_OK ? stdout : stderr,
-	    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fprintf(code == CTL_OK ? stdout : stderr, "\n");
+	if (r != jdoc)
+		json_decref(jdoc);
+	jdoc = NULL;
+	json_object_set_new(r, "ok", json_boolean(code == CTL_OK));
+	json_object_set_new(r, "result", json_string(ctl_result_str(code)));
+	json_object_set_new(r, "message", json_string(text));
+	json_print(r, code == CTL_OK ? stdout : stderr);
 	json_decref(r);
 }
 
 const struct output output_json = {
-	json_status_daemon, json_status_proc, json_end, json_result
+	json_begin, json_status_daemon, json_status_proc, json_user,
+	json_session, json_secret, json_end, json_result
 };

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <readpassphrase.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,11 @@
 #include "smsgctl.h"
 
 #define REPLY_TIMEOUT	10000	/* ms */
+/* smsgd gives auth 30 s between answers, then answers itself */
+#define RELAY_TIMEOUT	40000	/* ms */
+#define PASSWORD_MAX	1024	/* bytes; the policy allows 128 characters */
+
+static int			 reply_timeout = REPLY_TIMEOUT;
 
 static const struct output	*out = &output_text;
 static const char		*sockpath = PATH_CTLSOCK;
@@ -74,13 +80,13 @@ ctl_recv(struct chan *c, struct msg *m)
 {
 	int	 r;
 
-	r = chan_recvnow(c, m, REPLY_TIMEOUT);
+	r = chan_recvnow(c, m, reply_timeout);
 	if (r == 0)
 		die(EXIT_DENIED, "smsgd closed the connection (not allowed "
 		    "for this user, or too many connections)");
 	if (r == -1 && errno == ETIMEDOUT)
 		die(EXIT_NOCONN, "smsgd did not answer within %d seconds",
-		    REPLY_TIMEOUT / 1000);
+		    reply_timeout / 1000);
 	if (r == -1)
 		die(EXIT_NOCONN, "reading from smsgd: %s", strerror(errno));
 	if (!route_allowed(m->type, PROC_PARENT, PROC_CTL))
@@ -183,6 +189,60 @@ get_proc(struct msg *m, struct status_proc *p)
 		die(EXIT_FAILED, "malformed status from smsgd");
 }
 
+static void
+get_user(struct msg *m, struct user_info *u)
+{
+	struct msgcur	 cur;
+
+	msg_cursor(m, &cur);
+	if (msg_get_string(&cur, u->name, sizeof(u->name)) == -1 ||
+	    msg_get_u32(&cur, &u->uid) == -1 ||
+	    msg_get_u64(&cur, &u->created) == -1 ||
+	    msg_get_u8(&cur, &u->lock) == -1 ||
+	    msg_get_u64(&cur, &u->locked_until) == -1 ||
+	    msg_get_u32(&cur, &u->failures) == -1 ||
+	    msg_get_u8(&cur, &u->totp_on) == -1 ||
+	    msg_get_u32(&cur, &u->sessions) == -1 ||
+	    msg_get_u64(&cur, &u->last_login) == -1 ||
+	    msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed user information from smsgd");
+}
+
+static void
+get_session(struct msg *m, struct session_info *s)
+{
+	struct msgcur	 cur;
+
+	msg_cursor(m, &cur);
+	if (msg_get_u64(&cur, &s->id) == -1 ||
+	    msg_get_string(&cur, s->name, sizeof(s->name)) == -1 ||
+	    msg_get_u64(&cur, &s->created) == -1 ||
+	    msg_get_u64(&cur, &s->last_seen) == -1 ||
+	    msg_get_u64(&cur, &s->expires) == -1 ||
+	    msg_get_string(&cur, s->addr, sizeof(s->addr)) == -1 ||
+	    msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed session information from smsgd");
+}
+
+/* A recovery key: printed once, then wiped. */
+static void
+show_secret(struct msg *m)
+{
+	struct msgcur	 cur;
+	char		 label[64], value[MSG_MAXSTR + 1];
+
+	msg_cursor(m, &cur);
+	if (msg_get_string(&cur, label, sizeof(label)) == -1 ||
+	    msg_get_string(&cur, value, sizeof(value)) == -1 ||
+	    msg_get_end(&cur) == -1) {
+		explicit_bzero(value, sizeof(value));
+		die(EXIT_FAILED, "malformed secret from smsgd");
+	}
+	out->secret(label, value);
+	fflush(stdout);
+	explicit_bzero(value, sizeof(value));
+}
+
 /* Print replies until the command's last one; return the exit code. */
 static int
 read_replies(struct chan *c)
@@ -190,6 +250,8 @@ read_replies(struct chan *c)
 	struct msg		 m;
 	struct status_daemon	 d;
 	struct status_proc	 p;
+	struct user_info	 u;
+	struct session_info	 s;
 
 	for (;;) {
 		ctl_recv(c, &m);
@@ -207,6 +269,17 @@ read_replies(struct chan *c)
 			get_proc(&m, &p);
 			out->status_proc(&p);
 			break;
+		case MSG_CTL_USER_INFO:
+			get_user(&m, &u);
+			out->user(&u);
+			break;
+		case MSG_CTL_SESSION_INFO:
+			get_session(&m, &s);
+			out->session(&s);
+			break;
+		case MSG_CTL_USER_SECRET:
+			show_secret(&m);
+			break;
 		default:
 			die(EXIT_FAILED, "unexpected %s from smsgd",
 			    msg_type_name(m.type));
@@ -214,15 +287,121 @@ read_replies(struct chan *c)
 	}
 }
 
+/* What each command sends. */
+#define A_NAME		0x01	/* string name */
+#define A_PASSWORD	0x02	/* string password, read here */
+#define A_ID		0x04	/* u64 session id */
+#define A_VERBOSE	0x08	/* u8 1 for ACT_LOG_VERBOSE */
+#define A_RELAYED	0x10	/* answered by auth, through smsgd */
+
+static const struct request {
+	enum ctl_action	 action;
+	uint32_t	 type;
+	int		 args;
+} requests[] = {
+	{ ACT_SHOW_STATUS, MSG_CTL_SHOW_STATUS, 0 },
+	{ ACT_LOG_VERBOSE, MSG_CTL_LOG_VERBOSE, A_VERBOSE },
+	{ ACT_LOG_BRIEF, MSG_CTL_LOG_VERBOSE, A_VERBOSE },
+	{ ACT_STOP, MSG_CTL_STOP, 0 },
+	{ ACT_USER_ADD, MSG_CTL_USER_ADD, A_NAME | A_PASSWORD | A_RELAYED },
+	{ ACT_USER_LIST, MSG_CTL_USER_LIST, A_RELAYED },
+	{ ACT_USER_SHOW, MSG_CTL_USER_SHOW, A_NAME | A_RELAYED },
+	{ ACT_USER_LOCK, MSG_CTL_USER_LOCK, A_NAME | A_RELAYED },
+	{ ACT_USER_UNLOCK, MSG_CTL_USER_UNLOCK, A_NAME | A_RELAYED },
+	{ ACT_USER_RESET_2FA, MSG_CTL_USER_RESET_2FA, A_NAME | A_RELAYED },
+	{ ACT_USER_RESET_PASSWORD, MSG_CTL_USER_RESET_PASSWORD,
+	    A_NAME | A_PASSWORD | A_RELAYED },
+	{ ACT_USER_DELETE, MSG_CTL_USER_DELETE, A_NAME | A_RELAYED },
+	{ ACT_SHOW_SESSIONS, MSG_CTL_SHOW_SESSIONS, A_NAME | A_RELAYED },
+	{ ACT_SESSION_REVOKE, MSG_CTL_SESSION_REVOKE, A_ID | A_RELAYED },
+};
+
+/* The password being sent; wiped at exit, whatever the way out. */
+static char	 password[PASSWORD_MAX];
+
+static void
+password_wipe(void)
+{
+	explicit_bzero(password, sizeof(password));
+}
+
+/* -p -: one line of standard input, without its line end. */
+static void
+password_stdin(void)
+{
+	size_t	 n;
+
+	/* unbuffered: no copy of the password left in a stdio buffer */
+	setvbuf(stdin, NULL, _IONBF, 0);
+	if (fgets(password, sizeof(password), stdin) == NULL)
+		die(EXIT_USAGE, "no password on standard input");
+	n = strcspn(password, "\r\n");
+	if (password[n] == '\0' && n == sizeof(password) - 1)
+		die(EXIT_USAGE, "password too long (at most %zu bytes)",
+		    sizeof(password) - 2);
+	password[n] = '\0';
+}
+
+/* From the terminal, without echo, twice. */
+static void
+password_tty(const char *name)
+{
+	char	 prompt[128], again[PASSWORD_MAX];
+	int	 same;
+
+	snprintf(prompt, sizeof(prompt), "New password for %s: ", name);
+	if (readpassphrase(prompt, password, sizeof(password),
+	    RPP_REQUIRE_TTY) == NULL)
+		die(EXIT_USAGE, "cannot read a password: no terminal "
+		    "(use -p - to read it from standard input)");
+	if (readpassphrase("Repeat it: ", again, sizeof(again),
+	    RPP_REQUIRE_TTY) == NULL) {
+		explicit_bzero(again, sizeof(again));
+		die(EXIT_USAGE, "cannot read a password: no terminal");
+	}
+	same = strcmp(password, again) == 0;
+	explicit_bzero(again, sizeof(again));
+	if (!same)
+		die(EXIT_FAILED, "the two passwords differ; nothing changed");
+}
+
+static const struct request *
+request_of(enum ctl_action a)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(requests) / sizeof(requests[0]); i++)
+		if (requests[i].action == a)
+			return &requests[i];
+	return NULL;
+}
+
+static void
+build_request(const struct request *rq, const struct parse_result *res,
+    struct msgbuf *mb)
+{
+	msg_init(mb, rq->type, 0);
+	if (rq->args & A_VERBOSE)
+		msg_add_u8(mb, res->action == ACT_LOG_VERBOSE);
+	if (rq->args & A_NAME)
+		msg_add_string(mb, res->name);
+	if (rq->args & A_PASSWORD)
+		msg_add_string(mb, password);
+	if (rq->args & A_ID)
+		msg_add_u64(mb, res->id);
+}
+
 int
 main(int argc, char *argv[])
 {
+	const struct request	*rq;
 	struct parse_result	 res;
 	struct chan		 c;
 	struct msgbuf		 mb;
 	int			 ch;
 
-	while ((ch = getopt(argc, argv, "js:")) != -1) {
+	/* "+": options end at the command, whose own words may start with - */
+	while ((ch = getopt(argc, argv, "+js:")) != -1) {
 		switch (ch) {
 		case 'j':
 			out = &output_json;
@@ -240,25 +419,28 @@ main(int argc, char *argv[])
 		usage();
 	if (parse(argc, argv, &res) == -1)
 		exit(EXIT_USAGE);
+	if ((rq = request_of(res.action)) == NULL)
+		usage();
+
+	/* Before connecting: smsgd closes a connection idle for 30 s. */
+	atexit(password_wipe);
+	if (rq->args & A_PASSWORD) {
+		if (res.pw_stdin)
+			password_stdin();
+		else
+			password_tty(res.name);
+		if (password[0] == '\0')
+			die(EXIT_USAGE, "empty password");
+	}
 
 	if (chan_init(&c, ctl_connect(), MAXMSG_CTL, 0) == -1)
 		die(EXIT_FAILED, "out of memory");
 	ctl_hello(&c);
-	switch (res.action) {
-	case ACT_SHOW_STATUS:
-		msg_init(&mb, MSG_CTL_SHOW_STATUS, 0);
-		break;
-	case ACT_LOG_VERBOSE:
-	case ACT_LOG_BRIEF:
-		msg_init(&mb, MSG_CTL_LOG_VERBOSE, 0);
-		msg_add_u8(&mb, res.action == ACT_LOG_VERBOSE);
-		break;
-	case ACT_STOP:
-		msg_init(&mb, MSG_CTL_STOP, 0);
-		break;
-	default:
-		usage();
-	}
+	build_request(rq, &res, &mb);
+	password_wipe();
 	ctl_send(&c, &mb);
+	if (rq->args & A_RELAYED)
+		reply_timeout = RELAY_TIMEOUT;
+	out->begin(res.action);
 	return read_replies(&c);
 }

@@ -14,10 +14,27 @@ enum ctl_action {
 	ACT_LOG_VERBOSE,
 	ACT_LOG_BRIEF,
 	ACT_STOP,
+	ACT_USER_ADD,
+	ACT_USER_LIST,
+	ACT_USER_SHOW,
+	ACT_USER_LOCK,
+	ACT_USER_UNLOCK,
+	ACT_USER_RESET_2FA,
+	ACT_USER_RESET_PASSWORD,
+	ACT_USER_DELETE,
+	ACT_SHOW_SESSIONS,
+	ACT_SESSION_REVOKE,
 };
+
+#define USERNAME_MIN	3
+#define USERNAME_MAX	32
+#define NAMEBUF		256	/* what smsgd may show, to be lenient */
 
 struct parse_result {
 	enum ctl_action	 action;
+	char		 name[USERNAME_MAX + 1];	/* "" if none given */
+	uint64_t	 id;			/* a session */
+	int		 pw_stdin;		/* -p -: one line of stdin */
 };
 
 /* Exit codes; smsgctl.8 lists them. */
@@ -43,9 +60,38 @@ struct status_proc {
 	uint32_t	 restarts;
 };
 
+struct user_info {
+	char		 name[NAMEBUF];
+	uint32_t	 uid;
+	uint64_t	 created;
+	uint8_t		 lock;		/* USER_LOCK_* */
+	uint64_t	 locked_until;
+	uint32_t	 failures;
+	uint8_t		 totp_on;
+	uint32_t	 sessions;
+	uint64_t	 last_login;
+};
+
+struct session_info {
+	uint64_t	 id;
+	char		 name[NAMEBUF];
+	uint64_t	 created;
+	uint64_t	 last_seen;
+	uint64_t	 expires;
+	char		 addr[NAMEBUF];
+};
+
+/*
+ * begin() is called once with the command before any reply; a list ends
+ * with end(); any command may end with result().
+ */
 struct output {
+	void	(*begin)(enum ctl_action);
 	void	(*status_daemon)(const struct status_daemon *);
 	void	(*status_proc)(const struct status_proc *);
+	void	(*user)(const struct user_info *);
+	void	(*session)(const struct session_info *);
+	void	(*secret)(const char *, const char *);
 	void	(*end)(void);
 	void	(*result)(uint32_t, const char *);
 };
@@ -55,5 +101,6 @@ extern const struct output	output_json;
 
 int	parse(int, char *[], struct parse_result *);
 void	parse_usage_commands(void);
+int	valid_username(const char *);
 
 #endif

@@ -30,22 +30,48 @@
 #define CTL_MAXCONN	32
 #define CTL_MAXPERUID	8
 #define CTL_IDLE	30	/* seconds */
+#define CTL_RELAY_WAIT	30	/* seconds for auth to answer */
 
 struct ctlconn {
 	TAILQ_ENTRY(ctlconn)	 entry;
 	struct chan		 chan;
 	struct event		*ev;
-	struct event		*idle;
+	struct event		*idle;	/* idle, or waiting for auth */
 	short			 events;
+	uint32_t		 id;	/* peerid of relayed messages */
 	uid_t			 uid;
 	int			 readonly;
 	int			 hello;
+	int			 waiting;	/* a relayed request is open */
 	int			 closing;	/* close once output is flushed */
 	int			 failed;	/* close now */
 };
 
 static TAILQ_HEAD(, ctlconn)	 conns = TAILQ_HEAD_INITIALIZER(conns);
 static unsigned int		 nconns;
+static uint32_t			 lastid;
+
+/*
+ * Requests the parent relays to auth, and the payload each must have:
+ * s a string, q a u64.  The parent checks the layout so that a bad
+ * request from smsgctl ends only its connection, never auth (for which
+ * a malformed message from the parent is fatal).
+ */
+static const struct relay {
+	uint32_t	 type;
+	const char	*layout;
+} relays[] = {
+	{ MSG_CTL_USER_ADD, "ss" },
+	{ MSG_CTL_USER_LIST, "" },
+	{ MSG_CTL_USER_SHOW, "s" },
+	{ MSG_CTL_USER_LOCK, "s" },
+	{ MSG_CTL_USER_UNLOCK, "s" },
+	{ MSG_CTL_USER_RESET_2FA, "s" },
+	{ MSG_CTL_USER_RESET_PASSWORD, "ss" },
+	{ MSG_CTL_USER_DELETE, "s" },
+	{ MSG_CTL_SHOW_SESSIONS, "s" },
+	{ MSG_CTL_SESSION_REVOKE, "q" },
+};
 
 struct listener {
 	int		 fd;
@@ -89,7 +115,9 @@ ctl_update(struct ctlconn *cc)
 		event_add(cc->ev, NULL);
 		cc->events = want;
 	}
-	evtimer_add(cc->idle, &tv);
+	/* While auth works on a request, the timer is the relay's. */
+	if (!cc->waiting)
+		evtimer_add(cc->idle, &tv);
 }
 
 static void
@@ -169,12 +197,141 @@ ctl_hello(struct ctlconn *cc, struct msgcur *cur)
 	return 0;
 }
 
+static const struct relay *
+relay_find(uint32_t type)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(relays) / sizeof(relays[0]); i++)
+		if (relays[i].type == type)
+			return &relays[i];
+	return NULL;
+}
+
+/* 0 if the payload has the layout the relay table gives for it. */
+static int
+relay_check(const struct relay *r, struct msg *m)
+{
+	struct msgcur	 cur;
+	const uint8_t	*p;
+	const char	*l;
+	size_t		 len;
+	uint64_t	 q;
+
+	msg_cursor(m, &cur);
+	for (l = r->layout; *l != '\0'; l++) {
+		switch (*l) {
+		case 's':
+			if (msg_get_bytes(&cur, &p, &len, MSG_MAXSTR) == -1 ||
+			    (len > 0 && memchr(p, '\0', len) != NULL))
+				return -1;
+			break;
+		case 'q':
+			if (msg_get_u64(&cur, &q) == -1)
+				return -1;
+			break;
+		default:
+			fatalx("control: bad relay layout for %s",
+			    msg_type_name(r->type));
+		}
+	}
+	return msg_get_end(&cur);
+}
+
+/*
+ * Hand a request to auth, tagged with the connection's id; the answers
+ * come back through control_relay_up().  One request at a time.
+ */
+static int
+ctl_relay(struct ctlconn *cc, const struct relay *r, struct msg *m)
+{
+	struct timeval	 tv = { CTL_RELAY_WAIT, 0 };
+	struct msgbuf	 mb;
+
+	if (cc->waiting || relay_check(r, m) == -1)
+		return -1;
+	if (!proc_linked(PROC_AUTH)) {
+		ctl_result(cc, CTL_FAILED, "smsg-auth is not running");
+		return 0;
+	}
+	msg_init(&mb, m->type, cc->id);
+	msg_add_fixed(&mb, m->data, m->len);
+	if (proc_send(PROC_AUTH, &mb) == -1) {
+		ctl_result(cc, CTL_FAILED, "smsg-auth is not running");
+		return 0;
+	}
+	log_debug("control: %s from uid %u relayed to auth as request %u",
+	    msg_type_name(m->type), (unsigned)cc->uid, cc->id);
+	cc->waiting = 1;
+	evtimer_add(cc->idle, &tv);
+	return 0;
+}
+
+static struct ctlconn *
+ctl_find(uint32_t id)
+{
+	struct ctlconn	*cc;
+
+	TAILQ_FOREACH(cc, &conns, entry)
+		if (cc->id == id)
+			return cc;
+	return NULL;
+}
+
+/*
+ * An answer from auth: forward it to the connection it names, if that
+ * is still open and waiting; a late answer is dropped.  RESULT and END
+ * close the request.
+ */
+void
+control_relay_up(struct msg *m)
+{
+	struct timeval	 tv = { CTL_RELAY_WAIT, 0 };
+	struct ctlconn	*cc;
+	struct msgbuf	 mb;
+
+	if (!route_allowed(m->type, PROC_PARENT, PROC_CTL))
+		fatalx("auth sent %s, which is not an answer for smsgctl",
+		    msg_type_name(m->type));
+	if ((cc = ctl_find(m->peerid)) == NULL || !cc->waiting) {
+		log_debug("control: dropping %s for request %u, which is "
+		    "closed", msg_type_name(m->type), m->peerid);
+		return;
+	}
+	msg_init(&mb, m->type, 0);
+	msg_add_fixed(&mb, m->data, m->len);
+	ctl_send(cc, &mb);
+	if (m->type == MSG_CTL_RESULT || m->type == MSG_CTL_END)
+		cc->waiting = 0;
+	else
+		evtimer_add(cc->idle, &tv);	/* auth is making progress */
+	ctl_update(cc);
+}
+
+/* auth died or was restarted: what it was working on fails closed. */
+void
+control_auth_gone(void)
+{
+	struct ctlconn	*cc, *next;
+
+	TAILQ_FOREACH_SAFE(cc, &conns, entry, next) {
+		if (!cc->waiting)
+			continue;
+		cc->waiting = 0;
+		cc->closing = 1;
+		ctl_result(cc, CTL_FAILED, "smsg-auth stopped before "
+		    "answering");
+		ctl_update(cc);
+	}
+}
+
 /* One request; -1 when it is malformed and the connection must end. */
 static int
 ctl_dispatch(struct ctlconn *cc, struct msg *m)
 {
-	struct msgcur	 cur;
-	uint8_t		 v;
+	const struct relay	*r;
+	struct msgcur		 cur;
+	uint8_t			 v;
 
 	msg_cursor(m, &cur);
 	if (!route_allowed(m->type, PROC_CTL, PROC_PARENT))
@@ -209,7 +366,9 @@ ctl_dispatch(struct ctlconn *cc, struct msg *m)
 		parent_stop(0, "stop requested by uid %u", (unsigned)cc->uid);
 		break;
 	default:
-		return -1;
+		if ((r = relay_find(m->type)) == NULL)
+			return -1;
+		return ctl_relay(cc, r, m);
 	}
 	return 0;
 }
@@ -222,11 +381,6 @@ ctl_event(int fd, short what, void *arg)
 	ssize_t		 n;
 	int		 r;
 
-	if (what & EV_TIMEOUT) {
-		log_debug("control: closing idle connection");
-		ctl_close(cc);
-		return;
-	}
 	if ((what & EV_WRITE) && chan_flush(&cc->chan) == -1) {
 		ctl_close(cc);
 		return;
@@ -255,7 +409,31 @@ ctl_event(int fd, short what, void *arg)
 static void
 ctl_idle(int fd, short what, void *arg)
 {
-	ctl_event(-1, EV_TIMEOUT, arg);
+	struct ctlconn	*cc = arg;
+
+	if (!cc->waiting) {
+		log_debug("control: closing idle connection");
+		ctl_close(cc);
+		return;
+	}
+	log_warnx("control: smsg-auth did not answer request %u within %d "
+	    "seconds", cc->id, CTL_RELAY_WAIT);
+	/* A late answer must not pass for the answer to a later request. */
+	cc->waiting = 0;
+	cc->closing = 1;
+	ctl_result(cc, CTL_FAILED, "smsg-auth did not answer");
+	ctl_update(cc);
+}
+
+/* A fresh id, never one an open connection has. */
+static uint32_t
+ctl_newid(void)
+{
+	do {
+		if (++lastid == 0)
+			lastid = 1;
+	} while (ctl_find(lastid) != NULL);
+	return lastid;
 }
 
 static int
@@ -317,6 +495,7 @@ ctl_accept(int lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
+	cc->id = ctl_newid();
 	cc->uid = uid;
 	cc->readonly = l->readonly;
 	cc->ev = event_new(smsgd->base, fd, EV_READ | EV_PERSIST, ctl_event,

@@ -114,6 +114,11 @@ parent_dispatch(enum proc_id from, struct msg *m)
 		}
 		break;
 	default:
+		/* auth's answers to smsgctl, relayed by control.c */
+		if (from == PROC_AUTH) {
+			control_relay_up(m);
+			break;
+		}
 		fatalx("unexpected %s from %s", msg_type_name(m->type),
 		    proc_name(from));
 	}
@@ -167,6 +172,8 @@ child_died(enum proc_id id, int status)
 	c->pid = 0;
 	c->state = CHILD_STOPPED;
 	proc_detach(id);
+	if (id == PROC_AUTH)
+		control_auth_gone();
 	if (smsgd->stopping) {
 		log_debug("%s %s", proc_desc(id)->title, how);
 		return;

@@ -53,8 +53,11 @@ const char *child_state_name(enum child_state);
 void	checks_run(const struct smsg_config *, gid_t *);
 
 /* control.c */
+struct msg;
 void	control_listen(void);
 void	control_cleanup(void);
+void	control_relay_up(struct msg *);
+void	control_auth_gone(void);
 
 /* rolesetup.c */
 void	rolesetup_prepare(const struct smsg_config *);
