@@ -97,9 +97,11 @@ done
 # only the curls: a bare wait would wait for smsgd too
 wait $pids
 WINNER=$(grep -l '"token"' "$PREFIX"/race.*.body | head -1)
-wins=$(cat "$PREFIX"/race.*.code | grep -c '^200$')
-reused=$(cat "$PREFIX"/race.*.body | grep -c 'otp_reused')
-diag "race answers: $(cat "$PREFIX"/race.*.code | sort | uniq -c | tr '\n' ' ')"
+# one file per answer, each without a final newline: count files
+wins=$(grep -l '^200$' "$PREFIX"/race.*.code | wc -l)
+reused=$(grep -l 'otp_reused' "$PREFIX"/race.*.body | wc -l)
+diag "race answers: $(for f in "$PREFIX"/race.*.code; do cat "$f"; echo; done |
+    sort | uniq -c | tr '\n' ' ')"
 check "20 parallel logins with one code: exactly one 200 ($wins)" [ "$wins" -eq 1 ]
 check "... the other 19 are otp_reused ($reused)" [ "$reused" -eq 19 ]
 
