@@ -340,7 +340,7 @@ on_registered(struct req *r, struct msg *m)
 	vars_add(vars_of(ar), "recovery_key", "%s", reg.recovery_key);
 	vars_add(vars_of(ar), "mode", "%s", recover ? "recover" : "register");
 	explicit_bzero(&reg, sizeof(reg));
-	render(ar, WEB_PAGE_REGISTERED, recover ? 200 : 201);
+	render(ar, WEB_PAGE_REGISTERED, 200);
 	return 0;
 }
 
