@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -93,13 +94,12 @@ now_ms(void)
 static int
 hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	static const char	 digits[] = "0123456789abcdef";
+	const char		*p;
+
+	if (c == '\0' || (p = strchr(digits, tolower(c))) == NULL)
+		return -1;
+	return p - digits;
 }
 
 /* Decode the escapes of a command-line request in place; return its length. */
