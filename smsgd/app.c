@@ -292,8 +292,8 @@ check_session(struct app_req *ar)
  * carries: browsers say where a request comes from in Sec-Fetch-Site,
  * and older ones in Origin.  Sec-Fetch-Site decides when present: under
  * our Referrer-Policy (no-referrer) Chromium sends "Origin: null" even
- * for a form of our own.  A "null" origin alone is left to the CSRF
- * token and the SameSite cookie.
+ * for a form of our own.  Without it, an origin that is not ours,
+ * "null" included, is refused.
  */
 static int
 cross_site(const struct http_request *h)
@@ -304,8 +304,7 @@ cross_site(const struct http_request *h)
 	if ((site = http_header(h, "sec-fetch-site")) != NULL)
 		return strcmp(site, "same-origin") != 0 &&
 		    strcmp(site, "none") != 0;
-	if ((origin = http_header(h, "origin")) == NULL ||
-	    strcmp(origin, "null") == 0)
+	if ((origin = http_header(h, "origin")) == NULL)
 		return 0;
 	if ((host = http_header(h, "host")) == NULL)
 		return 1;
