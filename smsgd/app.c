@@ -140,6 +140,17 @@ app_ask_auth(struct app_req *ar, struct msgbuf *mb, req_answer_cb cb)
 	return 0;
 }
 
+/* A request that is nothing but the session prefix. */
+void
+app_ask_session(struct app_req *ar, uint32_t type, int check_csrf,
+    req_answer_cb cb)
+{
+	struct msgbuf	 mb;
+
+	app_auth_prefix(ar, &mb, type, check_csrf);
+	app_ask_auth(ar, &mb, cb);
+}
+
 /* AUTH_FAIL: u32 code, u32 retry_after, string message. */
 int
 app_get_fail(struct msg *m, uint32_t *code, uint32_t *retry, char *text,

@@ -78,6 +78,8 @@ void		 app_auth_prefix(struct app_req *, struct msgbuf *,
 		    uint32_t, int);
 int		 app_ask_auth(struct app_req *, struct msgbuf *,
 		    req_answer_cb);
+void		 app_ask_session(struct app_req *, uint32_t, int,
+		    req_answer_cb);
 struct app_req	*app_of(struct req *);
 int		 app_fail_status(uint32_t);
 const char	*app_fail_code(uint32_t);

@@ -92,17 +92,30 @@ api_gone(struct app_req *ar)
 	return 0;
 }
 
+/* 1 when the answer ended the request (auth gone, or a failure), answered. */
+static int
+api_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt)
+{
+	if (m == NULL) {
+		api_gone(ar);
+		return 1;
+	}
+	a_expect(m, want, alt);
+	if (m->type == MSG_AUTH_FAIL) {
+		api_fail(ar, m);
+		return 1;
+	}
+	return 0;
+}
+
 static int
 on_register(struct req *r, struct msg *m)
 {
 	struct app_req		*ar = app_of(r);
 	struct a_registered	 reg;
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_REGISTERED, MSG_AUTH_REGISTERED);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_REGISTERED, MSG_AUTH_REGISTERED))
+		return 0;
 	a_get_registered(m, &reg);
 	api_send(ar, 201, json_pack("{s:s, s:s}", "username", reg.name,
 	    "recovery_key", reg.recovery_key));
@@ -131,11 +144,8 @@ on_login(struct req *r, struct msg *m)
 	struct app_req		*ar = app_of(r);
 	struct a_session	 s;
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_SESSION, MSG_AUTH_NEED_OTP);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_SESSION, MSG_AUTH_NEED_OTP))
+		return 0;
 	if (m->type == MSG_AUTH_NEED_OTP) {
 		/* The API sends password and code together: no pending step. */
 		api_error(ar, 401, "otp_required", "This account uses "
@@ -173,11 +183,8 @@ on_ok_204(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_OK, MSG_AUTH_OK);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_OK, MSG_AUTH_OK))
+		return 0;
 	a_expect_empty(m);
 	api_no_content(ar);
 	return 0;
@@ -188,11 +195,8 @@ on_ok_json(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_OK, MSG_AUTH_OK);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_OK, MSG_AUTH_OK))
+		return 0;
 	a_expect_empty(m);
 	api_send(ar, 200, json_pack("{s:b}", "ok", 1));
 	return 0;
@@ -201,10 +205,7 @@ on_ok_json(struct req *r, struct msg *m)
 static void
 a_logout(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_LOGOUT, 0);
-	app_ask_auth(ar, &mb, on_ok_204);
+	app_ask_session(ar, MSG_AUTH_LOGOUT, 0, on_ok_204);
 }
 
 static void
@@ -244,11 +245,8 @@ on_totp_begin(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct a_totp	 t;
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_TOTP_SECRET, MSG_AUTH_TOTP_SECRET);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_TOTP_SECRET, MSG_AUTH_TOTP_SECRET))
+		return 0;
 	a_get_totp(m, &t);
 	api_send(ar, 200, json_pack("{s:s, s:s}", "secret", t.secret,
 	    "uri", t.uri));
@@ -259,10 +257,7 @@ on_totp_begin(struct req *r, struct msg *m)
 static void
 a_totp_begin(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_TOTP_BEGIN, 0);
-	app_ask_auth(ar, &mb, on_totp_begin);
+	app_ask_session(ar, MSG_AUTH_TOTP_BEGIN, 0, on_totp_begin);
 }
 
 static int
@@ -273,11 +268,8 @@ on_totp_confirm(struct req *r, struct msg *m)
 	json_t		*codes;
 	uint32_t	 i;
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, MSG_AUTH_CODES, MSG_AUTH_CODES);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, MSG_AUTH_CODES, MSG_AUTH_CODES))
+		return 0;
 	a_get_codes(m, &k);
 	if ((codes = json_array()) == NULL)
 		fatalx("json_array");
@@ -322,11 +314,8 @@ on_list(struct req *r, struct msg *m, const char *name, uint32_t item,
 {
 	struct app_req	*ar = app_of(r);
 
-	if (m == NULL)
-		return api_gone(ar);
-	a_expect(m, item, MSG_AUTH_END);
-	if (m->type == MSG_AUTH_FAIL)
-		return api_fail(ar, m);
+	if (api_settled(ar, m, item, MSG_AUTH_END))
+		return 0;
 	if (ar->list == NULL && (ar->list = json_array()) == NULL)
 		fatalx("json_array");
 	if (m->type == item) {
@@ -377,19 +366,13 @@ on_activity(struct req *r, struct msg *m)
 static void
 a_sessions(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_SESSIONS, 0);
-	app_ask_auth(ar, &mb, on_sessions);
+	app_ask_session(ar, MSG_AUTH_SESSIONS, 0, on_sessions);
 }
 
 static void
 a_activity(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_ACTIVITY, 0);
-	app_ask_auth(ar, &mb, on_activity);
+	app_ask_session(ar, MSG_AUTH_ACTIVITY, 0, on_activity);
 }
 
 static void

@@ -472,10 +472,7 @@ on_totp_begin(struct req *r, struct msg *m)
 static void
 h_totp_begin(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_TOTP_BEGIN, 1);
-	app_ask_auth(ar, &mb, on_totp_begin);
+	app_ask_session(ar, MSG_AUTH_TOTP_BEGIN, 1, on_totp_begin);
 }
 
 static int
@@ -585,10 +582,7 @@ on_sessions(struct req *r, struct msg *m)
 static void
 h_sessions(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_SESSIONS, 0);
-	app_ask_auth(ar, &mb, on_sessions);
+	app_ask_session(ar, MSG_AUTH_SESSIONS, 0, on_sessions);
 }
 
 static int
@@ -660,10 +654,7 @@ on_activity(struct req *r, struct msg *m)
 static void
 h_activity(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_ACTIVITY, 0);
-	app_ask_auth(ar, &mb, on_activity);
+	app_ask_session(ar, MSG_AUTH_ACTIVITY, 0, on_activity);
 }
 
 static int
@@ -682,10 +673,7 @@ on_logout(struct req *r, struct msg *m)
 static void
 h_logout(struct app_req *ar)
 {
-	struct msgbuf	 mb;
-
-	app_auth_prefix(ar, &mb, MSG_AUTH_LOGOUT, 1);
-	app_ask_auth(ar, &mb, on_logout);
+	app_ask_session(ar, MSG_AUTH_LOGOUT, 1, on_logout);
 }
 
 static void
