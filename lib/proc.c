@@ -28,7 +28,7 @@
 
 static const struct proc_desc procs[PROC_MAX] = {
 	[PROC_PARENT] = { PROC_PARENT, "parent", "smsgd", NULL, 1 },
-	[PROC_FRONT] = { PROC_FRONT, "front", "smsgd front", NULL, 0 },
+	[PROC_FRONT] = { PROC_FRONT, "front", "smsg-front", "smsg-front", 0 },
 	[PROC_AUTH] = { PROC_AUTH, "auth", "smsg-auth", "smsg-auth", 0 },
 	[PROC_STORE] = { PROC_STORE, "store", "smsg-store", "smsg-store", 1 },
 	[PROC_WEB] = { PROC_WEB, "web", "smsg-web", "smsg-web", 0 },
@@ -71,9 +71,8 @@ proc_exe_path(enum proc_id id, char *buf, size_t len)
 	const struct proc_desc	*pd = proc_desc(id);
 
 	if (pd->exe == NULL)
-		strlcpy(buf, PATH_SMSGD, len);
-	else
-		snprintf(buf, len, "%s/%s", PATH_LIBEXEC, pd->exe);
+		fatalx("%s is not started by exec", pd->name);
+	snprintf(buf, len, "%s/%s", PATH_LIBEXEC, pd->exe);
 	return buf;
 }
 
@@ -350,7 +349,7 @@ proc_spawn(enum proc_id id, int foreground)
 {
 	const struct proc_desc	*pd = proc_desc(id);
 	char			 path[PATH_MAX];
-	char			*argv[4];
+	char			*argv[2];
 	char			*envp[2] = { NULL, NULL };
 	int			 sp[2];
 	pid_t			 pid;
@@ -374,13 +373,7 @@ proc_spawn(enum proc_id id, int foreground)
 			_exit(127);
 		closefrom(PROC_FD + 1);
 		argv[0] = (char *)pd->title;
-		if (pd->exe == NULL) {
-			argv[0] = "smsgd";
-			argv[1] = "-x";
-			argv[2] = (char *)pd->name;
-			argv[3] = NULL;
-		} else
-			argv[1] = NULL;
+		argv[1] = NULL;
 		execve(path, argv, envp);
 		dprintf(STDERR_FILENO, "smsgd: cannot execute %s: %s\n",
 		    path, strerror(errno));

@@ -28,7 +28,7 @@ struct proc_desc {
 	enum proc_id	 id;
 	const char	*name;		/* "auth" */
 	const char	*title;		/* "smsg-auth", for humans and logs */
-	const char	*exe;		/* under PATH_LIBEXEC; NULL: smsgd -x */
+	const char	*exe;		/* under PATH_LIBEXEC; NULL: the parent */
 	int		 essential;	/* its death stops the daemon */
 };
 

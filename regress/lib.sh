@@ -131,7 +131,7 @@ daemon_gone() {
 	! kill -0 "$DAEMON_PID" 2>/dev/null
 }
 
-# pid of a child by its name in show status ("smsg-web", "smsgd front").
+# pid of a child by its name in show status ("smsg-web", "smsg-front").
 child_pid() {
 	ctl show status | awk -v n="$1" '
 	    $1 " " $2 == n { print $3; exit }

@@ -48,10 +48,6 @@ main(int argc, char *argv[])
 	const char		*file = PATH_CONF;
 	int			 ch, named = 0, checkonly = 0, r;
 
-	if (argc == 3 && strcmp(argv[1], "-x") == 0 &&
-	    strcmp(argv[2], "front") == 0)
-		return front_main();
-
 	smsgd = &d;
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {

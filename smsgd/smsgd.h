@@ -1,6 +1,6 @@
 /*
- * smsgd: the root parent (config, sockets, children, control socket) and,
- * re-executed with -x front, the network front.
+ * smsgd: the root parent (config, sockets, children, control socket).
+ * It links none of the network-facing code: the front is smsg-front.
  */
 #ifndef SMSGD_H
 #define SMSGD_H
@@ -62,8 +62,5 @@ void	control_auth_gone(void);
 /* rolesetup.c */
 void	rolesetup_prepare(const struct smsg_config *);
 void	rolesetup_send(enum proc_id, const struct smsg_config *);
-
-/* front.c */
-int	front_main(void);
 
 #endif

@@ -47,7 +47,7 @@ for r in front auth store web; do
 done
 
 probe "all:ptrace" 4
-for t in "smsgd front" smsg-auth smsg-store smsg-web; do
+for t in "smsg-front" smsg-auth smsg-store smsg-web; do
 	r=$(echo "$t" | sed 's/smsgd //; s/smsg-//')
 	check "$t cannot ptrace its parent" sh -c "grep -q '^$r: probe ptrace: refused' '$LOG' || grep -q '^parent: $t killed by signal 31 (SIGSYS)' '$LOG'"
 done

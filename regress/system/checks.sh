@@ -64,7 +64,7 @@ cp "$PREFIX/good.conf" "$CONF"
 sed "s|^web: { chroot = \"[^\"]*\"|web: { chroot = \"$PREFIX/front\"|" \
     "$PREFIX/good.conf" > "$CONF"
 refuses "two children in one root are refused" \
-    "smsgd front and smsg-web must not share the directory"
+    "smsg-front and smsg-web must not share the directory"
 cp "$PREFIX/good.conf" "$CONF"
 
 chmod 0666 "$CONF"

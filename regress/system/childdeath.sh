@@ -8,7 +8,7 @@ daemon_setup
 daemon_start
 check "all running" wait_for 15 all_running
 
-for name in smsg-web "smsgd front" smsg-auth; do
+for name in smsg-web "smsg-front" smsg-auth; do
 	old=$(child_pid "$name")
 	kill -9 "$old"
 	restarted() {
@@ -40,7 +40,7 @@ check "... with exit status 1" [ $? -eq 1 ]
 rm -f "$LOG"
 daemon_start
 check "all running again" wait_for 15 all_running
-kids=$(for n in "smsgd front" smsg-auth smsg-web; do child_pid "$n"; done)
+kids=$(for n in "smsg-front" smsg-auth smsg-web; do child_pid "$n"; done)
 kill -9 "$(child_pid smsg-store)"
 check "store death stops smsgd" wait_for 15 daemon_gone
 check "the log names the store and stops" log_has "smsg-store is essential; stopping smsgd"

@@ -16,10 +16,10 @@ check "show status -j is JSON with version and 4 processes" \
 
 roots=""
 uids=""
-for name in "smsgd front" smsg-auth smsg-store smsg-web; do
+for name in "smsg-front" smsg-auth smsg-store smsg-web; do
 	pid=$(child_pid "$name")
 	case $name in
-	"smsgd front") user=_smsgd; root=$PREFIX/front ;;
+	"smsg-front") user=_smsgd; root=$PREFIX/front ;;
 	smsg-auth) user=_smsgauth; root=$PREFIX/auth ;;
 	smsg-store) user=_smsgstore; root=$PREFIX/store ;;
 	smsg-web) user=_smsgweb; root=$PREFIX/web ;;

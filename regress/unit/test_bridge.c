@@ -1,5 +1,5 @@
 /*
- * smsgd/bridge.c: request ids, the in-flight table, the queues each way,
+ * smsgd/front/bridge.c: request ids, the in-flight table, the queues each way,
  * timeouts, lost peers, and one worker thread racing the main thread.
  */
 #include "config.h"

@@ -4,8 +4,10 @@
  * web (through the main thread, which owns the peer channels) and their
  * answers back to the request's worker.
  *
- * The application (smsgd/app*.c) sees one complete request at a time on a
- * worker thread and answers it exactly once with req_respond().
+ * The application (smsgd/front/app*.c) sees a request twice on its
+ * worker thread: when the head is complete (app_head), before a byte of
+ * the body is read, and when the body is in (app_request).  It answers
+ * exactly once with req_respond().
  */
 #ifndef SMSGD_SERVER_H
 #define SMSGD_SERVER_H
@@ -42,9 +44,16 @@ void	 server_peer_lost(enum proc_id);
 struct req;
 
 /* Implemented by the application: */
-size_t	 app_body_max(const struct http_request *);	/* on the worker, after the head */
-void	 app_request(struct req *);	/* on the worker, a complete request */
 void	 app_init(void);		/* once, in server_init */
+/*
+ * On the worker, as soon as the head is complete.  Returns 0 to read the
+ * body under the policy set with req_body_buffer() (default: no body at
+ * all), then app_request(); or -1 when the app answers (or has answered)
+ * without reading the body: the connection closes after that answer, so
+ * a client told 413 or 415 never has to send its body.
+ */
+int	 app_head(struct req *);
+void	 app_request(struct req *);	/* on the worker, the body is in */
 
 /* For the application: */
 const struct http_request *req_http(const struct req *);
@@ -63,6 +72,12 @@ typedef int (*req_answer_cb)(struct req *, struct msg *);
  * the last one is done.
  */
 int	 req_ask(struct req *, enum proc_id, struct msgbuf *, req_answer_cb);
+/*
+ * From app_head: the body is read whole, at most max bytes, into
+ * req_http()->body.  A declared Content-Length over max is 413 from the
+ * server before any byte is read.
+ */
+void	 req_body_buffer(struct req *, size_t max);
 void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set-Cookie, Location */
 /*
  * Exactly once per request.  The server adds Content-Length, Connection,

@@ -1,5 +1,6 @@
 /*
- * The network front: smsgd re-executed as "smsgd -x front".  It receives
+ * smsg-front: the network front, its own executable so that the root
+ * parent links none of the HTTP, TLS-record or JSON code.  It receives
  * its sockets and TLS material as descriptors and never opens a file.
  * The work is in server.c (threads, bridge), conn.c (connections) and
  * tls.c; the application on top is app*.c.
@@ -9,7 +10,6 @@
 #include "log.h"
 #include "proc.h"
 #include "server.h"
-#include "smsgd.h"
 
 static void
 front_init(const struct proc_settings *ps, struct event_base *base)
@@ -27,7 +27,7 @@ static const struct proc_role front_role = {
 };
 
 int
-front_main(void)
+main(int argc, char *argv[])
 {
 	return proc_child_main(&front_role);
 }

@@ -8,8 +8,9 @@
  *   IDLE   between keep-alive requests; idle_timeout, then a silent close
  *   HEAD   from connection start or a request's first byte; header_timeout
  *   BODY   reading the body; body_timeout
- *   APP    the application has the request; reading is off (pipelined
- *          bytes wait); SERVER_APP_TIMEOUT as a last resort
+ *   APP    the application has the request (its head, in app_head, or
+ *          all of it); reading is off (pipelined bytes wait);
+ *          SERVER_APP_TIMEOUT as a last resort
  *   WRITE  the response drains; body_timeout, then close
  */
 #include "config.h"
@@ -63,6 +64,7 @@ struct req {
 	uint32_t	 asks[REQ_MAXASKS];
 	unsigned int	 nasks;
 	int		 responded;
+	size_t		 body_max;	/* set by req_body_buffer */
 	void		*data;
 	void		(*data_free)(void *);
 	struct evbuffer	*hdrs;
@@ -286,47 +288,64 @@ conn_redirect(struct conn *c)
 	evbuffer_free(hdr);
 }
 
-/* A complete request: the application has it until req_respond(). */
+/* The application has the request until req_respond(). */
 static void
-conn_request(struct conn *c)
+conn_to_app(struct conn *c)
 {
-	struct req	*r;
-
 	evtimer_del(c->timer);
 	c->state = CONN_APP;
 	bufferevent_disable(c->bev, EV_READ);
-	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->hdrs = evbuffer_new()) == NULL) {
-		free(r);
-		conn_error(c, 503, "out of memory");
-		return;
-	}
-	r->conn = c;
-	c->req = r;
 	conn_timer(c, SERVER_APP_TIMEOUT);
-	app_request(r);
 }
 
-/* The head is in: how much body may follow, and 100-continue. */
+/* A complete request. */
+static void
+conn_request(struct conn *c)
+{
+	conn_to_app(c);
+	app_request(c->req);
+}
+
+/*
+ * The head is in: the application decides before any body byte is read
+ * whether to read it, how much of it, or to answer at once.
+ */
 static int
 conn_head_done(struct conn *c)
 {
 	static const char	 cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	const struct http_request *hr = &c->hp.req;
+	struct req		*r;
 
 	c->head = 1;
 	if (c->kind == LISTEN_HTTP_REDIRECT) {
 		conn_redirect(c);
 		return -1;
 	}
-	if (http_parser_body_max(&c->hp, app_body_max(hr)) == -1) {
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->hdrs = evbuffer_new()) == NULL) {
+		free(r);
+		conn_error(c, 503, "out of memory");
+		return -1;
+	}
+	r->conn = c;
+	c->req = r;
+	conn_to_app(c);
+	if (app_head(r) == -1 || r->responded) {
+		/* The body stays unread: nothing may follow this answer. */
+		c->close = 1;
+		return -1;
+	}
+	if (http_parser_body_max(&c->hp, r->body_max) == -1) {
 		conn_error(c, c->hp.status, c->hp.error);
 		return -1;
 	}
 	if (hr->expect_continue && hr->minor >= 1)
 		bufferevent_write(c->bev, cont, sizeof(cont) - 1);
 	c->state = CONN_BODY;
+	evtimer_del(c->timer);
 	conn_timer(c, front_conf.body_timeout);
+	bufferevent_enable(c->bev, EV_READ);
 	return 0;
 }
 
@@ -596,6 +615,12 @@ req_set_data(struct req *r, void *data, void (*fn)(void *))
 		r->data_free(r->data);
 	r->data = data;
 	r->data_free = fn;
+}
+
+void
+req_body_buffer(struct req *r, size_t max)
+{
+	r->body_max = max;
 }
 
 int

@@ -41,12 +41,6 @@ has_body(enum http_method m)
 	    m == HTTP_DELETE;
 }
 
-size_t
-app_body_max(const struct http_request *h)
-{
-	return has_body(h->method) ? front_conf.form_max : 0;
-}
-
 struct app_req *
 app_of(struct req *r)
 {
@@ -430,8 +424,12 @@ copy_agent(struct app_req *ar)
 			ar->agent[i] = '?';
 }
 
-void
-app_request(struct req *r)
+/*
+ * The head is in: everything that can be refused without the body is
+ * refused here, before a byte of it is read.
+ */
+int
+app_head(struct req *r)
 {
 	struct app_req	*ar;
 	int		 wrong_method;
@@ -439,7 +437,7 @@ app_request(struct req *r)
 	if ((ar = calloc(1, sizeof(*ar))) == NULL) {
 		req_respond(r, 503, "text/plain; charset=utf-8",
 		    "out of memory\n", 14);
-		return;
+		return -1;
 	}
 	ar->r = r;
 	ar->h = req_http(r);
@@ -456,7 +454,7 @@ app_request(struct req *r)
 			page_error(ar, wrong_method ? 405 : 404, wrong_method ?
 			    "This page cannot be used that way." :
 			    "There is no such page.");
-		return;
+		return -1;
 	}
 	if (!(ar->route->flags & R_API) && has_body(ar->h->method) &&
 	    cross_site(ar->h)) {
@@ -464,9 +462,20 @@ app_request(struct req *r)
 		    http_method_name(ar->h->method), ar->route->path,
 		    app_addr(ar));
 		page_error(ar, 403, "Requests from other sites are refused.");
-		return;
+		return -1;
 	}
-	if (rate_limited(ar) || read_body(ar) == -1)
+	if (rate_limited(ar))
+		return -1;
+	req_body_buffer(r, has_body(ar->h->method) ? front_conf.form_max : 0);
+	return 0;
+}
+
+void
+app_request(struct req *r)
+{
+	struct app_req	*ar = app_of(r);
+
+	if (read_body(ar) == -1)
 		return;
 	if (ar->route->flags & R_SESSION)
 		check_session(ar);
