@@ -189,6 +189,20 @@ enum auth_err {
 	AUTH_E_MAX
 };
 
+/* Store answers (MSG_STORE_FAIL codes); the front maps each to a status. */
+enum store_err {
+	STORE_E_OK,
+	STORE_E_BADREQ,		/* 400: a field out of bounds */
+	STORE_E_NOTFOUND,	/* 404: no such message, or not the caller's */
+	STORE_E_LOCKED,		/* 423: time-locked until detail */
+	STORE_E_LIMIT,		/* 413: a configured size or count exceeded */
+	STORE_E_QUOTA,		/* 507: the sender's quota is full */
+	STORE_E_BLOCKED,	/* 403: a recipient blocks the sender */
+	STORE_E_STATE,		/* 409: not now (upload not open, ...) */
+	STORE_E_INTERNAL,	/* 500 */
+	STORE_E_MAX
+};
+
 /* MSG_WEB_RENDER pages; smsg-web/pages.h documents each page's keys. */
 enum web_page {
 	WEB_PAGE_ERROR,
