@@ -204,6 +204,7 @@ get_user(struct msg *m, struct user_info *u)
 	    msg_get_u8(&cur, &u->totp_on) == -1 ||
 	    msg_get_u32(&cur, &u->sessions) == -1 ||
 	    msg_get_u64(&cur, &u->last_login) == -1 ||
+	    msg_get_u8(&cur, &u->admin) == -1 ||
 	    msg_get_end(&cur) == -1)
 		die(EXIT_FAILED, "malformed user information from smsgd");
 }
@@ -243,6 +244,43 @@ show_secret(struct msg *m)
 	explicit_bzero(value, sizeof(value));
 }
 
+/* The store's totals, a day of them, or what a purge removed. */
+static void
+show_messages(struct msg *m)
+{
+	struct msgcur		 cur;
+	struct messages_info	 i;
+	struct messages_day	 d;
+	uint32_t		 n;
+	uint64_t		 chunks;
+
+	msg_cursor(m, &cur);
+	if (m->type == MSG_CTL_MESSAGES_INFO) {
+		msg_get_u64(&cur, &i.messages);
+		msg_get_u64(&cur, &i.bytes);
+		msg_get_u64(&cur, &i.locked);
+		msg_get_u64(&cur, &i.locked_bytes);
+		msg_get_u64(&cur, &i.uploads);
+		msg_get_u64(&cur, &i.quarantined);
+	} else if (m->type == MSG_CTL_MESSAGES_DAY) {
+		msg_get_u64(&cur, &d.day);
+		msg_get_u64(&cur, &d.messages);
+		msg_get_u64(&cur, &d.bytes);
+	} else {
+		msg_get_u32(&cur, &n);
+		msg_get_u64(&cur, &chunks);
+	}
+	if (msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed %s from smsgd",
+		    msg_type_name(m->type));
+	if (m->type == MSG_CTL_MESSAGES_INFO)
+		out->messages(&i);
+	else if (m->type == MSG_CTL_MESSAGES_DAY)
+		out->messages_day(&d);
+	else
+		out->purged(n, chunks);
+}
+
 /* Print replies until the command's last one; return the exit code. */
 static int
 read_replies(struct chan *c)
@@ -280,6 +318,11 @@ read_replies(struct chan *c)
 		case MSG_CTL_USER_SECRET:
 			show_secret(&m);
 			break;
+		case MSG_CTL_MESSAGES_INFO:
+		case MSG_CTL_MESSAGES_DAY:
+		case MSG_CTL_PURGED:
+			show_messages(&m);
+			break;
 		default:
 			die(EXIT_FAILED, "unexpected %s from smsgd",
 			    msg_type_name(m.type));
@@ -293,6 +336,7 @@ read_replies(struct chan *c)
 #define A_ID		0x04	/* u64 session id */
 #define A_VERBOSE	0x08	/* u8 1 for ACT_LOG_VERBOSE */
 #define A_RELAYED	0x10	/* answered by auth, through smsgd */
+#define A_ONOFF		0x20	/* u8 1 for ACT_USER_ADMIN_ON */
 
 static const struct request {
 	enum ctl_action	 action;
@@ -314,6 +358,10 @@ static const struct request {
 	{ ACT_USER_DELETE, MSG_CTL_USER_DELETE, A_NAME | A_RELAYED },
 	{ ACT_SHOW_SESSIONS, MSG_CTL_SHOW_SESSIONS, A_NAME | A_RELAYED },
 	{ ACT_SESSION_REVOKE, MSG_CTL_SESSION_REVOKE, A_ID | A_RELAYED },
+	{ ACT_SHOW_MESSAGES, MSG_CTL_SHOW_MESSAGES, A_RELAYED },
+	{ ACT_PURGE, MSG_CTL_PURGE, A_RELAYED },
+	{ ACT_USER_ADMIN_ON, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
+	{ ACT_USER_ADMIN_OFF, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
 };
 
 /* The password being sent; wiped at exit, whatever the way out. */
@@ -389,6 +437,8 @@ build_request(const struct request *rq, const struct parse_result *res,
 		msg_add_string(mb, password);
 	if (rq->args & A_ID)
 		msg_add_u64(mb, res->id);
+	if (rq->args & A_ONOFF)
+		msg_add_u8(mb, res->action == ACT_USER_ADMIN_ON);
 }
 
 int
