@@ -83,4 +83,27 @@ jcheck "... and no longer" "$PREFIX/noadmin.json" '.admin == false'
 ctl user admin nosuchuser on > /dev/null 2>&1
 check "user admin of a missing name exits 3" [ $? -eq 3 ]
 
+# The Berkeley DB utilities read the environment as the daemon wrote
+# it, through the DB_CONFIG the store keeps there.
+ctl stop > /dev/null 2>&1
+wait_for 15 daemon_gone
+if command -v db5.3_stat > /dev/null && command -v db5.3_verify > /dev/null
+then
+	as_store() {
+		setpriv --reuid=_smsgstore --regid=_smsgstore --clear-groups "$@"
+	}
+	as_store db5.3_stat -h "$D" -d msg.db > "$PREFIX/stat.txt" 2>&1
+	check "db5.3_stat reads msg.db" [ $? -eq 0 ]
+	check "... 5 messages on 8 KiB pages" sh -c \
+	    "grep -q '^5[[:space:]]*Number of unique keys' '$PREFIX/stat.txt' &&
+	    grep -q '^8192[[:space:]]*Underlying database page size' \
+	    '$PREFIX/stat.txt'"
+	check "db5.3_verify finds every file sound" as_store db5.3_verify \
+	    -h "$D" msg.db chunk.db folder.db expiry.db unlock.db upload.db \
+	    contact.db usage.db quarantine.db
+else
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP db5.3-util is not installed"
+fi
+
 done_testing
