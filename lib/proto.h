@@ -297,6 +297,7 @@ enum store_err {
 	STORE_E_QUOTA,		/* 507: the sender's quota is full */
 	STORE_E_BLOCKED,	/* 403: a recipient blocks the sender */
 	STORE_E_STATE,		/* 409: not now (upload not open, ...) */
+	STORE_E_BUSY,		/* 503: too many uploads open */
 	STORE_E_INTERNAL,	/* 500 */
 	STORE_E_MAX
 };

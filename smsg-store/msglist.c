@@ -28,14 +28,15 @@ seek_below(DBC *c, DBT *key, DBT *data, const uint8_t *bound, size_t blen)
 
 /*
  * A page of uid's folder: at most limit messages older than before (an
- * id of that folder, or NULL for the newest); next is set when more
+ * id of that folder, or NULL for the newest), unexpired at now; next is
+ * set when more
  * follow, to the id to pass as before.  The callback gets each message
  * with only uid's wrapped key, and none while it is locked.
  */
 int
 store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
-    uint32_t limit, store_list_cb cb, void *arg, uint8_t next[MC_IDLEN],
-    int *more)
+    uint32_t limit, uint64_t now, store_list_cb cb, void *arg,
+    uint8_t next[MC_IDLEN], int *more)
 {
 	struct store_msg	*m;
 	DB_TXN			*txn;
@@ -78,8 +79,9 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 			*more = 1;
 			break;
 		}
+		/* expired is gone, whether or not the purge came yet */
 		if (msg_load(txn, kbuf + 13, m) != STORE_E_OK ||
-		    msg_copy(m, uid) == NULL)
+		    msg_copy(m, uid) == NULL || m->h.expires <= now)
 			continue;
 		memcpy(next, m->h.id, MC_IDLEN);
 		cb(m, uid, arg);

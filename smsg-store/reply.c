@@ -122,6 +122,8 @@ store_err_text(int code)
 		    "or wait for them to expire.",
 		[STORE_E_BLOCKED] = "A recipient does not accept your messages.",
 		[STORE_E_STATE] = "This upload is not open.",
+		[STORE_E_BUSY] = "Too many messages are being sent at once; "
+		    "try again in a moment.",
 		[STORE_E_INTERNAL] = "The message store failed; try again "
 		    "later.",
 	};

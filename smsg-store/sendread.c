@@ -303,7 +303,7 @@ h_list(struct sreq *r)
 	sreq_end(r);
 	memset(next, 0, sizeof(next));
 	rv = store_list(uid, folder, has_before ? before : NULL, limit,
-	    list_one, &l, next, &more);
+	    r->now, list_one, &l, next, &more);
 	if (rv != STORE_E_OK) {
 		store_fail(r->peerid, rv, 0);
 		return;

@@ -18,6 +18,8 @@
 
 #define STORE_PAGESIZE	8192	/* a 1 KiB record stays on its page */
 #define STATS_DAYS_MAX	400	/* expiry days shown (retention <= 365) */
+#define UPLOADS_MAX	1024	/* uploads open at once, in all */
+#define UPLOADS_PER_USER 8	/* ... and per sender */
 
 struct store_limits {
 	uint32_t	 subject_max;	/* plaintext bytes */
@@ -79,7 +81,7 @@ int	 store_chunk(uint32_t, const uint8_t [MC_IDLEN], uint32_t, uint64_t,
 int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
 int	 store_delete(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
 int	 store_list(uint32_t, enum store_folder, const uint8_t *, uint32_t,
-	    store_list_cb, void *, uint8_t [MC_IDLEN], int *);
+	    uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);
 
 /* Timers and statistics. */
 int	 store_purge(uint64_t, uint32_t *, uint64_t *);

@@ -90,6 +90,39 @@ check_recipients(DB_TXN *txn, uint32_t sender, const uint32_t *rcpt,
 }
 
 /*
+ * Uploads open now: in all, and of sender.  An upload holds no lock, so
+ * only these bounds keep a sender from opening them without end (the
+ * sweep ends those left idle).
+ */
+static int
+uploads_open(DB_TXN *txn, uint32_t sender, uint32_t *all, uint32_t *mine)
+{
+	struct store_upload	*u;
+	DBC			*c;
+	DBT			 key, data;
+	int			 r;
+
+	*all = *mine = 0;
+	if ((u = malloc(sizeof(*u))) == NULL)
+		return -1;
+	if (sdb.upload->cursor(sdb.upload, txn, &c, 0) != 0) {
+		free(u);
+		return -1;
+	}
+	memset(&key, 0, sizeof(key));
+	memset(&data, 0, sizeof(data));
+	while ((r = c->get(c, &key, &data, DB_NEXT)) == 0) {
+		(*all)++;
+		if (upload_record_decode(data.data, data.size, u) == 0 &&
+		    u->sender == sender)
+			(*mine)++;
+	}
+	c->close(c);
+	free(u);
+	return r == DB_NOTFOUND ? 0 : -1;
+}
+
+/*
  * A new upload: recipients, unlock time (0: none), lifetime in seconds
  * (0: the default), flags.  Its id is new and random.
  */
@@ -102,6 +135,7 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 	DB_TXN			*txn;
 	uint8_t			*val;
 	size_t			 vlen;
+	uint32_t		 all, mine;
 	int			 r;
 
 	if (lifetime == 0)
@@ -119,6 +153,12 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 	if ((r = check_recipients(txn, sender, rcpt, n)) != STORE_E_OK)
 		goto done;
 	r = STORE_E_INTERNAL;
+	if (uploads_open(txn, sender, &all, &mine) == -1)
+		goto done;
+	if (all >= UPLOADS_MAX || mine >= UPLOADS_PER_USER) {
+		r = STORE_E_BUSY;
+		goto done;
+	}
 	if (msgid_new(id) == -1)
 		goto done;
 	/* 128 random bits do not collide; checked all the same */

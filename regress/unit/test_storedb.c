@@ -217,6 +217,8 @@ test_upload_rules(void)
 	uint32_t		 dup[] = { BOB, BOB }, self[] = { ALICE };
 	uint64_t		 sizes[2] = { 40, 100 };
 	uint8_t			 id[MC_IDLEN];
+	uint8_t			 open_ids[UPLOADS_PER_USER][MC_IDLEN];
+	int			 i, ok = 1;
 
 	tap_ok(store_upload_begin(ALICE, many, 5, 0, 0, 0, NOW, id) ==
 	    STORE_E_LIMIT, "too many recipients");
@@ -271,6 +273,17 @@ test_upload_rules(void)
 	    store_upload_chunk(ALICE, id, 4, 0, data, 40, 1, NOW) ==
 	    STORE_E_LIMIT, "more files than allowed");
 	store_upload_abort(ALICE, id);
+	for (i = 0; i < UPLOADS_PER_USER; i++)
+		ok = store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW,
+		    open_ids[i]) == STORE_E_OK;
+	tap_ok(ok && store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_BUSY, "at most %d uploads open per sender",
+	    UPLOADS_PER_USER);
+	tap_ok(store_upload_begin(BOB, self, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_OK && store_upload_abort(BOB, id) == STORE_E_OK,
+	    "another sender is not held up");
+	for (i = 0; i < UPLOADS_PER_USER; i++)
+		store_upload_abort(ALICE, open_ids[i]);
 	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id);
 	put_stream(ALICE, id, 0, 40, NOW);
 	put_stream(ALICE, id, 1, 40, NOW);
@@ -351,6 +364,15 @@ list_cb(const struct store_msg *m, uint32_t uid, void *arg)
 	listed++;
 }
 
+/* A page of uid's folder at time now, into listed_ids. */
+static int
+page(uint32_t uid, enum store_folder f, const uint8_t *before, uint32_t n,
+    uint64_t now, uint8_t next[MC_IDLEN], int *more)
+{
+	listed = 0;
+	return store_list(uid, f, before, n, now, list_cb, NULL, next, more);
+}
+
 static void
 test_list(void)
 {
@@ -360,28 +382,27 @@ test_list(void)
 
 	for (i = 0; i < 5; i++)
 		send_msg(BOB, to, 1, 0, 0, 0, 26, 0, NOW + 100 + i, ids[i]);
-	listed = 0;
-	store_list(BOB, FOLDER_SENT, NULL, 2, list_cb, NULL, next, &more);
+	page(BOB, FOLDER_SENT, NULL, 2, NOW + 1000, next, &more);
 	tap_ok(listed == 2 && more && memcmp(listed_ids[0], ids[4],
 	    MC_IDLEN) == 0 && memcmp(listed_ids[1], ids[3], MC_IDLEN) == 0,
 	    "first page: the two newest");
-	listed = 0;
-	store_list(BOB, FOLDER_SENT, next, 2, list_cb, NULL, next, &more);
+	page(BOB, FOLDER_SENT, next, 2, NOW + 1000, next, &more);
 	ok = listed == 2 && more && memcmp(listed_ids[0], ids[2],
 	    MC_IDLEN) == 0;
-	listed = 0;
-	store_list(BOB, FOLDER_SENT, next, 2, list_cb, NULL, next, &more);
+	page(BOB, FOLDER_SENT, next, 2, NOW + 1000, next, &more);
 	tap_ok(ok && listed == 1 && !more && memcmp(listed_ids[0], ids[0],
 	    MC_IDLEN) == 0, "the next pages, then the end");
-	listed = 0;
-	store_list(CAROL, FOLDER_SENT, NULL, 10, list_cb, NULL, next, &more);
-	i = listed;
-	listed = 0;
-	store_list(ALICE, FOLDER_INBOX, ids[2], 10, list_cb, NULL, next,
-	    &more);
-	tap_ok(listed == 0, "another user's id pages nothing (%d)", i);
-	tap_ok(store_list(BOB, FOLDER_SENT, NULL, 1000, list_cb, NULL, next,
-	    &more) == STORE_E_BADREQ, "a page too long is refused");
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 1000, next, &more);
+	tap_ok(listed >= 5 && memcmp(listed_ids[0], ids[4], MC_IDLEN) == 0,
+	    "carol's inbox starts with the newest of the five");
+	page(ALICE, FOLDER_INBOX, ids[2], 10, NOW + 1000, next, &more);
+	tap_ok(listed == 0, "another user's id pages nothing");
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 100 + 7 * DAY, next, &more);
+	tap_ok(listed == 4 && memcmp(listed_ids[3], ids[1], MC_IDLEN) == 0,
+	    "an expired message is not listed, even before the purge (%d)",
+	    listed);
+	tap_ok(page(BOB, FOLDER_SENT, NULL, 1000, NOW, next, &more) ==
+	    STORE_E_BADREQ, "a page too long is refused");
 }
 
 static void
