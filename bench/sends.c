@@ -53,11 +53,13 @@ store_round(int senders)
 	uint64_t		 sizes[2] = { 56, sizeof(data) };
 	int			 i;
 
+	/* sender i is user 100 + i */
 	for (i = 0; i < senders; i++)
-		if (store_upload_begin(1, to, 1, 0, 3600, 0, now, id[i]) != 0 ||
-		    store_upload_chunk(1, id[i], 0, 0, data, sizes[0], 1,
+		if (store_upload_begin(100 + i, to, 1, 0, 3600, 0, now,
+		    id[i]) != 0 ||
+		    store_upload_chunk(100 + i, id[i], 0, 0, data, sizes[0], 1,
 		    now) != 0 ||
-		    store_upload_chunk(1, id[i], 1, 0, data, sizes[1], 1,
+		    store_upload_chunk(100 + i, id[i], 1, 0, data, sizes[1], 1,
 		    now) != 0)
 			return -1;
 	for (i = 0; i < senders; i++) {
@@ -65,9 +67,9 @@ store_round(int senders)
 		m.h.nstreams = 2;
 		memcpy(m.h.sizes, sizes, sizeof(sizes));
 		m.ncopy = 2;
-		m.copy[0].uid = 1;
+		m.copy[0].uid = 100 + i;
 		m.copy[1].uid = 2;
-		if (store_upload_commit(1, id[i], &m, now) != 0)
+		if (store_upload_commit(100 + i, id[i], &m, now) != 0)
 			return -1;
 	}
 	/* the end of the turn: one flush, then every answer */

@@ -237,6 +237,9 @@ enum msg_type {
 				   u64 bytes */
 	MSG_CTL_PURGE,
 	MSG_CTL_PURGED,		/* u32 messages, u64 chunks */
+	MSG_CTL_USER_USAGE,	/* u32 uid: after show user, its messages */
+	MSG_CTL_USAGE_INFO,	/* u32 sent, u32 received, u64 bytes,
+				   u64 quota */
 	/* smsgctl -> parent -> auth */
 	MSG_CTL_USER_ADMIN,	/* string name, u8 on */
 

@@ -189,3 +189,30 @@ h_purge(struct sreq *r)
 	    chunks == 1 ? "" : "s");
 	ctl_result_store(r->peerid, CTL_OK, text);
 }
+
+/* show user: what the account's messages hold, for smsgctl. */
+void
+h_user_usage(struct sreq *r)
+{
+	struct store_usage	 u;
+	struct msgbuf		 mb;
+	uint32_t		 uid, sent, received;
+
+	msg_get_u32(&r->cur, &uid);
+	sreq_end(r);
+	if (store_usage(uid, &u) != STORE_E_OK ||
+	    store_folder_count(uid, FOLDER_SENT, &sent) != STORE_E_OK ||
+	    store_folder_count(uid, FOLDER_INBOX, &received) != STORE_E_OK) {
+		ctl_result_store(r->peerid, CTL_FAILED,
+		    "the message database could not be read");
+		return;
+	}
+	msg_init(&mb, MSG_CTL_USAGE_INFO, r->peerid);
+	msg_add_u32(&mb, sent);
+	msg_add_u32(&mb, received);
+	msg_add_u64(&mb, u.bytes);
+	msg_add_u64(&mb, storedb_limits()->quota);
+	reply_queue(PROC_PARENT, &mb);
+	msg_init(&mb, MSG_CTL_END, r->peerid);
+	reply_queue(PROC_PARENT, &mb);
+}

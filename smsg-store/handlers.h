@@ -33,5 +33,6 @@ void	 h_contact_verify(struct sreq *);
 void	 h_contact_block(struct sreq *);
 void	 h_show_messages(struct sreq *);
 void	 h_purge(struct sreq *);
+void	 h_user_usage(struct sreq *);
 
 #endif

@@ -46,6 +46,7 @@ static const struct store_handler {
 	{ MSG_STORE_CONTACT_BLOCK, PROC_FRONT, h_contact_block },
 	{ MSG_CTL_SHOW_MESSAGES, PROC_PARENT, h_show_messages },
 	{ MSG_CTL_PURGE,	PROC_PARENT, h_purge },
+	{ MSG_CTL_USER_USAGE,	PROC_PARENT, h_user_usage },
 };
 
 static void
@@ -132,7 +133,7 @@ static void
 store_init(const struct proc_settings *ps, struct event_base *base)
 {
 	struct timeval	 tv = { TICK, 0 };
-	uint32_t	 n;
+	uint32_t	 n, total = 0;
 
 	if (!configured)
 		fatalx("no CONF_STORE from the parent");
@@ -140,10 +141,15 @@ store_init(const struct proc_settings *ps, struct event_base *base)
 	atexit(store_close);
 	reply_init(base);
 	/* uploads cut off by a stop or a crash are gone at once */
-	if (store_sweep(UINT64_MAX - limits.upload_timeout, &n) ==
-	    STORE_E_OK && n > 0)
-		log_info("removed %u upload%s left unfinished", n,
-		    n == 1 ? "" : "s");
+	do {
+		if (store_sweep(UINT64_MAX - limits.upload_timeout, &n) !=
+		    STORE_E_OK)
+			fatalx("cannot remove unfinished uploads");
+		total += n;
+	} while (n > 0);
+	if (total > 0)
+		log_info("removed %u upload%s left unfinished", total,
+		    total == 1 ? "" : "s");
 	if ((tick_ev = evtimer_new(base, store_tick, NULL)) == NULL)
 		fatalx("evtimer_new");
 	evtimer_add(tick_ev, &tv);

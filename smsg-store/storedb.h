@@ -88,6 +88,7 @@ int	 store_purge(uint64_t, uint32_t *, uint64_t *);
 int	 store_unlocked(uint64_t, store_msg_cb, void *);
 int	 store_stats(uint64_t, struct store_stats *);
 int	 store_usage(uint32_t, struct store_usage *);
+int	 store_folder_count(uint32_t, enum store_folder, uint32_t *);
 
 /* Contacts and blocks (contacts.c). */
 int	 store_contact_add(uint32_t, uint32_t, const char *, uint64_t);

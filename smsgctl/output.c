@@ -288,6 +288,16 @@ text_purged(uint32_t n, uint64_t chunks)
 }
 
 static void
+text_usage(const struct usage_info *u)
+{
+	printf("sent:        %u message%s\n", u->sent, u->sent == 1 ? "" : "s");
+	printf("received:    %u message%s\n", u->received,
+	    u->received == 1 ? "" : "s");
+	printf("stored:      %llu of %llu bytes\n",
+	    (unsigned long long)u->bytes, (unsigned long long)u->quota);
+}
+
+static void
 text_end(void)
 {
 	if (tbl.nrows > 0)
@@ -309,7 +319,7 @@ text_result(uint32_t code, const char *text)
 const struct output output_text = {
 	text_begin, text_status_daemon, text_status_proc, text_user,
 	text_session, text_secret, text_messages, text_messages_day,
-	text_purged, text_end, text_result
+	text_purged, text_usage, text_end, text_result
 };
 
 /* JSON: one document per command, printed at the end. */
@@ -462,6 +472,21 @@ json_purged(uint32_t n, uint64_t chunks)
 	    "chunks", (json_int_t)chunks);
 }
 
+/* Members of the show user object. */
+static void
+json_usage(const struct usage_info *u)
+{
+	if (!json_is_object(jdoc))
+		return;
+	json_object_set_new(jdoc, "messages_sent", json_integer(u->sent));
+	json_object_set_new(jdoc, "messages_received",
+	    json_integer(u->received));
+	json_object_set_new(jdoc, "bytes_stored",
+	    json_integer((json_int_t)u->bytes));
+	json_object_set_new(jdoc, "quota_bytes",
+	    json_integer((json_int_t)u->quota));
+}
+
 static void
 json_end(void)
 {
@@ -495,5 +520,5 @@ json_result(uint32_t code, const char *text)
 const struct output output_json = {
 	json_begin, json_status_daemon, json_status_proc, json_user,
 	json_session, json_secret, json_messages, json_messages_day,
-	json_purged, json_end, json_result
+	json_purged, json_usage, json_end, json_result
 };

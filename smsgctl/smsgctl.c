@@ -281,9 +281,30 @@ show_messages(struct msg *m)
 		out->purged(n, chunks);
 }
 
-/* Print replies until the command's last one; return the exit code. */
+static uint32_t	 shown_uid;	/* of the account show user printed */
+
+static void
+show_usage(struct msg *m)
+{
+	struct msgcur		 cur;
+	struct usage_info	 u;
+
+	msg_cursor(m, &cur);
+	msg_get_u32(&cur, &u.sent);
+	msg_get_u32(&cur, &u.received);
+	msg_get_u64(&cur, &u.bytes);
+	msg_get_u64(&cur, &u.quota);
+	if (msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed usage from smsgd");
+	out->usage(&u);
+}
+
+/*
+ * Print replies until the command's last one; return the exit code.
+ * A list that a second request continues (show user) is not ended.
+ */
 static int
-read_replies(struct chan *c)
+read_replies(struct chan *c, int last)
 {
 	struct msg		 m;
 	struct status_daemon	 d;
@@ -297,7 +318,8 @@ read_replies(struct chan *c)
 		case MSG_CTL_RESULT:
 			return show_result(&m);
 		case MSG_CTL_END:
-			out->end();
+			if (last)
+				out->end();
 			return 0;
 		case MSG_CTL_STATUS_DAEMON:
 			get_daemon(&m, &d);
@@ -309,7 +331,11 @@ read_replies(struct chan *c)
 			break;
 		case MSG_CTL_USER_INFO:
 			get_user(&m, &u);
+			shown_uid = u.uid;
 			out->user(&u);
+			break;
+		case MSG_CTL_USAGE_INFO:
+			show_usage(&m);
 			break;
 		case MSG_CTL_SESSION_INFO:
 			get_session(&m, &s);
@@ -448,7 +474,7 @@ main(int argc, char *argv[])
 	struct parse_result	 res;
 	struct chan		 c;
 	struct msgbuf		 mb;
-	int			 ch;
+	int			 ch, rv;
 
 	/* "+": options end at the command, whose own words may start with - */
 	while ((ch = getopt(argc, argv, "+js:")) != -1) {
@@ -492,5 +518,13 @@ main(int argc, char *argv[])
 	if (rq->args & A_RELAYED)
 		reply_timeout = RELAY_TIMEOUT;
 	out->begin(res.action);
-	return read_replies(&c);
+	if (res.action != ACT_USER_SHOW)
+		return read_replies(&c, 1);
+	/* show user: the account from auth, then its messages from store */
+	if ((rv = read_replies(&c, 0)) != 0 || shown_uid == 0)
+		return rv;
+	msg_init(&mb, MSG_CTL_USER_USAGE, 0);
+	msg_add_u32(&mb, shown_uid);
+	ctl_send(&c, &mb);
+	return read_replies(&c, 1);
 }

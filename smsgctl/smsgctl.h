@@ -101,6 +101,13 @@ struct messages_day {
 	uint64_t	 bytes;
 };
 
+struct usage_info {
+	uint32_t	 sent;		/* messages in the sent folder */
+	uint32_t	 received;	/* ... and in the inbox */
+	uint64_t	 bytes;		/* stored bytes of those sent */
+	uint64_t	 quota;
+};
+
 /*
  * begin() is called once with the command before any reply; a list ends
  * with end(); any command may end with result().
@@ -115,6 +122,7 @@ struct output {
 	void	(*messages)(const struct messages_info *);
 	void	(*messages_day)(const struct messages_day *);
 	void	(*purged)(uint32_t, uint64_t);
+	void	(*usage)(const struct usage_info *);
 	void	(*end)(void);
 	void	(*result)(uint32_t, const char *);
 };

@@ -54,7 +54,7 @@ static uint32_t			 lastid;
 
 /*
  * Requests the parent relays to auth or the store, and the payload each
- * must have: s a string, q a u64, b a u8 that is 0 or 1.  The parent
+ * must have: s a string, q a u64, u a u32, b a u8 that is 0 or 1.  The parent
  * checks the layout so that a bad request from smsgctl ends only its
  * connection, never the child (for which a malformed message from the
  * parent is fatal).
@@ -77,6 +77,7 @@ static const struct relay {
 	{ MSG_CTL_USER_ADMIN, PROC_AUTH, "sb" },
 	{ MSG_CTL_SHOW_MESSAGES, PROC_STORE, "" },
 	{ MSG_CTL_PURGE, PROC_STORE, "" },
+	{ MSG_CTL_USER_USAGE, PROC_STORE, "u" },
 };
 
 struct listener {
@@ -223,6 +224,7 @@ relay_check(const struct relay *r, struct msg *m)
 	const char	*l;
 	size_t		 len;
 	uint64_t	 q;
+	uint32_t	 u;
 	uint8_t		 b;
 
 	msg_cursor(m, &cur);
@@ -235,6 +237,10 @@ relay_check(const struct relay *r, struct msg *m)
 			break;
 		case 'q':
 			if (msg_get_u64(&cur, &q) == -1)
+				return -1;
+			break;
+		case 'u':
+			if (msg_get_u32(&cur, &u) == -1)
 				return -1;
 			break;
 		case 'b':

@@ -74,6 +74,20 @@ jcheck "purge -j: counts and ok" "$PREFIX/purge.json" \
 # The administrator flag, in auth.
 printf 'a rather long pass phrase, 1st\n' | ctl user add alice -p - \
     > /dev/null 2>&1
+# alice is uid 1, the sender storefill wrote for; bob, uid 2, received.
+printf 'a rather long pass phrase, 2nd\n' | ctl user add bob -p - \
+    > /dev/null 2>&1
+ctl show user alice > "$PREFIX/usage.txt" 2>&1
+check "show user alice succeeds" [ $? -eq 0 ]
+check "... with the 5 messages she sent" grep -q "^sent: *5 messages$" \
+    "$PREFIX/usage.txt"
+check "... their bytes and the quota" grep -q \
+    "^stored: *[1-9][0-9]* of 1073741824 bytes$" "$PREFIX/usage.txt"
+ctl -j show user bob > "$PREFIX/usage.json" 2>&1
+jcheck "show user -j bob: 5 received, none sent" "$PREFIX/usage.json" \
+    '.name == "bob" and .messages_received == 5 and .messages_sent == 0 and
+    .bytes_stored == 0 and .quota_bytes == 1073741824'
+
 check "user admin alice on" ctl user admin alice on
 ctl -j show user alice > "$PREFIX/admin.json" 2>&1
 jcheck "... show user says so" "$PREFIX/admin.json" '.admin == true'

@@ -170,6 +170,7 @@ static const struct user_info bob = {
 };
 static const struct messages_info minfo = { 3, 300000, 1, 1000, 2, 1 };
 static const struct messages_day mday = { 20423, 3, 300000 };
+static const struct usage_info usage = { 4, 7, 123456, 1073741824 };
 static const struct session_info sess = {
 	255, "alice", 1700000000, 1700000100, 1700086400, "192.0.2.1"
 };
@@ -206,6 +207,17 @@ test_text(void)
 	    strstr(s, "lock:        -\n") != NULL &&
 	    strstr(s, "last login:  -\n") != NULL &&
 	    strstr(s, "admin:       no\n") != NULL, "show user: a block");
+	free(s);
+
+	capture_begin();
+	output_text.begin(ACT_USER_SHOW);
+	output_text.user(&bob);
+	output_text.usage(&usage);
+	output_text.end();
+	s = capture_end();
+	tap_ok(strstr(s, "admin:       no\nsent:        4 messages\n"
+	    "received:    7 messages\nstored:      123456 of 1073741824 "
+	    "bytes\n") != NULL, "show user: then its messages");
 	free(s);
 
 	capture_begin();
@@ -274,6 +286,22 @@ test_json(void)
 {
 	json_t	*j, *o;
 	char	*s;
+
+	capture_begin();
+	output_json.begin(ACT_USER_SHOW);
+	output_json.user(&bob);
+	output_json.usage(&usage);
+	output_json.end();
+	s = capture_end();
+	j = json_of(s);
+	tap_ok(json_integer_value(json_object_get(j, "messages_sent")) == 4 &&
+	    json_integer_value(json_object_get(j, "messages_received")) == 7 &&
+	    json_integer_value(json_object_get(j, "bytes_stored")) == 123456 &&
+	    json_integer_value(json_object_get(j, "quota_bytes")) ==
+	    1073741824 && strcmp(json_string_value(json_object_get(j,
+	    "name")), "bob") == 0, "show user -j: its messages in the object");
+	json_decref(j);
+	free(s);
 
 	capture_begin();
 	output_json.begin(ACT_USER_LIST);

@@ -41,21 +41,24 @@ send_turn(uint8_t ids[SENDERS][MC_IDLEN])
 	uint64_t		 sizes[2] = { 40, sizeof(data) };
 	int			 i;
 
+	/* ten senders, each with a message under way */
 	for (i = 0; i < SENDERS; i++)
-		if (store_upload_begin(1, to, 1, 0, 0, 0, NOW, ids[i]) != 0 ||
-		    store_upload_chunk(1, ids[i], 0, 0, data, 40, 1, NOW) != 0 ||
-		    store_upload_chunk(1, ids[i], 1, 0, data, sizeof(data), 1,
-		    NOW) != 0)
+		if (store_upload_begin(100 + i, to, 1, 0, 0, 0, NOW,
+		    ids[i]) != 0 ||
+		    store_upload_chunk(100 + i, ids[i], 0, 0, data, 40, 1,
+		    NOW) != 0 ||
+		    store_upload_chunk(100 + i, ids[i], 1, 0, data,
+		    sizeof(data), 1, NOW) != 0)
 			return -1;
 	for (i = 0; i < SENDERS; i++) {
 		memset(&m, 0, sizeof(m));
 		m.h.nstreams = 2;
 		memcpy(m.h.sizes, sizes, sizeof(sizes));
 		m.ncopy = 2;
-		m.copy[0].uid = 1;
+		m.copy[0].uid = 100 + i;
 		m.copy[1].uid = 2;
 		memset(m.copy[1].wrapped, 0x5b, MC_WRAPLEN);
-		if (store_upload_commit(1, ids[i], &m, NOW) != 0)
+		if (store_upload_commit(100 + i, ids[i], &m, NOW) != 0)
 			return -1;
 	}
 	return storedb_flush();
