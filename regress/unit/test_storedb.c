@@ -504,6 +504,60 @@ test_contacts(void)
 	    "remove, then not found");
 }
 
+/* What another user must never reach, by id or by guessing one. */
+static void
+test_idor(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { CAROL };
+	uint8_t			 id[MC_IDLEN], up[MC_IDLEN], guess[MC_IDLEN];
+	uint8_t			 buf[MC_SEALED_MAX];
+	uint64_t		 sizes[2] = { 40, 40 };
+	size_t			 len;
+	uint32_t		 s;
+	int			 i, last, hits = 0;
+
+	send_msg(ALICE, to, 1, 0, 0, 0, 100, 0, NOW, id);
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
+	    "bob cannot delete carol's message");
+	tap_ok(store_read_done(BOB, id, NOW) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
+	    !(msg_copy(&m, CAROL)->state & COPY_READ),
+	    "nor mark it read");
+	for (s = 0; s < 4; s++)
+		for (i = 0; i < 4; i++)
+			if (store_chunk(BOB, id, s, i, NOW, buf, sizeof(buf),
+			    &len, &last) != STORE_E_NOTFOUND)
+				hits++;
+	tap_ok(hits == 0, "nor read any chunk of it (streams 0-3, chunks "
+	    "0-3)");
+	for (i = 0; i < 1000; i++) {
+		msgid_new(guess);
+		if (store_get(BOB, guess, NOW, &m) != STORE_E_NOTFOUND ||
+		    store_chunk(BOB, guess, 0, 0, NOW, buf, sizeof(buf), &len,
+		    &last) != STORE_E_NOTFOUND)
+			hits++;
+	}
+	tap_ok(hits == 0, "1000 guessed ids: all not found");
+
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, up);
+	put_stream(ALICE, up, 0, 40, NOW);
+	put_stream(ALICE, up, 1, 40, NOW);
+	fill_commit(&m, BOB, to, 1, sizes, 2);
+	tap_ok(store_upload_commit(BOB, up, &m, NOW) == STORE_E_STATE &&
+	    store_upload_abort(BOB, up) == STORE_E_STATE,
+	    "bob can neither commit nor abort alice's upload");
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	m.copy[0].uid = BOB;
+	tap_ok(store_upload_commit(ALICE, up, &m, NOW) == STORE_E_BADREQ,
+	    "a commit naming another sender's copy is refused");
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	tap_ok(store_upload_commit(ALICE, up, &m, NOW) == STORE_E_OK &&
+	    store_get(CAROL, up, NOW, &m) == STORE_E_OK && m.h.sender == ALICE,
+	    "alice's own commit goes through, with her as sender");
+}
+
 static void
 test_reopen(void)
 {
@@ -542,6 +596,7 @@ main(void)
 	test_retention();
 	test_quarantine();
 	test_contacts();
+	test_idor();
 	test_reopen();
 	storedb_close();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);
