@@ -504,6 +504,89 @@ test_contacts(void)
 	    "remove, then not found");
 }
 
+/* 1 if the marker occurs in any file of dir. */
+static int
+marker_on_disk(const char *dir, const char *marker)
+{
+	char	 cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "grep -rqaF '%s' %s", marker, dir);
+	return system(cmd) == 0;
+}
+
+/*
+ * Real sealing through the store: a body with a marker is sealed with
+ * the message crypto, stored, read back and opened; the marker is on
+ * no file of the environment, logs included.
+ */
+static void
+test_sealed(void)
+{
+	static struct store_msg	 m;
+	static uint8_t		 plain[3 * MC_CHUNK + 999];
+	static uint8_t		 sealed[MC_SEALED_MAX], out[MC_CHUNK];
+	const char		*marker = "MARKER-3f9a1c-not-on-disk";
+	struct mc_stream	 st;
+	uint32_t		 to[] = { BOB };
+	uint64_t		 sizes[2] = { 0, 0 };
+	uint8_t			 id[MC_IDLEN], ckey[MC_KEYLEN];
+	size_t			 off, n, len, mlen = strlen(marker);
+	uint64_t		 i;
+	char			 ctl[sizeof(home) + 16];
+	FILE			*fp;
+	int			 last, ok = 1;
+
+	for (off = 0; off + mlen <= sizeof(plain); off += mlen)
+		memcpy(plain + off, marker, mlen);
+	msgcrypt_random(ckey, sizeof(ckey));
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id);
+	/* the subject and the body, both the marker over and over */
+	for (i = 0; i < 2; i++) {
+		mc_stream_init(&st, ckey, id, 0, (uint32_t)i);
+		for (off = 0, n = 0; ok && (off < (i ? sizeof(plain) : 40) ||
+		    n == 0); off += MC_CHUNK, n++) {
+			len = (i ? sizeof(plain) : 40) - off;
+			len = len > MC_CHUNK ? MC_CHUNK : len;
+			last = off + len == (i ? sizeof(plain) : 40);
+			ok = mc_stream_seal(&st, plain + off, len, last, sealed,
+			    &len) == 0 && store_upload_chunk(ALICE, id,
+			    (uint32_t)i, n, sealed, len, last, NOW) ==
+			    STORE_E_OK;
+			sizes[i] += len;
+		}
+		mc_stream_clear(&st);
+	}
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	tap_ok(ok && store_upload_commit(ALICE, id, &m, NOW) == STORE_E_OK &&
+	    storedb_flush() == 0, "a sealed body of %zu bytes stored",
+	    sizeof(plain));
+	mc_stream_init(&st, ckey, id, 0, 1);
+	for (i = 0, off = 0, last = 0; ok && !last; i++) {
+		ok = store_chunk(BOB, id, 1, i, NOW, sealed, sizeof(sealed),
+		    &len, &last) == STORE_E_OK &&
+		    mc_stream_open(&st, sealed, len, last, out, &n) == 0 &&
+		    off + n <= sizeof(plain) &&
+		    memcmp(out, plain + off, n) == 0;
+		off += n;
+	}
+	tap_ok(ok && off == sizeof(plain) && mc_stream_finished(&st),
+	    "bob's chunks open to the same body");
+	mc_stream_clear(&st);
+	storedb_close();
+	/* the search must be able to fail: it finds a plain copy */
+	snprintf(ctl, sizeof(ctl), "%s/control", home);
+	if ((fp = fopen(ctl, "w")) != NULL) {
+		fputs(marker, fp);
+		fclose(fp);
+	}
+	tap_ok(marker_on_disk(home, marker), "the search finds a plain copy");
+	unlink(ctl);
+	tap_ok(!marker_on_disk(home, marker),
+	    "the marker is on no file of the environment");
+	storedb_open(home, &lim);
+	explicit_bzero(ckey, sizeof(ckey));
+}
+
 /* What another user must never reach, by id or by guessing one. */
 static void
 test_idor(void)
@@ -597,6 +680,7 @@ main(void)
 	test_quarantine();
 	test_contacts();
 	test_idor();
+	test_sealed();
 	test_reopen();
 	storedb_close();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);
