@@ -23,7 +23,7 @@
 static struct ratelimit	*rate_login;
 static struct ratelimit	*rate_register;
 
-void
+static void
 app_init(void)
 {
 	rate_login = ratelimit_new(front_conf.login_rate,
@@ -428,7 +428,7 @@ copy_agent(struct app_req *ar)
  * The head is in: everything that can be refused without the body is
  * refused here, before a byte of it is read.
  */
-int
+static int
 app_head(struct req *r)
 {
 	struct app_req	*ar;
@@ -470,7 +470,7 @@ app_head(struct req *r)
 	return 0;
 }
 
-void
+static void
 app_request(struct req *r)
 {
 	struct app_req	*ar = app_of(r);
@@ -482,6 +482,12 @@ app_request(struct req *r)
 	else
 		ar->route->handler(ar);
 }
+
+const struct server_app app_server = {
+	.init = app_init,
+	.head = app_head,
+	.request = app_request,
+};
 
 /* Page values: the front sends strings, smsg-web escapes them. */
 void

@@ -73,6 +73,7 @@ struct app_req {
 };
 
 /* app.c: shared by pages and API */
+extern const struct server_app app_server;	/* for front.c */
 const char	*app_addr(struct app_req *);
 void		 app_auth_prefix(struct app_req *, struct msgbuf *,
 		    uint32_t, int);
