@@ -59,25 +59,37 @@ rps() {
 start_side old "$OLD"
 start_side new "$NEW"
 
-echo "path old new (requests/s, wrk -c32 -t2 -d$DURATION)"
+# one_run PATH RUN: both sides once, the first alternating run by run.
+one_run() {
+	tok_old= tok_new=
+	if [ "$1" = /api/v1/me ]; then
+		tok_old=$old_TOKEN tok_new=$new_TOKEN
+	fi
+	if [ $(($2 % 2)) -eq 1 ]; then
+		a=$(rps "$old_PORT" "$1" "$tok_old")
+		b=$(rps "$new_PORT" "$1" "$tok_new")
+	else
+		b=$(rps "$new_PORT" "$1" "$tok_new")
+		a=$(rps "$old_PORT" "$1" "$tok_old")
+	fi
+	echo "$1 $a $b"
+}
+
+OUT=$(mktemp)
 for path in /login /api/v1/me; do
 	run=1
 	while [ $run -le "$RUNS" ]; do
-		if [ "$path" = /api/v1/me ]; then
-			a=$(rps "$old_PORT" "$path" "$old_TOKEN")
-			b=$(rps "$new_PORT" "$path" "$new_TOKEN")
-		else
-			a=$(rps "$old_PORT" "$path")
-			b=$(rps "$new_PORT" "$path")
-		fi
-		echo "$path $a $b"
+		one_run "$path" "$run" >> "$OUT"
 		run=$((run + 1))
 	done
-done | tee /dev/stderr | awk '
-	{ old[$1] += $2; new[$1] += $3; n[$1]++ }
+done
+echo "path old new (requests/s, wrk -c32 -t2 -d$DURATION)"
+cat "$OUT"
+awk '{ old[$1] += $2; new[$1] += $3; n[$1]++ }
 	END {
 		for (p in n)
 			printf("mean %s: old %.0f new %.0f (%+.1f%%)\n", p,
 			    old[p] / n[p], new[p] / n[p],
 			    (new[p] - old[p]) * 100 / old[p])
-	}'
+	}' "$OUT"
+rm -f "$OUT"

@@ -73,7 +73,10 @@ app_req_free(void *arg)
 		json_decref(ar->json);
 	if (ar->list != NULL)
 		json_decref(ar->list);
-	vars_free(&ar->vars);
+	if (ar->vars != NULL) {
+		vars_free(ar->vars);
+		free(ar->vars);
+	}
 	explicit_bzero(ar->token, sizeof(ar->token));
 	explicit_bzero(&ar->who, sizeof(ar->who));
 	free(ar);

@@ -89,7 +89,7 @@ struct app_req {
 	json_t				*list;		/* API list answers */
 	int				 rows;		/* page list rows */
 	char				 text[160];	/* a built error text */
-	struct vars			 vars;		/* page values */
+	struct vars			*vars;		/* page values */
 };
 
 /* app.c */
@@ -119,6 +119,7 @@ int	 in_session_id(struct app_req *, uint64_t *);
 int	 in_confirmed(struct app_req *, enum field);
 
 /* face_page.c, for pages.c */
+struct vars *page_vars(struct app_req *);
 void	 page_render(struct app_req *, enum web_page, int status);
 void	 page_redirect(struct app_req *, const char *);
 

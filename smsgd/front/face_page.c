@@ -62,11 +62,26 @@ on_page(struct req *r, struct msg *m)
 	return 0;
 }
 
+/*
+ * The page's values, allocated at the first (most requests never render
+ * a page).  Without memory, a set that stays failed.
+ */
+struct vars *
+page_vars(struct app_req *ar)
+{
+	static struct vars	 lost = { .failed = 1 };
+
+	if (ar->vars == NULL && (ar->vars = calloc(1,
+	    sizeof(*ar->vars))) == NULL)
+		return &lost;
+	return ar->vars;
+}
+
 /* Send the page's values, plus those every page has, to smsg-web. */
 void
 page_render(struct app_req *ar, enum web_page page, int status)
 {
-	struct vars	*v = &ar->vars;
+	struct vars	*v = page_vars(ar);
 	struct msgbuf	 mb;
 	size_t		 i;
 
@@ -74,7 +89,8 @@ page_render(struct app_req *ar, enum web_page page, int status)
 	vars_add(v, "user", "%s", ar->who.name);
 	vars_add(v, "csrf", "%s", ar->who.csrf);
 	if (v->failed) {
-		vars_free(v);
+		if (v == ar->vars)
+			vars_free(v);
 		log_warnx("page values over their bound for %s",
 		    ar->route != NULL ? ar->route->pattern : "-");
 		app_plain(ar, 500, "This page is too large to show.\n");
@@ -125,10 +141,11 @@ need_login(struct app_req *ar)
 static void
 error_page(struct app_req *ar, int status, const char *text)
 {
-	vars_free(&ar->vars);
-	vars_add(&ar->vars, "status", "%d", status);
-	vars_add(&ar->vars, "message", "%s", text);
-	vars_add(&ar->vars, "error", "%s", text);
+	if (ar->vars != NULL)
+		vars_free(ar->vars);
+	vars_add(page_vars(ar), "status", "%d", status);
+	vars_add(page_vars(ar), "message", "%s", text);
+	vars_add(page_vars(ar), "error", "%s", text);
 	page_render(ar, WEB_PAGE_ERROR, status);
 }
 
@@ -139,10 +156,10 @@ form_again(struct app_req *ar, const struct app_error *e)
 	const char	*name = in_text(ar, F_USERNAME);
 
 	if (name[0] != '\0')
-		vars_add(&ar->vars, "username", "%s", name);
+		vars_add(page_vars(ar), "username", "%s", name);
 	if (ar->route->access != ACCESS_ANYONE)
-		vars_add(&ar->vars, "enabled", "%d", ar->who.totp_on);
-	vars_add(&ar->vars, "error", "%s", e->text);
+		vars_add(page_vars(ar), "enabled", "%d", ar->who.totp_on);
+	vars_add(page_vars(ar), "error", "%s", e->text);
 	page_render(ar, ar->route->page, e->status);
 }
 
@@ -157,7 +174,7 @@ page_error(struct app_req *ar, const struct app_error *e)
 	if (strcmp(e->code, "session_invalid") == 0) {
 		/* A pending sign-in is over: start again with the password. */
 		set_cookie(ar, COOKIE_PENDING, "", "0");
-		vars_add(&ar->vars, "error", "Your sign-in took too long or "
+		vars_add(page_vars(ar), "error", "Your sign-in took too long or "
 		    "had too many wrong codes. Start again.");
 		page_render(ar, WEB_PAGE_LOGIN, e->status);
 		return;
@@ -175,9 +192,9 @@ page_error(struct app_req *ar, const struct app_error *e)
 static void
 page_registered(struct app_req *ar, const struct a_registered *reg)
 {
-	vars_add(&ar->vars, "username", "%s", reg->name);
-	vars_add(&ar->vars, "recovery_key", "%s", reg->recovery_key);
-	vars_add(&ar->vars, "mode", "%s",
+	vars_add(page_vars(ar), "username", "%s", reg->name);
+	vars_add(page_vars(ar), "recovery_key", "%s", reg->recovery_key);
+	vars_add(page_vars(ar), "mode", "%s",
 	    ar->route->page == WEB_PAGE_RECOVER ? "recover" : "register");
 	page_render(ar, WEB_PAGE_REGISTERED, 200);
 }
@@ -218,7 +235,7 @@ page_whoami(struct app_req *ar)
 static void
 page_password_changed(struct app_req *ar)
 {
-	vars_add(&ar->vars, "notice", "Your password has been changed.%s",
+	vars_add(page_vars(ar), "notice", "Your password has been changed.%s",
 	    in_flag(ar, F_SIGNOUT_OTHERS) ?
 	    " Your other sessions have been signed out." : "");
 	page_render(ar, WEB_PAGE_PASSWORD, 200);
@@ -227,10 +244,10 @@ page_password_changed(struct app_req *ar)
 static void
 page_totp_secret(struct app_req *ar, const struct a_totp *t)
 {
-	vars_add(&ar->vars, "enabled", "%d", ar->who.totp_on);
-	vars_add(&ar->vars, "enrolling", "1");
-	vars_add(&ar->vars, "secret", "%s", t->secret);
-	vars_add(&ar->vars, "uri", "%s", t->uri);
+	vars_add(page_vars(ar), "enabled", "%d", ar->who.totp_on);
+	vars_add(page_vars(ar), "enrolling", "1");
+	vars_add(page_vars(ar), "secret", "%s", t->secret);
+	vars_add(page_vars(ar), "uri", "%s", t->uri);
 	page_render(ar, WEB_PAGE_TOTP, 200);
 }
 
@@ -242,7 +259,7 @@ page_totp_codes(struct app_req *ar, const struct a_codes *k)
 
 	for (i = 0; i < k->n; i++) {
 		snprintf(key, sizeof(key), "codes.%u.code", i);
-		vars_add(&ar->vars, key, "%s", k->code[i]);
+		vars_add(page_vars(ar), key, "%s", k->code[i]);
 	}
 	page_render(ar, WEB_PAGE_TOTP_CODES, 200);
 }
@@ -250,8 +267,8 @@ page_totp_codes(struct app_req *ar, const struct a_codes *k)
 static void
 page_totp_off(struct app_req *ar)
 {
-	vars_add(&ar->vars, "enabled", "0");
-	vars_add(&ar->vars, "notice", "Two-factor authentication is off.");
+	vars_add(page_vars(ar), "enabled", "0");
+	vars_add(page_vars(ar), "notice", "Two-factor authentication is off.");
 	page_render(ar, WEB_PAGE_TOTP, 200);
 }
 
@@ -269,7 +286,7 @@ row_add(struct app_req *ar, const char *list, const char *field,
 	char	 key[64];
 
 	snprintf(key, sizeof(key), "%s.%d.%s", list, ar->rows, field);
-	vars_add(&ar->vars, key, "%s", value);
+	vars_add(page_vars(ar), key, "%s", value);
 }
 
 static void

@@ -32,7 +32,7 @@ void
 page_login(struct app_req *ar)
 {
 	if (ar->h->query != NULL && strstr(ar->h->query, "saved=") != NULL)
-		vars_add(&ar->vars, "notice", "Your account is ready. "
+		vars_add(page_vars(ar), "notice", "Your account is ready. "
 		    "Sign in with your new password.");
 	page_show(ar);
 }
@@ -46,7 +46,7 @@ page_settings(struct app_req *ar)
 void
 page_totp(struct app_req *ar)
 {
-	vars_add(&ar->vars, "enabled", "%d", ar->who.totp_on);
+	vars_add(page_vars(ar), "enabled", "%d", ar->who.totp_on);
 	page_show(ar);
 }
 

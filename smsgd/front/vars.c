@@ -18,7 +18,9 @@ vars_add(struct vars *v, const char *key, const char *fmt, ...)
 	char	*val, *k;
 	int	 len;
 
-	if (v->failed || v->n == VARS_MAX) {
+	if (v->failed)
+		return;
+	if (v->n == VARS_MAX) {
 		v->failed = 1;
 		return;
 	}
