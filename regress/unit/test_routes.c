@@ -229,8 +229,9 @@ test_table(void)
 		    http_method_name(rt->method), rt->pattern);
 		/* No collision: its own sample finds this very route. */
 		sample_path(rt->pattern, path, sizeof(path));
-		tap_ok(route_find(rt->method, path, &found, &rp, &allow) ==
-		    ROUTE_FOUND && found == rt, "%s %s finds its route",
+		tap_ok(route_find(routes, rt->method, path, &found, &rp,
+		    &allow) == ROUTE_FOUND && found == rt,
+		    "%s %s finds its route",
 		    http_method_name(rt->method), path);
 		for (o = routes; o->pattern != NULL; o++)
 			if (o != rt && o->method == rt->method &&

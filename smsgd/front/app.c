@@ -51,18 +51,6 @@ changes_state(enum http_method m)
 	return m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OPTIONS;
 }
 
-struct app_req *
-app_of(struct req *r)
-{
-	return req_data(r);
-}
-
-const char *
-app_addr(struct app_req *ar)
-{
-	return req_addr(ar->r);
-}
-
 static void
 app_req_free(void *arg)
 {
@@ -80,24 +68,6 @@ app_req_free(void *arg)
 	explicit_bzero(ar->token, sizeof(ar->token));
 	explicit_bzero(&ar->who, sizeof(ar->who));
 	free(ar);
-}
-
-void
-app_plain(struct app_req *ar, int status, const char *text)
-{
-	req_respond(ar->r, status, "text/plain; charset=utf-8", text,
-	    strlen(text));
-}
-
-void
-app_fmt_time(uint64_t t, char *buf, size_t len)
-{
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		strlcpy(buf, "-", len);
 }
 
 static int
@@ -287,7 +257,7 @@ no_route(struct app_req *ar, enum route_found found, unsigned int allow)
 {
 	char	 methods[64];
 
-	ar->face = route_face_of(ar->h->path) == FACE_API ? &face_api :
+	ar->face = route_face_of(routes, ar->h->path) == FACE_API ? &face_api :
 	    &face_page;
 	if (found == ROUTE_NOT_FOUND) {
 		app_fail(ar, 404, "not_found", "There is nothing here.");
@@ -319,7 +289,7 @@ app_head(struct req *r)
 	ar->h = req_http(r);
 	req_set_data(r, ar, app_req_free);
 	copy_agent(ar);
-	found = route_find(ar->h->method, ar->h->path, &ar->route,
+	found = route_find(routes, ar->h->method, ar->h->path, &ar->route,
 	    &ar->params, &allow);
 	if (found != ROUTE_FOUND) {
 		no_route(ar, found, allow);

@@ -94,10 +94,18 @@ struct app_req {
 
 /* app.c */
 extern const struct server_app app_server;	/* for front.c */
-const char	*app_addr(struct app_req *);
-struct app_req	*app_of(struct req *);
-void		 app_plain(struct app_req *, int, const char *);
-void		 app_fmt_time(uint64_t, char *, size_t);
+
+static inline struct app_req *
+app_of(struct req *r)
+{
+	return req_data(r);
+}
+
+static inline const char *
+app_addr(struct app_req *ar)
+{
+	return req_addr(ar->r);
+}
 
 /* ask.c */
 void	 app_fail(struct app_req *, int status, const char *code,

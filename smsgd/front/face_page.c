@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "log.h"
@@ -34,6 +35,24 @@ static const char *titles[WEB_PAGE_MAX] = {
 	[WEB_PAGE_CSS] = "",
 };
 
+static void
+plain(struct app_req *ar, int status, const char *text)
+{
+	req_respond(ar->r, status, "text/plain; charset=utf-8", text,
+	    strlen(text));
+}
+
+static void
+fmt_time(uint64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		strlcpy(buf, "-", len);
+}
+
 /* MSG_WEB_PAGE: u16 status, string content_type, bytes body. */
 static int
 on_page(struct req *r, struct msg *m)
@@ -46,7 +65,7 @@ on_page(struct req *r, struct msg *m)
 	char		 ctype[128];
 
 	if (m == NULL) {
-		app_plain(ar, 503, "The page service is not available; try "
+		plain(ar, 503, "The page service is not available; try "
 		    "again in a moment.\n");
 		return 0;
 	}
@@ -93,7 +112,7 @@ page_render(struct app_req *ar, enum web_page page, int status)
 			vars_free(v);
 		log_warnx("page values over their bound for %s",
 		    ar->route != NULL ? ar->route->pattern : "-");
-		app_plain(ar, 500, "This page is too large to show.\n");
+		plain(ar, 500, "This page is too large to show.\n");
 		return;
 	}
 	msg_init(&mb, MSG_WEB_RENDER, 0);
@@ -106,7 +125,7 @@ page_render(struct app_req *ar, enum web_page page, int status)
 	}
 	vars_free(v);
 	if (req_ask(ar->r, PROC_WEB, &mb, on_page) == -1)
-		app_plain(ar, 503, "The server is busy; try again in a "
+		plain(ar, 503, "The server is busy; try again in a "
 		    "moment.\n");
 }
 
@@ -114,7 +133,7 @@ void
 page_redirect(struct app_req *ar, const char *to)
 {
 	req_header(ar->r, "Location", to);
-	app_plain(ar, 303, "See other\n");
+	plain(ar, 303, "See other\n");
 }
 
 static void
@@ -295,7 +314,7 @@ row_time(struct app_req *ar, const char *list, const char *field,
 {
 	char	 text[64];
 
-	app_fmt_time(t, text, sizeof(text));
+	fmt_time(t, text, sizeof(text));
 	row_add(ar, list, field, text);
 }
 

@@ -139,7 +139,8 @@ route_match(const char *pattern, const char *path, struct route_params *rp)
 }
 
 enum route_found
-route_find(enum http_method method, const char *path,
+route_find(const struct route *table, enum http_method method,
+    const char *path,
     const struct route **found, struct route_params *rp,
     unsigned int *allow)
 {
@@ -150,7 +151,7 @@ route_find(enum http_method method, const char *path,
 	*allow = 0;
 	if (method == HTTP_HEAD)
 		method = HTTP_GET;
-	for (rt = routes; rt->pattern != NULL; rt++) {
+	for (rt = table; rt->pattern != NULL; rt++) {
 		if (!route_match(rt->pattern, path, &scratch))
 			continue;
 		if (rt->method == method && *found == NULL) {
@@ -194,13 +195,13 @@ shared_segments(const char *pattern, const char *path)
  * none at all: the pages.
  */
 enum route_face
-route_face_of(const char *path)
+route_face_of(const struct route *table, const char *path)
 {
 	const struct route	*rt;
 	enum route_face		 face = FACE_PAGE;
 	int			 best = 0, n;
 
-	for (rt = routes; rt->pattern != NULL; rt++)
+	for (rt = table; rt->pattern != NULL; rt++)
 		if ((n = shared_segments(rt->pattern, path)) > best) {
 			best = n;
 			face = rt->face;

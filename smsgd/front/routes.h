@@ -84,11 +84,13 @@ struct route_params {
 enum route_found { ROUTE_FOUND, ROUTE_NO_METHOD, ROUTE_NOT_FOUND };
 
 /*
- * The route for method and path (HEAD finds GET).  ROUTE_NO_METHOD: the
- * path exists, *allow has a bit (1 << method) for each method it takes.
+ * The route of a table for method and path (HEAD finds GET).
+ * ROUTE_NO_METHOD: the path exists, *allow has a bit (1 << method) for
+ * each method it takes.
  */
-enum route_found route_find(enum http_method, const char *path,
-	    const struct route **, struct route_params *, unsigned int *allow);
+enum route_found route_find(const struct route *, enum http_method,
+	    const char *path, const struct route **, struct route_params *,
+	    unsigned int *allow);
 /* 1 if path matches pattern; the parameters land in params. */
 int	 route_match(const char *pattern, const char *path,
 	    struct route_params *);
@@ -96,7 +98,7 @@ int	 route_match(const char *pattern, const char *path,
 int	 route_param_parse(const char *type, size_t typelen, const char *s,
 	    size_t len, struct route_param *);
 /* The face that answers for a path no route matches. */
-enum route_face route_face_of(const char *path);
+enum route_face route_face_of(const struct route *, const char *path);
 /* The Allow header's value for an allow mask ("GET, HEAD, POST"). */
 void	 route_allow_text(unsigned int allow, char *, size_t);
 /* A parameter by name: NULL when the route has none of that name. */
