@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	2
+#define SMSG_PROTO_VERSION	3
 
 enum proc_id {
 	PROC_PARENT,
@@ -42,10 +42,12 @@ enum msg_type {
 	 * drops privileges, read synchronously by proc_child_setup().
 	 */
 	MSG_CONF_FRONT,		/* u32 workers, u32 header_timeout,
-				   u32 body_timeout, u32 idle_timeout,
-				   u32 form_max, u32 login_rate,
-				   u32 register_rate, u16 https_port,
-				   u32 max_conns */
+				   u32 body_idle_timeout, u32 body_min_rate,
+				   u32 idle_timeout, u32 form_max,
+				   u32 login_rate, u32 register_rate,
+				   u16 https_port, u32 max_conns,
+				   u32 event_heartbeat,
+				   u32 event_max_per_user */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
 	MSG_CONF_AUTH,		/* u8 scrypt_logn, u32 scrypt_r, u32 scrypt_p,

@@ -374,8 +374,9 @@ line_done(struct http_parser *p)
 	if (head_append(p, '\0') == -1)
 		return fail(p, 500, "out of memory");
 	if (p->state == S_LINE) {
-		r = parse_reqline(p);
-		p->state = S_HEADER;
+		/* An error stays: nothing after it is parsed. */
+		if ((r = parse_reqline(p)) != HTTP_ERROR)
+			p->state = S_HEADER;
 	} else
 		r = parse_header(p, p->linestart, n);
 	p->linestart = p->buflen;
@@ -441,6 +442,10 @@ body_reserve(struct http_parser *p, size_t n, size_t limit)
 static enum http_result
 finish(struct http_parser *p)
 {
+	if (p->stream) {
+		p->state = S_DONE;
+		return HTTP_DONE;
+	}
 	if (body_reserve(p, 0, 1) == -1)
 		return fail(p, 500, "out of memory");
 	p->req.body[p->req.bodylen] = '\0';
@@ -478,7 +483,6 @@ ext_byte(struct http_parser *p)
 static enum http_result
 chunk_size_byte(struct http_parser *p, unsigned char c)
 {
-	struct http_request	*r = &p->req;
 	int			 h;
 
 	switch (p->state) {
@@ -522,8 +526,8 @@ chunk_size_byte(struct http_parser *p, unsigned char c)
 			p->state = S_TR_START;
 			return HTTP_MORE;
 		}
-		if (r->bodylen > p->body_max ||
-		    p->remain > p->body_max - r->bodylen)
+		if (p->seen > p->body_max ||
+		    p->remain > p->body_max - p->seen)
 			return fail(p, 413, "body too large");
 		p->state = S_CHUNK_DATA;
 		return HTTP_MORE;
@@ -612,21 +616,31 @@ body_feed(struct http_parser *p, const uint8_t *data, size_t len,
 			continue;
 		}
 		n = len - i < p->remain ? len - i : p->remain;
-		limit = r->chunked ? p->body_max + 1 :
-		    (size_t)r->content_length + 1;
-		if (body_reserve(p, n, limit) == -1) {
-			res = fail(p, 500, "out of memory");
-			break;
+		if (p->stream) {
+			/* Handed out in place: one piece per call. */
+			p->piece = data + i;
+			p->piecelen = n;
+			res = HTTP_BODY;
+		} else {
+			limit = r->chunked ? p->body_max + 1 :
+			    (size_t)r->content_length + 1;
+			if (body_reserve(p, n, limit) == -1) {
+				res = fail(p, 500, "out of memory");
+				break;
+			}
+			memcpy(r->body + r->bodylen, data + i, n);
+			r->bodylen += n;
 		}
-		memcpy(r->body + r->bodylen, data + i, n);
-		r->bodylen += n;
+		p->seen += n;
 		p->remain -= n;
 		i += n;
 		if (p->remain == 0) {
-			if (p->state == S_BODY)
-				res = finish(p);
-			else
+			if (p->state == S_CHUNK_DATA)
 				p->state = S_CHUNK_DATA_CR;
+			else if (res == HTTP_BODY)
+				p->state = S_DONE;	/* DONE on the next call */
+			else
+				res = finish(p);
 		}
 	}
 	*used = i;
@@ -659,6 +673,15 @@ http_parse(struct http_parser *p, const uint8_t *data, size_t len,
 	default:
 		return body_feed(p, data, len, used);
 	}
+}
+
+int
+http_parser_body_stream(struct http_parser *p, size_t max)
+{
+	if (http_parser_body_max(p, max) == -1)
+		return -1;
+	p->stream = 1;
+	return 0;
 }
 
 int

@@ -31,8 +31,11 @@
 struct front_conf front_conf = {
 	.workers = 0,
 	.header_timeout = 10,
-	.body_timeout = 30,
+	.body_idle_timeout = 30,
+	.body_min_rate = 1024,
 	.idle_timeout = 60,
+	.event_heartbeat = 30,
+	.event_max_per_user = 8,
 	.form_max = 65536,
 	.login_rate = 10,
 	.register_rate = 5,
@@ -62,17 +65,22 @@ conf_front(struct msg *m)
 	if (got_front || m->fd != -1 ||
 	    msg_get_u32(&cur, &fc.workers) == -1 ||
 	    msg_get_u32(&cur, &fc.header_timeout) == -1 ||
-	    msg_get_u32(&cur, &fc.body_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.body_idle_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.body_min_rate) == -1 ||
 	    msg_get_u32(&cur, &fc.idle_timeout) == -1 ||
 	    msg_get_u32(&cur, &fc.form_max) == -1 ||
 	    msg_get_u32(&cur, &fc.login_rate) == -1 ||
 	    msg_get_u32(&cur, &fc.register_rate) == -1 ||
 	    msg_get_u16(&cur, &fc.https_port) == -1 ||
 	    msg_get_u32(&cur, &fc.max_conns) == -1 ||
+	    msg_get_u32(&cur, &fc.event_heartbeat) == -1 ||
+	    msg_get_u32(&cur, &fc.event_max_per_user) == -1 ||
 	    msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_FRONT from the parent");
 	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
-	    fc.body_timeout < 1 || fc.body_timeout > TIMEOUT_MAX ||
+	    fc.body_idle_timeout < 1 || fc.body_idle_timeout > TIMEOUT_MAX ||
+	    fc.event_heartbeat < 1 || fc.event_heartbeat > TIMEOUT_MAX ||
+	    fc.event_max_per_user < 1 || fc.event_max_per_user > 1000 ||
 	    fc.idle_timeout < 1 || fc.idle_timeout > TIMEOUT_MAX ||
 	    fc.max_conns < 1 || fc.max_conns > 1000000 ||
 	    fc.https_port == 0)
