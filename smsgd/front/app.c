@@ -434,6 +434,10 @@ app_head(struct req *r)
 	struct app_req	*ar;
 	int		 wrong_method;
 
+#ifdef SMSG_TEST_HOOKS
+	if (apptest_head(r, &wrong_method))
+		return wrong_method;
+#endif
 	if ((ar = calloc(1, sizeof(*ar))) == NULL) {
 		req_respond(r, 503, "text/plain; charset=utf-8",
 		    "out of memory\n", 14);
@@ -475,6 +479,10 @@ app_request(struct req *r)
 {
 	struct app_req	*ar = app_of(r);
 
+#ifdef SMSG_TEST_HOOKS
+	if (apptest_request(r))
+		return;
+#endif
 	if (read_body(ar) == -1)
 		return;
 	if (ar->route->flags & R_SESSION)

@@ -1030,3 +1030,9 @@ req_streaming(const struct req *r)
 {
 	return r->conn != NULL && r->conn->state == CONN_STREAM;
 }
+
+struct event_base *
+req_base(const struct req *r)
+{
+	return r->conn->w->base;
+}

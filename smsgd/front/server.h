@@ -123,5 +123,13 @@ void	 req_end(struct req *);
 void	 req_on_drain(struct req *, req_drain_cb, size_t lowat);
 size_t	 req_pending(const struct req *);
 int	 req_streaming(const struct req *);	/* begun, not ended */
+/* The req's worker loop, for a producer's own timers. */
+struct event_base *req_base(const struct req *);
+
+#ifdef SMSG_TEST_HOOKS
+/* Test builds: /test/ routes that exercise the streams (app_test.c). */
+int	 apptest_head(struct req *, int *);
+int	 apptest_request(struct req *);
+#endif
 
 #endif
