@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	3
+#define SMSG_PROTO_VERSION	4
 
 enum proc_id {
 	PROC_PARENT,
@@ -87,6 +87,10 @@ enum msg_type {
 				   AUTH_END */
 	MSG_AUTH_REVOKE,	/* session prefix, u64 id -> AUTH_OK */
 	MSG_AUTH_ACTIVITY,	/* session prefix -> AUTH_EVENT..., AUTH_END */
+	MSG_AUTH_REPLAY,	/* session prefix, u64 after (an event id)
+				   -> AUTH_REPLAY_EVENT..., AUTH_END:
+				   the user's events after that one, oldest
+				   first, for an event stream's Last-Event-ID */
 
 	/* auth -> front */
 	MSG_AUTH_OK,
@@ -105,7 +109,17 @@ enum msg_type {
 				   u8 current */
 	MSG_AUTH_EVENT,		/* u64 time, string event, string addr,
 				   string detail */
+	MSG_AUTH_REPLAY_EVENT,	/* u64 id, string event, string data */
 	MSG_AUTH_END,
+
+	/*
+	 * Pushes: auth or store -> front, unsolicited (peerid 0).  Event
+	 * ids grow per user; the front delivers an event to each live event
+	 * stream of the user (of that session only, when sid is not 0).
+	 */
+	MSG_PUSH_EVENT,		/* u32 uid, u64 sid (0: every session),
+				   u64 event id, string event, string data */
+	MSG_PUSH_SESSION_END,	/* u64 sid: close its event streams */
 
 	/* front -> web -> front; peerid is the front's request id */
 	MSG_WEB_RENDER,		/* u16 page (WEB_PAGE_*), u16 status,

@@ -131,6 +131,9 @@ void	 a_get_event(struct msg *, struct a_event *);
 void	 a_expect(struct msg *, uint32_t, uint32_t);
 void	 a_expect_empty(struct msg *);
 
+/* app_events.c: GET /events and /api/v1/events */
+void		 app_events(struct app_req *);
+
 /* app_pages.c */
 extern const struct route	 page_routes[];
 void		 page_error(struct app_req *, int, const char *);

@@ -406,5 +406,6 @@ const struct route api_routes[] = {
 	{ HTTP_DELETE, API "sessions/", R_API | R_SESSION | R_PREFIX,
 	  a_revoke },
 	{ HTTP_GET, API "activity", R_API | R_SESSION, a_activity },
+	{ HTTP_GET, API "events", R_API | R_SESSION, app_events },
 	{ 0, NULL, 0, NULL }
 };

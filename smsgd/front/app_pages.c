@@ -704,6 +704,7 @@ const struct route page_routes[] = {
 	{ HTTP_POST, "/settings/sessions/revoke", R_SESSION, h_revoke },
 	{ HTTP_GET, "/settings/activity", R_SESSION, h_activity },
 	{ HTTP_POST, "/logout", R_SESSION, h_logout },
+	{ HTTP_GET, "/events", R_SESSION, app_events },
 	{ HTTP_GET, "/static/smsg.css", 0, h_css },
 	{ 0, NULL, 0, NULL }
 };

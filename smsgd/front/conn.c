@@ -81,6 +81,8 @@ struct req {
 	size_t		 body_max;	/* set by req_body_buffer */
 	void		*data;
 	void		(*data_free)(void *);
+	void		*core;		/* the core's own: an event stream */
+	void		(*core_free)(void *);
 	struct evbuffer	*hdrs;
 	int		 hdrs_bad;
 	req_piece_cb	 piece;		/* set by req_body_stream */
@@ -154,6 +156,8 @@ req_free(struct req *r)
 	if (r == NULL)
 		return;
 	req_cancel_asks(r);
+	if (r->core_free != NULL)
+		r->core_free(r->core);
 	if (r->data_free != NULL)
 		r->data_free(r->data);
 	if (r->hdrs != NULL)
@@ -816,14 +820,15 @@ req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
 {
 	uint32_t	 id;
 
-	if ((peer != PROC_AUTH && peer != PROC_WEB) ||
-	    !route_allowed(mb->type, PROC_FRONT, peer)) {
+	if (peer == PROC_PARENT || !route_allowed(mb->type, PROC_FRONT, peer)) {
 		log_warnx("the front may not ask %s with %s", proc_name(peer),
 		    msg_type_name(mb->type));
 		msg_free(mb);
 		return -1;
 	}
-	if (r->responded || r->conn == NULL || r->nasks >= REQ_MAXASKS) {
+	/* A stream may still ask: a producer feeds it from a peer. */
+	if ((r->responded && !req_streaming(r)) || r->conn == NULL ||
+	    r->nasks >= REQ_MAXASKS) {
 		msg_free(mb);
 		return -1;
 	}
@@ -1035,4 +1040,26 @@ struct event_base *
 req_base(const struct req *r)
 {
 	return r->conn->w->base;
+}
+
+void *
+req_core_data(const struct req *r)
+{
+	return r->core;
+}
+
+void
+req_set_core_data(struct req *r, void *data, void (*fn)(void *))
+{
+	if (r->core_free != NULL && r->core != data)
+		r->core_free(r->core);
+	r->core = data;
+	r->core_free = fn;
+}
+
+void
+req_close_after(struct req *r)
+{
+	if (r->conn != NULL)
+		r->conn->close = 1;
 }

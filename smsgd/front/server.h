@@ -123,6 +123,7 @@ void	 req_end(struct req *);
 void	 req_on_drain(struct req *, req_drain_cb, size_t lowat);
 size_t	 req_pending(const struct req *);
 int	 req_streaming(const struct req *);	/* begun, not ended */
+void	 req_close_after(struct req *);	/* no keep-alive after this one */
 /* The req's worker loop, for a producer's own timers. */
 struct event_base *req_base(const struct req *);
 
