@@ -80,7 +80,7 @@ check "... and no body" [ "$(kv "$out" extra)" = 0 ]
 code=$(curl -sk -m $CURL_MAX -o "$PREFIX/body" \
     -w '%{http_code}' "$BASE/test/source?bytes=5000")
 check "curl reads a stream of known length: 5000 bytes" \
-    [ "$code" = 200 ] && [ "$(wc -c < "$PREFIX/body")" -eq 5000 ]
+    [ "$code:$(wc -c < "$PREFIX/body")" = "200:5000" ]
 
 # keep-alive after a streamed body and a streamed response
 code=$(curl -sk -m $CURL_MAX -o /dev/null -w '%{http_code}' \
