@@ -38,12 +38,17 @@ def main(a):
     opened = 0
     deadline = time.monotonic() + 60
     waiting = list(conns)
+    got = {}
     while waiting and time.monotonic() < deadline:
         r, _, _ = select.select(waiting, [], [], 1)
         for t in r:
-            if b"smsg events" in t.recv(4096):
+            d = t.recv(4096)
+            got[t] = got.get(t, b"") + d
+            if b"smsg events" in got[t]:
                 opened += 1
-            waiting.remove(t)
+                waiting.remove(t)
+            elif not d:
+                waiting.remove(t)
     time.sleep(1)       # let the front settle after the last write
     after = rss(pid)
     per = (after - before) / max(opened, 1)

@@ -615,16 +615,18 @@ conn_body_tick(struct conn *c)
 /*
  * Once a second while a response drains, or while a stream has bytes
  * queued: a client that takes nothing for body_idle_timeout is dropped.
+ * An idle stream has no timer at all (req_write starts it again).
  */
 static void
 conn_write_tick(struct conn *c)
 {
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 		if (c->state == CONN_WRITE) {
-			conn_next(c);
+			conn_next(c);	/* c may be gone */
 			return;
 		}
 		c->write_idle = 0;
+		return;
 	}
 	else if (++c->write_idle > front_conf.body_idle_timeout) {
 		conn_free(c);
@@ -987,6 +989,8 @@ req_write(struct req *r, const void *data, size_t len)
 	}
 	if (r->out_left >= 0)
 		r->out_left -= len;
+	if (!evtimer_pending(c->timer, NULL))
+		conn_timer(c, 1);
 	return 0;
 }
 
