@@ -372,25 +372,22 @@ activity_decode(const DBT *key, const uint8_t *v, size_t len,
 	return 0;
 }
 
-/* uid's events, newest first. */
-int
-activity_list(uint32_t uid, activity_cb cb, void *arg)
+/*
+ * From the record c stands on (r: how getting there went), uid's events
+ * in direction (DB_PREV or DB_NEXT), at most ACTIVITY_KEEP, to cb.
+ */
+static int
+activity_walk(DBC *c, int r, u_int32_t direction, uint32_t uid, DBT *key,
+    DBT *val, const uint8_t *v, activity_cb cb, void *arg)
 {
 	struct activity	 ev;
-	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
 	uint32_t	 ku;
-	DBC		*c;
-	DBT		 key, val;
-	int		 r, n = 0;
+	int		 n = 0;
 
-	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0)
-		goto fail;
-	r = activity_newest(c, uid, &key, k, &val, v);
-	for (; r == 0 && n < ACTIVITY_KEEP;
-	    r = c->get(c, &key, &val, DB_PREV)) {
-		if (actkey_uid(&key, &ku) == -1 || ku != uid)
+	for (; r == 0 && n < ACTIVITY_KEEP; r = c->get(c, key, val, direction)) {
+		if (actkey_uid(key, &ku) == -1 || ku != uid)
 			break;
-		if (activity_decode(&key, v, val.size, &ev) == -1) {
+		if (activity_decode(key, v, val->size, &ev) == -1) {
 			log_warnx("skipping a corrupt activity record");
 			continue;
 		}
@@ -398,24 +395,39 @@ activity_list(uint32_t uid, activity_cb cb, void *arg)
 		n++;
 	}
 	c->close(c);
-	if (r != 0 && r != DB_NOTFOUND)
-		goto fail;
+	if (r != 0 && r != DB_NOTFOUND) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
 	return 0;
-fail:
-	log_warnx("reading activity: %s", db_strerror(r));
-	return -1;
+}
+
+/* uid's events, newest first. */
+int
+activity_list(uint32_t uid, activity_cb cb, void *arg)
+{
+	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
+	DBC		*c;
+	DBT		 key, val;
+	int		 r;
+
+	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
+	r = activity_newest(c, uid, &key, k, &val, v);
+	return activity_walk(c, r, DB_PREV, uid, &key, &val, v, cb, arg);
 }
 
 int
 activity_after(uint32_t uid, uint64_t after, activity_cb cb, void *arg)
 {
-	struct activity	 ev;
 	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
 	uint64_t	 t = after >> 32;
-	uint32_t	 ku, seq = (uint32_t)after;
+	uint32_t	 seq = (uint32_t)after;
 	DBC		*c;
 	DBT		 key, val;
-	int		 r, n = 0;
+	int		 r;
 
 	/* The first key past (uid, t, seq). */
 	if (seq == UINT32_MAX) {
@@ -423,30 +435,16 @@ activity_after(uint32_t uid, uint64_t after, activity_cb cb, void *arg)
 		seq = 0;
 	} else
 		seq++;
-	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0)
-		goto fail;
+	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
 	actkey(k, uid, t, seq);
 	dbt_user(&key, k, ACTKEY_LEN);
 	key.size = ACTKEY_LEN;
 	dbt_user(&val, v, ACTREC_MAX);
-	for (r = c->get(c, &key, &val, DB_SET_RANGE);
-	    r == 0 && n < ACTIVITY_KEEP; r = c->get(c, &key, &val, DB_NEXT)) {
-		if (actkey_uid(&key, &ku) == -1 || ku != uid)
-			break;
-		if (activity_decode(&key, v, val.size, &ev) == -1) {
-			log_warnx("skipping a corrupt activity record");
-			continue;
-		}
-		cb(&ev, arg);
-		n++;
-	}
-	c->close(c);
-	if (r != 0 && r != DB_NOTFOUND)
-		goto fail;
-	return 0;
-fail:
-	log_warnx("reading activity: %s", db_strerror(r));
-	return -1;
+	r = c->get(c, &key, &val, DB_SET_RANGE);
+	return activity_walk(c, r, DB_NEXT, uid, &key, &val, v, cb, arg);
 }
 
 int

@@ -7,10 +7,13 @@ OUT as it comes: "status=N" first, then every line of the stream, then
 
   sseclient.py PORT PATH TOKEN OUT [LAST_EVENT_ID] [cookie]
 """
-import socket
+import os
 import ssl
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tlsclient  # noqa: E402
 
 LIMIT = 120
 
@@ -19,11 +22,7 @@ def main(a):
     port, path, token, out = int(a[1]), a[2], a[3], a[4]
     last = a[5] if len(a) > 5 and a[5] != "-" else None
     cookie = len(a) > 6 and a[6] == "cookie"
-    s = socket.create_connection(("127.0.0.1", port), timeout=LIMIT)
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    t = ctx.wrap_socket(s, server_hostname="localhost")
+    t = tlsclient.connect(port, LIMIT)
     req = "GET %s HTTP/1.1\r\nHost: localhost\r\n" % path
     if cookie:
         req += "Cookie: __Host-smsg=%s\r\n" % token

@@ -19,10 +19,13 @@ prints one line of results, key=value, for the shell test to judge.
       status=, bytes=, pattern_ok=
 """
 import hashlib
-import socket
+import os
 import ssl
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tlsclient  # noqa: E402
 
 TIMEOUT = 60
 
@@ -36,15 +39,7 @@ def rss(pid):
 
 
 def connect(port, rcvbuf=0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    if rcvbuf:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-    s.settimeout(TIMEOUT)
-    s.connect(("127.0.0.1", port))
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx.wrap_socket(s, server_hostname="localhost")
+    return tlsclient.connect(port, TIMEOUT, rcvbuf)
 
 
 def read_head(t):

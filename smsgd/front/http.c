@@ -62,8 +62,8 @@ static const char *const methods[] = {
 static enum http_result	 fail(struct http_parser *, int, const char *);
 
 /* RFC 9110 tchar, without the locale-dependent <ctype.h>. */
-static int
-is_tchar(unsigned char c)
+int
+http_is_tchar(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
@@ -78,8 +78,8 @@ is_value_char(unsigned char c)
 	return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-static int
-hexval(unsigned char c)
+int
+http_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -194,7 +194,7 @@ parse_reqline(struct http_parser *p)
 	*sp1 = *sp2 = '\0';
 	target = sp1 + 1;
 	ver = sp2 + 1;
-	for (s = line; is_tchar(*s); s++)
+	for (s = line; http_is_tchar(*s); s++)
 		;
 	if (s == line || *s != '\0')
 		return fail(p, 400, "malformed method");
@@ -238,7 +238,7 @@ parse_header(struct http_parser *p, size_t off, size_t n)
 		return fail(p, 400, "obsolete line folding");
 	if (p->req.nheaders >= HTTP_MAX_HEADERS)
 		return fail(p, 431, "too many header fields");
-	for (s = line; is_tchar(*s); s++)
+	for (s = line; http_is_tchar(*s); s++)
 		*s = lower(*s);
 	if (s == line || *s != ':')
 		return fail(p, 400, "malformed field name");
@@ -487,7 +487,7 @@ chunk_size_byte(struct http_parser *p, unsigned char c)
 
 	switch (p->state) {
 	case S_CHUNK_SIZE:
-		if ((h = hexval(c)) != -1) {
+		if ((h = http_hexval(c)) != -1) {
 			if (++p->digits > HTTP_CHUNK_DIGITS)
 				return fail(p, 400, "chunk size too long");
 			p->remain = p->remain * 16 + h;
@@ -548,7 +548,7 @@ trailer_byte(struct http_parser *p, unsigned char c)
 		}
 		if (c == ' ' || c == '\t')
 			return fail(p, 400, "obsolete line folding");
-		if (!is_tchar(c))
+		if (!http_is_tchar(c))
 			return fail(p, 400, "malformed trailer name");
 		if (p->req.nheaders + ++p->ntrailers > HTTP_MAX_HEADERS)
 			return fail(p, 431, "too many trailer fields");
@@ -557,7 +557,7 @@ trailer_byte(struct http_parser *p, unsigned char c)
 	case S_TR_NAME:
 		if (c == ':')
 			p->state = S_TR_VALUE;
-		else if (!is_tchar(c))
+		else if (!http_is_tchar(c))
 			return fail(p, 400, "malformed trailer name");
 		return HTTP_MORE;
 	case S_TR_VALUE:
@@ -853,8 +853,8 @@ http_pct_decode(const char *s, size_t len, char *out, size_t outsz,
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = hexval(s[i + 1])) == -1 ||
-			    (lo = hexval(s[i + 2])) == -1)
+			if (len - i < 3 || (hi = http_hexval(s[i + 1])) == -1 ||
+			    (lo = http_hexval(s[i + 2])) == -1)
 				goto bad;
 			c = hi << 4 | lo;
 			i += 2;
@@ -1031,12 +1031,12 @@ http_content_type(const struct http_request *r, char *out, size_t outsz)
 	n = strcspn(v, ";");
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		n--;
-	for (s = v; s < v + n && is_tchar(*s); s++)
+	for (s = v; s < v + n && http_is_tchar(*s); s++)
 		;
 	if (s == v || s == v + n || *s != '/' || s + 1 == v + n)
 		return -1;
 	for (s++; s < v + n; s++)
-		if (!is_tchar(*s))
+		if (!http_is_tchar(*s))
 			return -1;
 	if (n >= outsz)
 		return -1;

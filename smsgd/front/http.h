@@ -124,6 +124,10 @@ int	 http_header_has_token(const struct http_request *, const char *lname,
 const char *http_status_text(int);
 const char *http_method_name(enum http_method);
 
+/* RFC 9110 tchar; a hex digit's value or -1.  Locale-free. */
+int	 http_is_tchar(unsigned char);
+int	 http_hexval(unsigned char);
+
 /* 1 if the bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 int	 http_utf8_valid(const uint8_t *, size_t);
 /*

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "formstream.h"
+#include "http.h"
 
 #define MP_LWSP_MAX	64	/* blanks after a boundary */
 
@@ -62,15 +63,6 @@ is_bchar(unsigned char c)
 	return c != '\0' && strchr("'()+_,-./:=? ", c) != NULL;
 }
 
-static int
-is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /*
  * A parameter value at *s: a token or a quoted-string (backslash quotes
  * one character).  No control character either way.  0, or -1.
@@ -82,7 +74,7 @@ param_value(const char **s, char *out, size_t outsz)
 	size_t		 n = 0;
 
 	if (*p != '"') {
-		while (is_tchar((unsigned char)*p)) {
+		while (http_is_tchar((unsigned char)*p)) {
 			if (n + 1 >= outsz)
 				return -1;
 			out[n++] = *p++;
@@ -127,7 +119,7 @@ parse_disposition(const char *v, struct mp_part *part)
 		if (*v++ != ';')
 			return "malformed Content-Disposition";
 		v = skip_ows(v);
-		for (n = 0; is_tchar((unsigned char)*v); v++)
+		for (n = 0; http_is_tchar((unsigned char)*v); v++)
 			if (n + 1 < sizeof(pname))
 				pname[n++] = *v;
 		pname[n] = '\0';
@@ -178,7 +170,7 @@ parse_headers(struct multipart *mp)
 		if ((colon = strchr(line, ':')) == NULL || colon == line)
 			return mp_fail(mp, "malformed part header");
 		for (v = line; v < colon; v++)
-			if (!is_tchar((unsigned char)*v))
+			if (!http_is_tchar((unsigned char)*v))
 				return mp_fail(mp, "malformed part header");
 		*colon = '\0';
 		v = (char *)skip_ows(colon + 1);

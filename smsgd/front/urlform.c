@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formstream.h"
+#include "http.h"
 
 enum { UF_NAME, UF_VALUE, UF_ERROR };
 
@@ -18,18 +19,6 @@ uf_fail(struct urlform *uf, const char *why)
 {
 	uf->state = UF_ERROR;
 	uf->error = why;
-	return -1;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
 	return -1;
 }
 
@@ -103,7 +92,7 @@ urlform_feed(struct urlform *uf, const uint8_t *p, size_t len)
 				uf->hex = -2;	/* waiting for two digits */
 				continue;
 			}
-			if ((h = hexval(c)) == -1)
+			if ((h = http_hexval(c)) == -1)
 				return uf_fail(uf, "malformed percent escape");
 			if (uf->hex == -2) {
 				uf->hex = h;
