@@ -90,4 +90,29 @@ code=$(curl -sk -m $CURL_MAX -o /dev/null -w '%{http_code}' \
 check "two requests on one connection after a stream: 200 200" \
     [ "$code" = 200200 ]
 
+# Forms parsed as streams in the daemon (multipart.c, urlform.c).
+head -c $((5 * MIB)) /dev/urandom > "$PREFIX/file.bin"
+want=$(sha256sum < "$PREFIX/file.bin" | cut -d' ' -f1)
+code=$(curl -sk -m $CURL_MAX -o "$PREFIX/form" -w '%{http_code}' \
+    -F "message={\"to\": [\"bob\"]}" -F "file=@$PREFIX/file.bin;filename=a.bin" \
+    "$BASE/test/form")
+check "multipart upload of a 5 MiB file and a field: 200" [ "$code" = 200 ]
+check "... the file's part: its name, length and SHA-256" \
+    grep -qx "file a.bin $((5 * MIB)) $want" "$PREFIX/form"
+check "... the field's part, whole" grep -q "^message - 15 " "$PREFIX/form"
+code=$(curl -sk -m $CURL_MAX -o "$PREFIX/form" -w '%{http_code}' \
+    --data-urlencode "a=x y" --data-urlencode "b=%&=" "$BASE/test/form")
+check "urlencoded form: 200 with both fields decoded" \
+    [ "$code:$(cut -d' ' -f1,3 "$PREFIX/form" | tr '\n' ,)" = "200:a 3,b 3," ]
+printf -- '--XX\r\nContent-Disposition: form-data\r\n\r\nv\r\n--XX--\r\n' \
+    > "$PREFIX/bad"
+code=$(curl -sk -m $CURL_MAX -o "$PREFIX/form" -w '%{http_code}' \
+    -H "Content-Type: multipart/form-data; boundary=XX" \
+    --data-binary @"$PREFIX/bad" "$BASE/test/form")
+check "a part without a name: 400 at once" [ "$code" = 400 ]
+check "... saying why" grep -q "part without a name" "$PREFIX/form"
+code=$(curl -sk -m $CURL_MAX -o /dev/null -w '%{http_code}' \
+    -H "Content-Type: text/plain" --data-binary x "$BASE/test/form")
+check "a form of another type: 415" [ "$code" = 415 ]
+
 done_testing

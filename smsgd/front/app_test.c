@@ -7,6 +7,9 @@
  *                               answers its length and SHA-256; with
  *                               pause, the consumer is "behind" after
  *                               every 256 KiB and catches up 5 ms later
+ *   POST /test/form             multipart/form-data or urlencoded, parsed
+ *                               as a stream: each field's name, file
+ *                               name, length and SHA-256, one per line
  *   GET  /test/source?bytes=N[&chunked=1]
  *                               streams N bytes (i % 251), with
  *                               back-pressure from the client
@@ -22,6 +25,7 @@
 #include <event2/event.h>
 #include <openssl/evp.h>
 
+#include "formstream.h"
 #include "log.h"
 #include "server.h"
 
@@ -31,12 +35,21 @@
 #define SOURCE_HIWAT	(256 * 1024)
 #define SINK_PAUSE_EVERY (256 * 1024)
 
+#define FORM_OUT_MAX	8192
+#define FORM_PARTS_MAX	16
+
 struct apptest {
 	EVP_MD_CTX	*md;
 	unsigned long long n, mark;
 	struct event	*ev;
 	struct req	*r;
 	int		 pause;
+	/* /test/form */
+	struct multipart *mp;
+	struct urlform	 uf;
+	char		 out[FORM_OUT_MAX];
+	size_t		 outlen;
+	int		 failed;
 };
 
 static void
@@ -44,6 +57,8 @@ apptest_free(void *arg)
 {
 	struct apptest	*t = arg;
 
+	if (t->mp != NULL)
+		multipart_free(t->mp);
 	if (t->md != NULL)
 		EVP_MD_CTX_free(t->md);
 	if (t->ev != NULL)
@@ -75,22 +90,137 @@ sink_piece(struct req *r, const uint8_t *p, size_t len)
 	return REQ_MORE;
 }
 
+/* The digest so far as hex into out (65 bytes); the context restarts. */
+static void
+digest_hex(EVP_MD_CTX *md, char *out)
+{
+	unsigned char	 d[EVP_MAX_MD_SIZE];
+	unsigned int	 dl = 0, i;
+
+	EVP_DigestFinal_ex(md, d, &dl);
+	for (i = 0; i < dl && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	out[2 * i] = '\0';
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+}
+
 static void
 sink_done(struct req *r)
 {
 	struct apptest	*t = req_data(r);
-	unsigned char	 d[EVP_MAX_MD_SIZE];
-	unsigned int	 dl = 0, i;
-	char		 out[256];
+	char		 hex[65], out[256];
 	int		 n;
 
-	EVP_DigestFinal_ex(t->md, d, &dl);
-	n = snprintf(out, sizeof(out), "{\"bytes\": %llu, \"sha256\": \"",
-	    t->n);
-	for (i = 0; i < dl; i++)
-		n += snprintf(out + n, sizeof(out) - n, "%02x", d[i]);
-	n += snprintf(out + n, sizeof(out) - n, "\"}\n");
+	digest_hex(t->md, hex);
+	n = snprintf(out, sizeof(out), "{\"bytes\": %llu, \"sha256\": "
+	    "\"%s\"}\n", t->n, hex);
 	req_respond(r, 200, "application/json", out, n);
+}
+
+/* /test/form: one line per field, "name filename bytes sha256". */
+static int
+form_begin(void *arg, const struct mp_part *p)
+{
+	struct apptest	*t = arg;
+	int		 n;
+
+	t->n = 0;
+	n = snprintf(t->out + t->outlen, sizeof(t->out) - t->outlen,
+	    "%s %s ", p->name, p->has_filename ? p->filename : "-");
+	if (n < 0 || (size_t)n >= sizeof(t->out) - t->outlen)
+		return -1;
+	t->outlen += n;
+	return 0;
+}
+
+static int
+form_field(void *arg, const char *name)
+{
+	struct mp_part	 p;
+
+	memset(&p, 0, sizeof(p));
+	strlcpy(p.name, name, sizeof(p.name));
+	return form_begin(arg, &p);
+}
+
+static int
+form_data(void *arg, const uint8_t *data, size_t len)
+{
+	struct apptest	*t = arg;
+
+	t->n += len;
+	return EVP_DigestUpdate(t->md, data, len) == 1 ? 0 : -1;
+}
+
+static int
+form_end(void *arg)
+{
+	struct apptest	*t = arg;
+	char		 hex[65];
+	int		 n;
+
+	digest_hex(t->md, hex);
+	n = snprintf(t->out + t->outlen, sizeof(t->out) - t->outlen,
+	    "%llu %s\n", t->n, hex);
+	if (n < 0 || (size_t)n >= sizeof(t->out) - t->outlen)
+		return -1;
+	t->outlen += n;
+	return 0;
+}
+
+static const struct mp_callbacks form_mp = { form_begin, form_data,
+	form_end };
+static const struct uf_callbacks form_uf = { form_field, form_data,
+	form_end };
+
+static int
+form_piece(struct req *r, const uint8_t *p, size_t len)
+{
+	struct apptest	*t = req_data(r);
+	int		 rc;
+
+	rc = t->mp != NULL ? multipart_feed(t->mp, p, len) :
+	    urlform_feed(&t->uf, p, len);
+	if (rc == -1) {
+		t->failed = 1;
+		req_respond(r, 400, "text/plain", t->mp != NULL ?
+		    multipart_error(t->mp) : t->uf.error,
+		    strlen(t->mp != NULL ? multipart_error(t->mp) :
+		    t->uf.error));
+		return -1;
+	}
+	return REQ_MORE;
+}
+
+static void
+form_done(struct req *r)
+{
+	struct apptest	*t = req_data(r);
+	int		 rc;
+
+	rc = t->mp != NULL ? multipart_finish(t->mp) : urlform_finish(&t->uf);
+	if (rc == -1)
+		req_respond(r, 400, "text/plain", "incomplete form\n", 16);
+	else
+		req_respond(r, 200, "text/plain", t->out, t->outlen);
+}
+
+/* The parser the Content-Type asks for; -1 is 415. */
+static int
+form_start(struct req *r, struct apptest *t)
+{
+	const char	*ct = http_header(req_http(r), "content-type");
+	char		 boundary[MP_BOUNDARY_MAX + 1];
+
+	if (ct != NULL && multipart_boundary(ct, boundary,
+	    sizeof(boundary)) == 0)
+		t->mp = multipart_new(boundary, FORM_PARTS_MAX, &form_mp, t);
+	else if (ct != NULL &&
+	    strcmp(ct, "application/x-www-form-urlencoded") == 0)
+		urlform_init(&t->uf, FORM_PARTS_MAX, &form_uf, t);
+	else
+		return -1;
+	return 0;
 }
 
 static void
@@ -153,6 +283,20 @@ apptest_head(struct req *r, int *rc)
 		*rc = 0;
 		return 1;
 	}
+	if (strcmp(h->path, "/test/form") == 0 && h->method == HTTP_POST) {
+		if ((t->md = EVP_MD_CTX_new()) == NULL ||
+		    EVP_DigestInit_ex(t->md, EVP_sha256(), NULL) != 1) {
+			req_respond(r, 503, "text/plain", "no memory\n", 10);
+			return 1;
+		}
+		if (form_start(r, t) == -1) {
+			req_respond(r, 415, "text/plain", "not a form\n", 11);
+			return 1;
+		}
+		req_body_stream(r, SINK_MAX, form_piece);
+		*rc = 0;
+		return 1;
+	}
 	if (strcmp(h->path, "/test/source") == 0 &&
 	    (h->method == HTTP_GET || h->method == HTTP_HEAD)) {
 		t->mark = query_num(h->query, "bytes");
@@ -173,13 +317,18 @@ apptest_head(struct req *r, int *rc)
 	return 1;
 }
 
-/* app_request for our routes: only the sink has a body. */
+/* app_request for our routes: the sink and the form have a body. */
 int
 apptest_request(struct req *r)
 {
-	if (strcmp(req_http(r)->path, "/test/sink") != 0)
+	const char	*path = req_http(r)->path;
+
+	if (strcmp(path, "/test/sink") == 0)
+		sink_done(r);
+	else if (strcmp(path, "/test/form") == 0)
+		form_done(r);
+	else
 		return 0;
-	sink_done(r);
 	return 1;
 }
 

@@ -879,9 +879,10 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 	}
 	r->responded = 1;
 	req_cancel_asks(r);
-	if (c == NULL || c->state != CONN_APP)
+	if (c == NULL || (c->state != CONN_APP && c->state != CONN_BODY))
 		return;
-	if (!c->hp.req.keep_alive)
+	/* A consumer may answer before the body is all in: no keep-alive. */
+	if (!c->hp.req.keep_alive || c->state == CONN_BODY)
 		c->close = 1;
 	/* Fail closed: a response we cannot send as asked becomes a 500. */
 	if (r->hdrs_bad || status < 200 || status > 599 ||
