@@ -628,7 +628,7 @@ conn_write_tick(struct conn *c)
 		c->write_idle = 0;
 		return;
 	}
-	else if (++c->write_idle > front_conf.body_idle_timeout) {
+	if (++c->write_idle > front_conf.body_idle_timeout) {
 		conn_free(c);
 		return;
 	}
