@@ -119,6 +119,18 @@ b5ok() {	# (wait_for's own counters are global: no wait_for in here)
 check "once one closes, bob may open another" wait_for $WAIT b5ok
 [ $T_FAILED -eq 0 ] || sed 's/^/# b5: /' "$PREFIX/b5"
 
+# HEAD: the head only, at once, and no slot taken.
+heads() {
+	n=0
+	while [ $n -lt 5 ]; do
+		curl -sk -m 5 -I -o /dev/null -H "Authorization: Bearer $B1" \
+		    -w '%{http_code}\n' "$BASE/api/v1/events"
+		n=$((n + 1))
+	done
+}
+check "HEAD of the stream, five times over bob's cap: 200 each" \
+    [ "$(heads | sort -u)" = 200 ]
+
 # Another user's stream is no way into alice's: a bad token is 401.
 stream bad "not-a-token"
 check "a stream without a valid session: 401" \

@@ -78,6 +78,13 @@ app_events(struct app_req *ar)
 	uint64_t	 after;
 	int		 replay, rc;
 
+	/* HEAD: the head of a stream, and no stream to hold a slot. */
+	if (ar->h->method == HTTP_HEAD) {
+		if (req_begin(ar->r, 200, "text/event-stream; charset=utf-8",
+		    -1) == 0)
+			req_end(ar->r);
+		return;
+	}
 	if ((replay = last_event_id(ar->h, &after)) == -1) {
 		events_error(ar, 400, "bad_request",
 		    "Last-Event-ID must be an event id.");
