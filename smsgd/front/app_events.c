@@ -61,16 +61,6 @@ last_event_id(const struct http_request *h, uint64_t *id)
 	return 1;
 }
 
-static void
-events_error(struct app_req *ar, int status, const char *code,
-    const char *text)
-{
-	if (ar->route->flags & R_API)
-		api_error(ar, status, code, text);
-	else
-		page_error(ar, status, text);
-}
-
 void
 app_events(struct app_req *ar)
 {
@@ -86,24 +76,24 @@ app_events(struct app_req *ar)
 		return;
 	}
 	if ((replay = last_event_id(ar->h, &after)) == -1) {
-		events_error(ar, 400, "bad_request",
+		app_fail(ar, 400, "bad_request",
 		    "Last-Event-ID must be an event id.");
 		return;
 	}
 	if ((rc = sse_open(ar->r, ar->who.uid, ar->who.sid, replay)) == -1) {
 		log_info("user %s: too many event streams", ar->who.name);
-		events_error(ar, 429, "too_many_streams", "Too many live "
+		app_fail(ar, 429, "too_many_streams", "Too many live "
 		    "event streams are open for this account; close one.");
 		return;
 	}
 	if (rc == -2) {
-		events_error(ar, 503, "unavailable",
+		app_fail(ar, 503, "unavailable",
 		    "Live events are not available right now.");
 		return;
 	}
 	if (!replay)
 		return;
-	app_auth_prefix(ar, &mb, MSG_AUTH_REPLAY, 0);
+	ask_prefix(ar, &mb, MSG_AUTH_REPLAY);
 	msg_add_u64(&mb, after);
 	if (req_ask(ar->r, PROC_AUTH, &mb, on_replay) == -1)
 		sse_replay_done(ar->r);

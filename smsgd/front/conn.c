@@ -11,7 +11,7 @@
  *          body_idle_timeout, or an average under body_min_rate once
  *          body_idle_timeout has passed, is 408.  Time the consumer of a
  *          streamed body holds it paused does not count.
- *   APP    the application has the request (its head, in app_head, or
+ *   APP    the application has the request (its head, in app->head, or
  *          all of it); reading is off (pipelined bytes wait);
  *          SERVER_APP_TIMEOUT as a last resort
  *   STREAM a response is being written in pieces (req_begin); no
@@ -363,7 +363,7 @@ static void
 conn_request(struct conn *c)
 {
 	conn_to_app(c);
-	app_request(c->req);
+	srv.app->request(c->req);
 }
 
 /*
@@ -391,7 +391,7 @@ conn_head_done(struct conn *c)
 	r->conn = c;
 	c->req = r;
 	conn_to_app(c);
-	if (app_head(r) == -1 || r->responded) {
+	if (srv.app->head(r) == -1 || r->responded) {
 		/* The body stays unread: nothing may follow this answer. */
 		c->close = 1;
 		return -1;
