@@ -8,7 +8,6 @@ OUT as it comes: "status=N" first, then every line of the stream, then
   sseclient.py PORT PATH TOKEN OUT [LAST_EVENT_ID] [cookie]
 """
 import os
-import ssl
 import sys
 import time
 
@@ -39,10 +38,7 @@ def main(a):
     deadline = time.monotonic() + LIMIT
     body = b""
     while time.monotonic() < deadline:
-        try:
-            d = t.recv(65536)
-        except (ssl.SSLError, OSError):
-            break
+        d = tlsclient.recv(t)
         if not d:
             break
         buf += d

@@ -65,14 +65,10 @@ def read_head(t):
 def read_all(t, rest):
     out = rest
     while True:
-        try:
-            d = t.recv(65536)
-        except (ssl.SSLError, OSError):
-            break
+        d = tlsclient.recv(t)
         if not d:
-            break
+            return out
         out += d
-    return out
 
 
 def dechunk(b):
