@@ -115,4 +115,12 @@ code=$(curl -sk -m $CURL_MAX -o /dev/null -w '%{http_code}' \
     -H "Content-Type: text/plain" --data-binary x "$BASE/test/form")
 check "a form of another type: 415" [ "$code" = 415 ]
 
+# The test routes exist in the test build only.
+no_test_routes() {
+	! grep -q "/test/sink" "$top_builddir/smsgd/front/smsg-front"
+}
+check "the smsg-front that is installed has no /test/ routes" no_test_routes
+check "... the test build has them" \
+    grep -q "/test/sink" "$top_builddir/regress/bin/smsg-front"
+
 done_testing
