@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	5
+#define SMSG_PROTO_VERSION	6
 
 enum proc_id {
 	PROC_PARENT,
@@ -202,7 +202,8 @@ enum msg_type {
 	MSG_STORE_OK,
 	MSG_STORE_FAIL,		/* u32 code (STORE_E_*), u64 detail (the
 				   unlock time when LOCKED), string message */
-	MSG_STORE_UPLOADING,	/* id */
+	MSG_STORE_UPLOADING,	/* id, u64 created, u64 expires: what the
+				   sender signs */
 	MSG_STORE_SENT,		/* id, u64 created, u64 unlock, u64 expires */
 	MSG_STORE_HEADER,	/* u8 locked, id, u32 sender, u64 created,
 				   u64 unlock, u64 expires, u32 flags,
@@ -233,7 +234,8 @@ enum msg_type {
 				   the session user's own copy first */
 	MSG_AUTH_SIGNATURE,	/* fixed signature */
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
-				   signer, string signer's fingerprint */
+				   signer, string signer's fingerprint,
+				   u32 n, n * string recipient's name */
 	MSG_AUTH_TEST_UNWRAP,	/* test builds: AUTH_KEY_UNWRAP without the
 				   unlock time check in the front */
 

@@ -182,14 +182,16 @@ void
 h_key_unwrap(struct req *r)
 {
 	static struct mc_header	 h;
-	uint32_t		 suid;
-	struct pubkeys		 pk = { 1, &suid, NULL, NULL, NULL, NULL };
-	uint8_t			 ed[1][MC_KEYLEN], found[1];
-	char			 name[1][ACCOUNT_NAME_MAX + 1];
+	static uint32_t		 uid[MC_RCPT_MAX + 1];
+	static uint8_t		 x[MC_RCPT_MAX + 1][MC_KEYLEN];
+	static uint8_t		 ed[MC_RCPT_MAX + 1][MC_KEYLEN];
+	static uint8_t		 found[MC_RCPT_MAX + 1];
+	static char		 name[MC_RCPT_MAX + 1][ACCOUNT_NAME_MAX + 1];
+	struct pubkeys		 pk = { 0, uid, x, ed, name, found };
 	char			 fp[MC_FPTEXTLEN];
-	uint8_t			 x[1][MC_KEYLEN];
 	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
 	struct msgbuf		 mb;
+	uint32_t		 i;
 	int			 rv;
 
 	memset(&h, 0, sizeof(h));
@@ -198,11 +200,6 @@ h_key_unwrap(struct req *r)
 	msg_get_fixed(&r->cur, sig, MC_SIGLEN);
 	msg_get_fixed(&r->cur, w, MC_WRAPLEN);
 	req_end(r);
-	suid = h.sender;
-	pk.x = x;
-	pk.ed = ed;
-	pk.name = name;
-	pk.found = found;
 	if (h.unlock != 0 && (uint64_t)r->now < h.unlock) {
 		/* before any lookup: locked is locked, whoever asks */
 		log_info("user %s: refused the key of a message locked for "
@@ -212,6 +209,11 @@ h_key_unwrap(struct req *r)
 		    "This message is locked until its unlock time.");
 		return;
 	}
+	/* the sender first, then the recipients, whose names are shown */
+	uid[0] = h.sender;
+	for (i = 0; i < h.nrcpt; i++)
+		uid[i + 1] = h.rcpt[i];
+	pk.n = h.nrcpt + 1;
 	if (pubkeys_by_uid(&pk) == -1) {
 		reply_fail(r, AUTH_E_SIGNATURE, 0, "The sender of this "
 		    "message is unknown: its signature cannot be checked.");
@@ -230,6 +232,9 @@ h_key_unwrap(struct req *r)
 	msg_add_fixed(&mb, ckey, MC_KEYLEN);
 	msg_add_string(&mb, name[0]);
 	msg_add_string(&mb, fp);
+	msg_add_u32(&mb, h.nrcpt);
+	for (i = 0; i < h.nrcpt; i++)
+		msg_add_string(&mb, name[i + 1]);
 	explicit_bzero(ckey, sizeof(ckey));
 	reply_send(PROC_FRONT, &mb);
 }

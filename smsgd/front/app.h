@@ -53,6 +53,23 @@ enum field {
 
 struct app_req;
 
+/* A message as sent, and as shown to its reader (feat_msg*.c). */
+struct msg_sent {
+	char		 id[24];
+	uint64_t	 created, unlock, expires;
+};
+struct msg_view {
+	char		 id[24];
+	int		 locked;	/* nothing below from / to is set */
+	uint64_t	 created, unlock, expires;
+	const char	*from;
+	const char	*const *to;
+	uint32_t	 nto;
+	const char	*subject, *body;
+	size_t		 subject_len, body_len;
+	const char	*fingerprint;	/* the sender's, signature checked */
+};
+
 /* A face: how each feature's result, and any error, is answered. */
 struct face {
 	void	(*error)(struct app_req *, const struct app_error *);
@@ -70,6 +87,10 @@ struct face {
 	void	(*session_row)(struct app_req *, const struct a_sessinfo *);
 	void	(*event_row)(struct app_req *, const struct a_event *);
 	void	(*list_end)(struct app_req *, const char *name);
+	/* Messages: the API face only, until the message pages. */
+	void	(*msg_sent)(struct app_req *, const struct msg_sent *);
+	void	(*msg_shown)(struct app_req *, const struct msg_view *);
+	void	(*msg_deleted)(struct app_req *);
 };
 
 extern const struct face	 face_api, face_page;
@@ -90,6 +111,8 @@ struct app_req {
 	int				 rows;		/* page list rows */
 	char				 text[160];	/* a built error text */
 	struct vars			*vars;		/* page values */
+	void				*feat;		/* a feature's state */
+	void				(*feat_free)(void *);
 };
 
 /* app.c */
@@ -113,11 +136,23 @@ void	 app_fail(struct app_req *, int status, const char *code,
 void	 app_fail_after(struct app_req *, unsigned int, int, const char *,
 	    const char *);
 void	 app_fail_answer(struct app_req *, struct msg *);
+void	 app_fail_error(struct app_req *, const struct app_error *);
 void	 ask_prefix(struct app_req *, struct msgbuf *, uint32_t);
 int	 ask_auth(struct app_req *, struct msgbuf *, req_answer_cb);
 void	 ask_session(struct app_req *, uint32_t, req_answer_cb);
 int	 ask_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
 int	 ask_on_ok(struct req *, struct msg *);
+
+/* ask_store.c: asking the store, its refusals as the one error value */
+int	 ask_store(struct app_req *, struct msgbuf *, req_answer_cb);
+void	 store_prefix(struct app_req *, struct msgbuf *, uint32_t);
+int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
+void	 store_error(struct msg *, struct app_error *, char *, size_t);
+void	 auth_error(struct msg *, struct app_error *, char *, size_t);
+
+/* msgheader.c: a message header as auth reads it */
+struct mc_header;
+void	 msg_add_header(struct msgbuf *, const struct mc_header *);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
@@ -146,6 +181,9 @@ void	 feat_sessions(struct app_req *);	/* feat_session.c */
 void	 feat_revoke(struct app_req *);
 void	 feat_activity(struct app_req *);
 void	 app_events(struct app_req *);		/* app_events.c */
+void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
+void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
+void	 feat_msg_delete(struct app_req *);
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -159,6 +159,51 @@ api_list_end(struct app_req *ar, const char *name)
 	    json_pack("{s:O}", name, ar->list));
 }
 
+/* Times are seconds since the epoch; no unlock time is null. */
+static json_t *
+unlock_value(uint64_t unlock)
+{
+	return unlock == 0 ? json_null() : json_integer((json_int_t)unlock);
+}
+
+static void
+api_msg_sent(struct app_req *ar, const struct msg_sent *m)
+{
+	api_send(ar, 201, json_pack("{s:s, s:I, s:o, s:I}", "id", m->id,
+	    "created", (json_int_t)m->created, "unlock_at",
+	    unlock_value(m->unlock), "expires_at", (json_int_t)m->expires));
+}
+
+static void
+api_msg_shown(struct app_req *ar, const struct msg_view *v)
+{
+	json_t		*to;
+	uint32_t	 i;
+
+	if (v->locked) {
+		api_send(ar, 423, json_pack("{s:s, s:s, s:s, s:I}", "error",
+		    "locked", "message", "This message is locked until its "
+		    "unlock time.", "id", v->id, "unlock_at",
+		    (json_int_t)v->unlock));
+		return;
+	}
+	if ((to = json_array()) != NULL)
+		for (i = 0; i < v->nto; i++)
+			if (json_array_append_new(to,
+			    json_string(v->to[i])) == -1) {
+				json_decref(to);
+				to = NULL;
+				break;
+			}
+	api_send(ar, 200, to == NULL ? NULL : json_pack("{s:s, s:s, s:o, "
+	    "s:s%, s:s%, s:I, s:o, s:I, s:[], s:{s:b, s:s}}", "id", v->id,
+	    "from", v->from, "to", to, "subject", v->subject,
+	    v->subject_len, "body", v->body, v->body_len, "created",
+	    (json_int_t)v->created, "unlock_at", unlock_value(v->unlock),
+	    "expires_at", (json_int_t)v->expires, "files", "signature",
+	    "verified", 1, "fingerprint", v->fingerprint));
+}
+
 const struct face face_api = {
 	.error = api_error,
 	.registered = api_registered,
@@ -174,4 +219,7 @@ const struct face face_api = {
 	.session_row = api_session_row,
 	.event_row = api_event_row,
 	.list_end = api_list_end,
+	.msg_sent = api_msg_sent,
+	.msg_shown = api_msg_shown,
+	.msg_deleted = api_no_content,
 };

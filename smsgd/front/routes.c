@@ -18,6 +18,8 @@
 #define NOBODY		BODY_NONE, 0, 0
 #define FORM		BODY_BUFFER, 0, MEDIA_FORM
 #define JSON		BODY_BUFFER, 0, MEDIA_JSON
+/* A message's text in JSON: up to 1 MiB (the store bounds it further). */
+#define MSGJSON		BODY_BUFFER, 1048576, MEDIA_JSON
 
 #define ANYONE		ACCESS_ANYONE
 #define SESSION		ACCESS_SESSION
@@ -102,5 +104,11 @@ const struct route routes[] = {
 	  APIF, feat_activity },
 	{ HTTP_GET, API "/events", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, app_events },
+	{ HTTP_POST, API "/messages", SESSION, NOCSRF, NORATE, MSGJSON,
+	  APIF, feat_msg_send },
+	{ HTTP_GET, API "/messages/{id:id}", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, feat_msg_read },
+	{ HTTP_DELETE, API "/messages/{id:id}", SESSION, NOCSRF, NORATE,
+	  NOBODY, APIF, feat_msg_delete },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 };
