@@ -228,11 +228,15 @@ enum msg_type {
 	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
+	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
+				   n * u32 uid -> AUTH_NAME_LIST */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
 	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
 				   the session user's own copy first */
 	MSG_AUTH_SIGNATURE,	/* fixed signature */
+	MSG_AUTH_NAME_LIST,	/* u32 n, n * string name ("": no such
+				   account any more), in the asked order */
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
 				   signer, string signer's fingerprint,
 				   u32 n, n * string recipient's name */
@@ -256,6 +260,8 @@ enum msg_type {
 
 	MSG_TYPE_MAX
 };
+
+#define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
 
 /* Result codes of MSG_CTL_RESULT; ctl_result_str() names them. */
 enum ctl_result {

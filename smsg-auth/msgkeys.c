@@ -90,6 +90,35 @@ h_pubkeys(struct req *r)
 	account_clear(&a);
 }
 
+/* Names of uids, for the lists of messages; a gone account is "". */
+void
+h_names(struct req *r)
+{
+	static uint32_t	 uid[AUTH_NAMES_MAX];
+	static uint8_t	 found[AUTH_NAMES_MAX];
+	static char	 name[AUTH_NAMES_MAX][ACCOUNT_NAME_MAX + 1];
+	struct pubkeys	 pk = { 0, uid, NULL, NULL, name, found };
+	struct msgbuf	 mb;
+	uint32_t	 n, i;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n > AUTH_NAMES_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	for (i = 0; i < n; i++)
+		msg_get_u32(&r->cur, &uid[i]);
+	req_end(r);
+	pk.n = n;
+	memset(found, 0, sizeof(found));
+	if (account_foreach(pubkeys_match, &pk) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_NAME_LIST, r->peerid);
+	msg_add_u32(&mb, n);
+	for (i = 0; i < n; i++)
+		msg_add_string(&mb, found[i] ? name[i] : "");
+	reply_send(PROC_FRONT, &mb);
+}
+
 void
 h_key_wrap(struct req *r)
 {

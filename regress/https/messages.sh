@@ -147,6 +147,50 @@ code=$(TOKEN=$B api GET "messages/$LID")
 check "after its unlock time bob reads it: 200 ($code)" [ "$code" = 200 ]
 check "... its body" [ "$(field body)" = "opens later" ]
 
+# -- folders
+msg_of() {	# msg_of ID KEY: KEY of message ID in the last listed page
+	python3 - "$PREFIX/body" "$1" "$2" <<'PY'
+import json, sys
+for m in json.load(open(sys.argv[1]))["messages"]:
+    if m["id"] == sys.argv[2]:
+        v = m.get(sys.argv[3], "(absent)")
+        print(json.dumps(v) if isinstance(v, (list, bool)) or v is None else v)
+PY
+}
+FAR=$(date -u -d "@$(( $(date +%s) + 3600 ))" +%Y-%m-%dT%H:%M:%SZ)
+code=$(TOKEN=$A api POST messages "{\"to\": [\"bob\", \"carol\"], \"subject\": \"secret $MARK\", \"body\": \"in an hour\", \"unlock_at\": \"$FAR\"}")
+check "a message to bob and carol locked for an hour ($FAR): $code" [ "$code" = 201 ]
+FID=$(field id)
+code=$(TOKEN=$B api GET "messages?folder=inbox")
+check "bob's inbox: 200 ($code)" [ "$code" = 200 ]
+check "... lists the first message with its subject" \
+    [ "$(msg_of "$ID" subject)" = "subj $MARK" ]
+check "... from alice, to bob" [ "$(msg_of "$ID" from) $(msg_of "$ID" to)" = 'alice ["bob"]' ]
+check "... read, with no files" [ "$(msg_of "$ID" read) $(msg_of "$ID" files)" = "true 0" ]
+check "... and the locked one without its subject" \
+    [ "$(msg_of "$FID" locked) $(msg_of "$FID" subject)" = "true (absent)" ]
+check "... naming both recipients" [ "$(msg_of "$FID" to)" = '["bob", "carol"]' ]
+check "... newest first" [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["messages"][0]["id"])' "$PREFIX/body")" = "$FID" ]
+code=$(TOKEN=$A api GET "messages?folder=sent&limit=1")
+check "alice's sent folder, a page of one: $code" [ "$code" = 200 ]
+check "... the newest" [ -n "$(msg_of "$FID" id)" ]
+N1=$(field next)
+check "... and a next id" [ -n "$N1" ]
+code=$(TOKEN=$A api GET "messages?folder=sent&limit=1&before=$N1")
+check "the next page: $code" [ "$code" = 200 ]
+check "... holds an older message" [ -z "$(msg_of "$FID" id)" ] 
+code=$(TOKEN=$C api GET "messages")
+check "carol's inbox (the default folder): $code" [ "$code" = 200 ]
+check "... has the message to her, not bob's first one" \
+    [ -n "$(msg_of "$FID" id)" ] 
+check "... and not bob's first one" [ -z "$(msg_of "$ID" id)" ]
+code=$(TOKEN=$C api GET "messages?folder=trash")
+check "an unknown folder: 400 ($code)" [ "$code" = 400 ]
+code=$(TOKEN=$C api GET "messages?limit=1000")
+check "a limit over 50: 400 ($code)" [ "$code" = 400 ]
+code=$(TOKEN=$C api GET "messages?before=nonsense")
+check "before that is no id: 400 ($code)" [ "$code" = 400 ]
+
 # -- delete after read, delete
 code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "burn", "delete_after_read": true}')
 DID=$(field id)

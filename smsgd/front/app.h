@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "answers.h"
+#include "msgcrypt.h"
 #include "http.h"
 #include "msg.h"
 #include "routes.h"
@@ -53,6 +54,17 @@ enum field {
 
 struct app_req;
 
+#define MSG_NAMELEN	64	/* a user name and its NUL */
+
+/* A message's header as the store answers it to one user. */
+struct msg_row {
+	struct mc_header	 h;
+	uint8_t			 sig[MC_SIGLEN];
+	uint8_t			 wrapped[MC_WRAPLEN];	/* zero if locked */
+	uint8_t			 state;			/* read, ... */
+	int			 locked;
+};
+
 /* A message as sent, and as shown to its reader (feat_msg*.c). */
 struct msg_sent {
 	char		 id[24];
@@ -68,6 +80,19 @@ struct msg_view {
 	const char	*subject, *body;
 	size_t		 subject_len, body_len;
 	const char	*fingerprint;	/* the sender's, signature checked */
+};
+
+/* A message in a folder's page. */
+struct msg_item {
+	char		 id[24];
+	const char	*from;
+	const char	*const *to;
+	uint32_t	 nto;
+	const char	*subject;	/* NULL: locked, or not opened */
+	size_t		 subject_len;
+	uint64_t	 created, unlock, expires, size;
+	uint32_t	 files;
+	int		 read, locked;
 };
 
 /* A face: how each feature's result, and any error, is answered. */
@@ -91,6 +116,8 @@ struct face {
 	void	(*msg_sent)(struct app_req *, const struct msg_sent *);
 	void	(*msg_shown)(struct app_req *, const struct msg_view *);
 	void	(*msg_deleted)(struct app_req *);
+	void	(*msg_row)(struct app_req *, const struct msg_item *);
+	void	(*msg_list_end)(struct app_req *, const char *next);
 };
 
 extern const struct face	 face_api, face_page;
@@ -150,9 +177,12 @@ int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
 void	 store_error(struct msg *, struct app_error *, char *, size_t);
 void	 auth_error(struct msg *, struct app_error *, char *, size_t);
 
-/* msgheader.c: a message header as auth reads it */
-struct mc_header;
+/* msgheader.c: a message's header between store, front and auth */
 void	 msg_add_header(struct msgbuf *, const struct mc_header *);
+int	 store_get_header(struct msg *, struct msg_row *);
+int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
+void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
+	    char [MSG_NAMELEN], char [MC_FPTEXTLEN], char (*)[MSG_NAMELEN]);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
@@ -184,6 +214,7 @@ void	 app_events(struct app_req *);		/* app_events.c */
 void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
 void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
+void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -17,17 +17,14 @@
 #include "msgcrypt.h"
 #include "proto.h"
 
-#define NAMELEN		64
 #define TEXT_STREAMS	2	/* subject and body; files are streamed */
 
 struct mread {
-	struct mc_header	 h;
-	uint8_t			 sig[MC_SIGLEN];
-	uint8_t			 wrapped[MC_WRAPLEN];
+	struct msg_row		 row;
 	uint8_t			 ckey[MC_KEYLEN];
-	char			 from[NAMELEN];
+	char			 from[MSG_NAMELEN];
 	char			 fp[MC_FPTEXTLEN];
-	char			 names[MC_RCPT_MAX][NAMELEN];
+	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
 	const char		*to[MC_RCPT_MAX];
 	struct mc_stream	 st;
 	struct mc_digest	*dg;
@@ -47,7 +44,7 @@ mread_free(void *arg)
 
 	for (i = 0; i < TEXT_STREAMS; i++)
 		if (s->plain[i] != NULL) {
-			explicit_bzero(s->plain[i], s->h.sizes[i]);
+			explicit_bzero(s->plain[i], s->row.h.sizes[i]);
 			free(s->plain[i]);
 		}
 	mc_stream_clear(&s->st);
@@ -94,53 +91,17 @@ bad_message(struct app_req *ar)
 	    "signature check.");
 }
 
-/* STORE_HEADER into s; 1 when locked. */
-static int
-get_header(struct msg *m, struct mread *s)
-{
-	struct msgcur	 c;
-	uint8_t		 locked, state;
-	uint32_t	 i;
-
-	msg_cursor(m, &c);
-	if (msg_get_u8(&c, &locked) == -1 ||
-	    msg_get_fixed(&c, s->h.id, MC_IDLEN) == -1 ||
-	    msg_get_u32(&c, &s->h.sender) == -1 ||
-	    msg_get_u64(&c, &s->h.created) == -1 ||
-	    msg_get_u64(&c, &s->h.unlock) == -1 ||
-	    msg_get_u64(&c, &s->h.expires) == -1 ||
-	    msg_get_u32(&c, &s->h.flags) == -1 ||
-	    msg_get_fixed(&c, s->h.digest, MC_DIGESTLEN) == -1 ||
-	    msg_get_u32(&c, &s->h.nstreams) == -1 ||
-	    s->h.nstreams > MC_STREAM_MAX)
-		fatalx("malformed STORE_HEADER from store");
-	for (i = 0; i < s->h.nstreams; i++)
-		if (msg_get_u64(&c, &s->h.sizes[i]) == -1)
-			fatalx("malformed STORE_HEADER from store");
-	if (msg_get_u32(&c, &s->h.nrcpt) == -1 || s->h.nrcpt > MC_RCPT_MAX)
-		fatalx("malformed STORE_HEADER from store");
-	for (i = 0; i < s->h.nrcpt; i++)
-		if (msg_get_u32(&c, &s->h.rcpt[i]) == -1)
-			fatalx("malformed STORE_HEADER from store");
-	if (msg_get_fixed(&c, s->sig, MC_SIGLEN) == -1 ||
-	    msg_get_u8(&c, &state) == -1 ||
-	    msg_get_fixed(&c, s->wrapped, MC_WRAPLEN) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed STORE_HEADER from store");
-	return locked != 0;
-}
-
 static void
 show_locked(struct app_req *ar, const struct mread *s)
 {
 	struct msg_view	 v;
 
 	memset(&v, 0, sizeof(v));
-	msgid_text(s->h.id, v.id);
+	msgid_text(s->row.h.id, v.id);
 	v.locked = 1;
-	v.created = s->h.created;
-	v.unlock = s->h.unlock;
-	v.expires = s->h.expires;
+	v.created = s->row.h.created;
+	v.unlock = s->row.h.unlock;
+	v.expires = s->row.h.expires;
 	ar->face->msg_shown(ar, &v);
 }
 
@@ -151,24 +112,18 @@ on_header(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
-	struct msgbuf	 mb;
 
 	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER))
 		return 0;
-	if (get_header(m, s)) {
+	if (store_get_header(m, &s->row)) {
 		show_locked(ar, s);
 		return 0;
 	}
-	if (s->h.nstreams < TEXT_STREAMS) {
+	if (s->row.h.nstreams < TEXT_STREAMS) {
 		bad_message(ar);
 		return 0;
 	}
-	ask_prefix(ar, &mb, MSG_AUTH_KEY_UNWRAP);
-	msg_add_u32(&mb, s->h.sender);
-	msg_add_header(&mb, &s->h);
-	msg_add_fixed(&mb, s->sig, MC_SIGLEN);
-	msg_add_fixed(&mb, s->wrapped, MC_WRAPLEN);
-	ask_auth(ar, &mb, on_key);
+	ask_unwrap(ar, &s->row, on_key);
 	return 0;
 }
 
@@ -189,28 +144,6 @@ feat_msg_read(struct app_req *ar)
 	ask_id(ar, MSG_STORE_GET, id, on_header);
 }
 
-/* AUTH_CONTENT_KEY: the key, the signer and the recipients' names. */
-static void
-get_key(struct msg *m, struct mread *s)
-{
-	struct msgcur	 c;
-	uint32_t	 n, i;
-
-	msg_cursor(m, &c);
-	if (msg_get_fixed(&c, s->ckey, MC_KEYLEN) == -1 ||
-	    msg_get_string(&c, s->from, sizeof(s->from)) == -1 ||
-	    msg_get_string(&c, s->fp, sizeof(s->fp)) == -1 ||
-	    msg_get_u32(&c, &n) == -1 || n != s->h.nrcpt)
-		fatalx("malformed AUTH_CONTENT_KEY from auth");
-	for (i = 0; i < n; i++) {
-		if (msg_get_string(&c, s->names[i], NAMELEN) == -1)
-			fatalx("malformed AUTH_CONTENT_KEY from auth");
-		s->to[i] = s->names[i];
-	}
-	if (msg_get_end(&c) == -1)
-		fatalx("malformed AUTH_CONTENT_KEY from auth");
-}
-
 /* The stream s->stream from its first chunk. */
 static int
 stream_begin(struct mread *s)
@@ -219,9 +152,9 @@ stream_begin(struct mread *s)
 
 	s->plen[i] = 0;
 	if (i < TEXT_STREAMS &&
-	    (s->plain[i] = malloc(s->h.sizes[i] + 1)) == NULL)
+	    (s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
 		return -1;
-	return mc_stream_init(&s->st, s->ckey, s->h.id, s->h.unlock, i);
+	return mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock, i);
 }
 
 static int
@@ -229,6 +162,7 @@ on_key(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
+	uint32_t	 i;
 
 	if (m != NULL && m->type == MSG_AUTH_FAIL) {
 		struct a_fail	 f;
@@ -241,7 +175,9 @@ on_key(struct req *r, struct msg *m)
 	}
 	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
 		return 0;
-	get_key(m, s);
+	auth_get_key(m, s->row.h.nrcpt, s->ckey, s->from, s->fp, s->names);
+	for (i = 0; i < s->row.h.nrcpt; i++)
+		s->to[i] = s->names[i];
 	if ((s->dg = mc_digest_new()) == NULL || stream_begin(s) == -1) {
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
 		return 0;
@@ -259,7 +195,7 @@ get_chunk(struct app_req *ar)
 	struct msgbuf	 mb;
 
 	store_prefix(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
+	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
 	msg_add_u32(&mb, s->stream);
 	msg_add_u64(&mb, s->st.next);
 	ask_store(ar, &mb, on_chunk);
@@ -276,11 +212,11 @@ all_read(struct app_req *ar)
 
 	explicit_bzero(s->ckey, sizeof(s->ckey));
 	if (mc_digest_final(s->dg, digest) == -1 ||
-	    memcmp(digest, s->h.digest, MC_DIGESTLEN) != 0) {
+	    memcmp(digest, s->row.h.digest, MC_DIGESTLEN) != 0) {
 		bad_message(ar);
 		return;
 	}
-	ask_id(ar, MSG_STORE_READ, s->h.id, on_read);
+	ask_id(ar, MSG_STORE_READ, s->row.h.id, on_read);
 }
 
 static int
@@ -303,7 +239,7 @@ on_chunk(struct req *r, struct msg *m)
 		fatalx("malformed STORE_CHUNK from store");
 	if (mc_digest_chunk(s->dg, i, s->st.next, data, len) == -1 ||
 	    mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1 ||
-	    (i < TEXT_STREAMS && s->plen[i] + olen > s->h.sizes[i])) {
+	    (i < TEXT_STREAMS && s->plen[i] + olen > s->row.h.sizes[i])) {
 		bad_message(ar);
 		return 0;
 	}
@@ -317,7 +253,7 @@ on_chunk(struct req *r, struct msg *m)
 		return 0;
 	}
 	mc_stream_clear(&s->st);
-	if (++s->stream == s->h.nstreams) {
+	if (++s->stream == s->row.h.nstreams) {
 		all_read(ar);
 		return 0;
 	}
@@ -339,13 +275,13 @@ on_read(struct req *r, struct msg *m)
 	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK))
 		return 0;
 	memset(&v, 0, sizeof(v));
-	msgid_text(s->h.id, v.id);
-	v.created = s->h.created;
-	v.unlock = s->h.unlock;
-	v.expires = s->h.expires;
+	msgid_text(s->row.h.id, v.id);
+	v.created = s->row.h.created;
+	v.unlock = s->row.h.unlock;
+	v.expires = s->row.h.expires;
 	v.from = s->from;
 	v.to = s->to;
-	v.nto = s->h.nrcpt;
+	v.nto = s->row.h.nrcpt;
 	v.subject = (const char *)s->plain[0];
 	v.subject_len = s->plen[0];
 	v.body = (const char *)s->plain[1];

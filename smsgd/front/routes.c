@@ -106,6 +106,8 @@ const struct route routes[] = {
 	  APIF, app_events },
 	{ HTTP_POST, API "/messages", SESSION, NOCSRF, NORATE, MSGJSON,
 	  APIF, feat_msg_send },
+	{ HTTP_GET, API "/messages", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, feat_msg_list },
 	{ HTTP_GET, API "/messages/{id:id}", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, feat_msg_read },
 	{ HTTP_DELETE, API "/messages/{id:id}", SESSION, NOCSRF, NORATE,
