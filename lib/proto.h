@@ -223,13 +223,13 @@ enum msg_type {
 	 * and unwraps with the session's private keys.
 	 */
 	MSG_AUTH_PUBKEYS,	/* prefix, string name -> AUTH_PUBKEY */
+	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
+				   n * u32 uid -> AUTH_NAME_LIST */
 	MSG_AUTH_KEY_WRAP,	/* prefix, id, u64 unlock, fixed content key,
 				   u32 n, n * u32 uid -> AUTH_WRAPPED */
 	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
-	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
-				   n * u32 uid -> AUTH_NAME_LIST */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
 	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
