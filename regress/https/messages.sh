@@ -9,6 +9,7 @@
 # read; clear errors; 30 parallel senders, every acknowledged message
 # present.
 
+H_FORM_MAX=1048576	# JSON bodies up to 1 MiB (front.form_max)
 . "$top_srcdir/regress/https/lib_https.sh"
 
 SSE="python3 $top_srcdir/regress/https/sseclient.py"
@@ -238,6 +239,30 @@ while read -r pid pn; do
 done < "$PREFIX/acked"
 check "... each present for carol with its own body ($present)" \
     [ "$present" -eq "$nacked" ]
+
+# -- large bodies: many chunks each, and more than one log file of the
+# store's (10 MB each): Berkeley DB's switch to a new one runs in the
+# sandbox
+STORE_PID=$(child_pid smsg-store)
+python3 -c 'import json; print(json.dumps({"to": ["bob"], "body": "".join(chr(97 + i % 26) for i in range(900000))}))' > "$PREFIX/big.json"
+nbig=0
+for i in $(seq 1 14); do
+	c=$(curl -sk -m $CURL_MAX -o "$PREFIX/body" -w '%{http_code}' \
+	    -H "Authorization: Bearer $A" -H "Content-Type: application/json" \
+	    --data-binary "@$PREFIX/big.json" "$BASE/api/v1/messages")
+	[ "$c" = 201 ] && nbig=$((nbig + 1))
+done
+BIG=$(field id)
+check "14 messages of 900,000 bytes (about 12 MB of log): all 201 ($nbig)" \
+    [ "$nbig" -eq 14 ]
+code=$(TOKEN=$B api GET "messages/$BIG")
+same_body() {
+	python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["body"]; b=json.load(open(sys.argv[2]))["body"]; sys.exit(a != b)' \
+	    "$PREFIX/body" "$PREFIX/big.json"
+}
+check "bob reads the last one whole: $code" same_body
+check "... and smsg-store is the same process ($STORE_PID)" \
+    [ "$(child_pid smsg-store)" = "$STORE_PID" ]
 
 # -- nothing readable on any disk or in any log
 found=$(grep -r -a -l -- "$MARK" "$PREFIX/store" "$PREFIX/auth" "$LOG" 2>/dev/null)
