@@ -192,6 +192,29 @@ check "a limit over 50: 400 ($code)" [ "$code" = 400 ]
 code=$(TOKEN=$C api GET "messages?before=nonsense")
 check "before that is no id: 400 ($code)" [ "$code" = 400 ]
 
+# -- a conversation: every message between two people, in time order
+code=$(TOKEN=$B api POST messages '{"to": ["alice"], "subject": "re", "body": "bob answers"}')
+RID=$(field id)
+code=$(TOKEN=$A api POST messages '{"to": ["carol"], "body": "not for bob"}')
+CID=$(field id)
+code=$(TOKEN=$B api GET "conversations/alice")
+check "bob's conversation with alice: 200 ($code)" [ "$code" = 200 ]
+conv_ids() {
+	python3 -c 'import json,sys; print(" ".join(m["id"] for m in json.load(open(sys.argv[1]))["messages"]))' "$PREFIX/body"
+}
+CONV=$(conv_ids)
+check "... holds alice's first message and bob's answer" \
+    sh -c "echo '$CONV' | grep -q '$ID' && echo '$CONV' | grep -q '$RID'"
+check "... in time order: his answer last" [ "${CONV##* }" = "$RID" ]
+check "... and not alice's message to carol" \
+    sh -c "! echo '$CONV' | grep -q '$CID'"
+check "... with subjects" [ "$(msg_of "$RID" subject)" = re ]
+code=$(TOKEN=$C api GET "conversations/bob")
+check "carol's conversation with bob is empty: $code" \
+    [ "$code:$(conv_ids)" = "200:" ]
+code=$(TOKEN=$B api GET "conversations/nosuchuser")
+check "a conversation with nobody: 404 ($code)" [ "$code" = 404 ]
+
 # -- delete after read, delete
 code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "burn", "delete_after_read": true}')
 DID=$(field id)

@@ -215,6 +215,7 @@ void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
 void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
 void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
+void	 feat_conversation(struct app_req *);
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -1,6 +1,8 @@
 /*
  * The folders: a page of the caller's inbox or sent messages, newest
- * first, from the store's headers.  Names come from auth in one
+ * first, from the store's headers; and a conversation, the messages
+ * between the caller and one other user in time order (the newest 50,
+ * from both folders, each scanned back at most CONV_PAGES pages).  Names come from auth in one
  * question for the whole page.  The subject is sealed like the body, so
  * it is opened per message: auth unwraps that message's key (checking
  * its unlock time and the sender's signature over the header) and the
@@ -20,13 +22,23 @@
 
 #define LIST_DEFAULT	20
 #define LIST_LIMIT	50	/* messages in one page at most */
+#define ROWS_MAX	(2 * LIST_LIMIT)	/* a conversation's two folders */
+#define CONV_PAGES	10	/* pages of the store's 200 per folder */
+#define STORE_PAGE	200	/* the store's longest page */
 #define COPY_READ	0x02	/* the store's read mark (STORE_HEADER state) */
+#define FOLDER_INBOX	0	/* STORE_LIST's folders */
+#define FOLDER_SENT	1
 
 struct mlist {
 	uint32_t		 n, cur;
-	struct msg_row		 row[LIST_LIMIT];
-	char			*subject[LIST_LIMIT];
-	size_t			 slen[LIST_LIMIT];
+	struct msg_row		 row[ROWS_MAX];
+	char			*subject[ROWS_MAX];
+	size_t			 slen[ROWS_MAX];
+	struct msg_row		 scratch;
+	int			 conv;		/* a conversation with uid with */
+	uint32_t		 with;
+	uint8_t			 folder;
+	uint32_t		 pages, kept;	/* of the folder being read */
 	uint32_t		 nuid;
 	uint32_t		 uid[AUTH_NAMES_MAX];
 	char			 name[AUTH_NAMES_MAX][MSG_NAMELEN];
@@ -44,7 +56,7 @@ mlist_free(void *arg)
 	struct mlist	*s = arg;
 	uint32_t	 i;
 
-	for (i = 0; i < LIST_LIMIT; i++)
+	for (i = 0; i < ROWS_MAX; i++)
 		if (s->subject[i] != NULL) {
 			explicit_bzero(s->subject[i], s->slen[i]);
 			free(s->subject[i]);
@@ -68,7 +80,7 @@ parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
 	char		*end;
 	unsigned long	 n;
 
-	*folder = 0;
+	*folder = FOLDER_INBOX;
 	*has_before = 0;
 	*limit = LIST_DEFAULT;
 	if (q == NULL)
@@ -84,7 +96,8 @@ parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
 			    "folder: inbox or sent.");
 			return -1;
 		}
-		*folder = strcmp(f, "sent") == 0;
+		*folder = strcmp(f, "sent") == 0 ? FOLDER_SENT :
+		    FOLDER_INBOX;
 	}
 	if ((b = http_form_get(&ar->form, "before")) != NULL) {
 		if (msgid_parse(b, before) == -1) {
@@ -108,30 +121,139 @@ parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
 
 static int	on_row(struct req *, struct msg *);
 
-void
-feat_msg_list(struct app_req *ar)
+static void
+ask_page(struct app_req *ar, uint8_t folder, int has_before,
+    const uint8_t before[MC_IDLEN], uint32_t limit)
 {
-	struct mlist	*s;
 	struct msgbuf	 mb;
-	uint8_t		 folder, before[MC_IDLEN];
-	uint32_t	 limit;
-	int		 has_before;
 
-	memset(before, 0, sizeof(before));
-	if (parse_query(ar, &folder, &has_before, before, &limit) == -1)
-		return;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		app_fail(ar, 503, "busy", "Out of memory; try again later.");
-		return;
-	}
-	ar->feat = s;
-	ar->feat_free = mlist_free;
 	store_prefix(ar, &mb, MSG_STORE_LIST);
 	msg_add_u8(&mb, folder);
 	msg_add_u8(&mb, has_before);
 	msg_add_fixed(&mb, before, MC_IDLEN);
 	msg_add_u32(&mb, limit);
 	ask_store(ar, &mb, on_row);
+}
+
+static struct mlist *
+mlist_new(struct app_req *ar)
+{
+	struct mlist	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return NULL;
+	}
+	ar->feat = s;
+	ar->feat_free = mlist_free;
+	return s;
+}
+
+void
+feat_msg_list(struct app_req *ar)
+{
+	uint8_t		 folder, before[MC_IDLEN];
+	uint32_t	 limit;
+	int		 has_before;
+
+	memset(before, 0, sizeof(before));
+	if (parse_query(ar, &folder, &has_before, before, &limit) == -1 ||
+	    mlist_new(ar) == NULL)
+		return;
+	ask_page(ar, folder, has_before, before, limit);
+}
+
+static int
+on_peer(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msgcur	 c;
+	char		 name[MSG_NAMELEN], fp[MC_FPTEXTLEN];
+	uint8_t		 key[MC_KEYLEN], zero[MC_IDLEN] = { 0 };
+
+	if (ask_settled(ar, m, MSG_AUTH_PUBKEY, MSG_AUTH_PUBKEY))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_string(&c, name, sizeof(name)) == -1 ||
+	    msg_get_u32(&c, &s->with) == -1 ||
+	    msg_get_fixed(&c, key, sizeof(key)) == -1 ||
+	    msg_get_fixed(&c, key, sizeof(key)) == -1 ||
+	    msg_get_string(&c, fp, sizeof(fp)) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_PUBKEY from auth");
+	s->folder = FOLDER_INBOX;
+	ask_page(ar, s->folder, 0, zero, STORE_PAGE);
+	return 0;
+}
+
+void
+feat_conversation(struct app_req *ar)
+{
+	const struct route_param	*p = route_param(&ar->params, "name");
+	struct mlist			*s;
+	struct msgbuf			 mb;
+
+	if (p == NULL || (s = mlist_new(ar)) == NULL)
+		return;
+	s->conv = 1;
+	ask_prefix(ar, &mb, MSG_AUTH_PUBKEYS);
+	msg_add_string(&mb, p->text);
+	ask_auth(ar, &mb, on_peer);
+}
+
+/* Is row, of the folder being read, between the caller and s->with? */
+static int
+in_conversation(const struct mlist *s, const struct msg_row *row)
+{
+	uint32_t	 i;
+
+	if (s->folder == FOLDER_INBOX)
+		return row->h.sender == s->with;
+	for (i = 0; i < row->h.nrcpt; i++)
+		if (row->h.rcpt[i] == s->with)
+			return 1;
+	return 0;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct msg_row	*x = a, *y = b;
+
+	if (x->h.created != y->h.created)
+		return x->h.created < y->h.created ? -1 : 1;
+	return memcmp(x->h.id, y->h.id, MC_IDLEN);
+}
+
+/*
+ * A conversation's folder is read: the next page, the sent folder, or
+ * the newest LIST_LIMIT of both in time order.  1 while reading on.
+ */
+static int
+conversation_next(struct app_req *ar)
+{
+	struct mlist	*s = mlist_of(ar);
+	uint8_t		 zero[MC_IDLEN] = { 0 };
+
+	if (s->more && s->kept < LIST_LIMIT && ++s->pages < CONV_PAGES) {
+		ask_page(ar, s->folder, 1, s->next, STORE_PAGE);
+		return 1;
+	}
+	if (s->folder == FOLDER_INBOX) {
+		s->folder = FOLDER_SENT;
+		s->pages = s->kept = 0;
+		ask_page(ar, s->folder, 0, zero, STORE_PAGE);
+		return 1;
+	}
+	qsort(s->row, s->n, sizeof(s->row[0]), by_time);
+	if (s->n > LIST_LIMIT) {
+		memmove(s->row, s->row + (s->n - LIST_LIMIT),
+		    LIST_LIMIT * sizeof(s->row[0]));
+		s->n = LIST_LIMIT;
+	}
+	s->more = 0;
+	return 0;
 }
 
 /* uid into the page's table of names to ask for. */
@@ -173,9 +295,14 @@ on_row(struct req *r, struct msg *m)
 	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_END))
 		return 0;
 	if (m->type == MSG_STORE_HEADER) {
-		if (s->n == LIST_LIMIT)
+		store_get_header(m, &s->scratch);
+		if (s->conv && (!in_conversation(s, &s->scratch) ||
+		    s->kept == LIST_LIMIT))
+			return 1;
+		if (s->n == ROWS_MAX)
 			fatalx("the store listed more than asked for");
-		store_get_header(m, &s->row[s->n++]);
+		s->row[s->n++] = s->scratch;
+		s->kept++;
 		return 1;
 	}
 	msg_cursor(m, &c);
@@ -184,6 +311,8 @@ on_row(struct req *r, struct msg *m)
 	    msg_get_end(&c) == -1)
 		fatalx("malformed STORE_END from store");
 	s->more = more != 0;
+	if (s->conv && conversation_next(ar))
+		return 0;
 	for (i = 0; i < s->n; i++) {
 		want_name(s, s->row[i].h.sender);
 		for (j = 0; j < s->row[i].h.nrcpt; j++)

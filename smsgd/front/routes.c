@@ -112,5 +112,7 @@ const struct route routes[] = {
 	  APIF, feat_msg_read },
 	{ HTTP_DELETE, API "/messages/{id:id}", SESSION, NOCSRF, NORATE,
 	  NOBODY, APIF, feat_msg_delete },
+	{ HTTP_GET, API "/conversations/{name:name}", SESSION, NOCSRF, NORATE,
+	  NOBODY, APIF, feat_conversation },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 };
