@@ -476,6 +476,10 @@ test_contacts(void)
 
 	tap_ok(store_contact_add(BOB, ALICE, "Alice", NOW) == STORE_E_OK,
 	    "bob adds alice");
+	tap_ok(store_contact_add(BOB, ALICE, "Al", NOW) == STORE_E_STATE,
+	    "adding alice again: already there");
+	tap_ok(store_contact_block(BOB, CAROL, 0, NOW) == STORE_E_NOTFOUND,
+	    "unblocking a non-contact: not found");
 	tap_ok(store_contact_block(BOB, ALICE, 1, NOW) == STORE_E_OK &&
 	    store_blocked(BOB, ALICE) == 1, "bob blocks alice");
 	tap_ok(send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, id) ==

@@ -102,5 +102,17 @@ const struct route routes[] = {
 	  APIF, feat_activity },
 	{ HTTP_GET, API "/events", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, app_events },
+	{ HTTP_GET, API "/contacts", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, feat_contacts },
+	{ HTTP_POST, API "/contacts", SESSION, NOCSRF, NORATE, JSON,
+	  APIF, feat_contact_add },
+	{ HTTP_DELETE, API "/contacts/{name:name}", SESSION, NOCSRF, NORATE,
+	  NOBODY, APIF, feat_contact_remove },
+	{ HTTP_POST, API "/contacts/{name:name}/verify", SESSION, NOCSRF,
+	  NORATE, NOBODY, APIF, feat_contact_verify },
+	{ HTTP_POST, API "/contacts/{name:name}/block", SESSION, NOCSRF,
+	  NORATE, NOBODY, APIF, feat_contact_block },
+	{ HTTP_DELETE, API "/contacts/{name:name}/block", SESSION, NOCSRF,
+	  NORATE, NOBODY, APIF, feat_contact_unblock },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 };

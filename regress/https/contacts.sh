@@ -1,0 +1,188 @@
+#!/bin/sh
+# Contacts through the JSON API against the real daemon: add, list and
+# remove; the safety number (twelve groups of five digits, the same seen
+# from either side); a verified mark cleared, with a warning, when an
+# administrator's reset-password gives the contact new keys; block and
+# unblock; no route reaches another user's list; hostile names refused
+# before the store.
+. "$top_srcdir/regress/https/lib_https.sh"
+https_start
+
+PW='lantern orchard pebble 61 fjord'
+for u in alice bob carol; do
+	check "register $u" register_api $u "$PW"
+done
+login_api alice "$PW"; A=$TOKEN
+login_api bob "$PW"; B=$TOKEN
+login_api carol "$PW"; C=$TOKEN
+check "three API sessions" [ -n "$A" ] && [ -n "$B" ] && [ -n "$C" ]
+
+# field NAME KEY: KEY of contact NAME in the list in $PREFIX/body; "none"
+# when NAME is not listed.
+field() {
+	python3 - "$PREFIX/body" "$1" "$2" <<'PY'
+import json, sys
+v = "none"
+for k in json.load(open(sys.argv[1])).get("contacts", []):
+    if k.get("name") == sys.argv[2]:
+        v = k.get(sys.argv[3], "")
+        if isinstance(v, bool):
+            v = "true" if v else "false"
+print(v)
+PY
+}
+count() {
+	python3 -c 'import json,sys
+print(len(json.load(open(sys.argv[1]))["contacts"]))' "$PREFIX/body" 2>/dev/null
+}
+list_as() {
+	TOKEN=$1 api GET contacts
+}
+
+code=$(list_as "$A")
+check "alice's empty list: 200 ($code)" [ "$code" = 200 ]
+check "... with no contacts" [ "$(count)" = 0 ]
+code=$(TOKEN= api GET contacts)
+check "the list without a session: 401 ($code)" [ "$code" = 401 ]
+
+# Adding.
+code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "Bob"}')
+check "alice adds bob: 201 ($code)" [ "$code" = 201 ]
+check "... answering his name and nickname" \
+    json_is "$PREFIX/body" nickname Bob
+code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "B2"}')
+check "adding bob again: 409 ($code)" [ "$code" = 409 ]
+code=$(TOKEN=$A api POST contacts '{"name": "nobody", "nickname": "N"}')
+check "an unknown user: 404 ($code)" [ "$code" = 404 ]
+code=$(TOKEN=$A api POST contacts '{"name": "alice", "nickname": "me"}')
+check "oneself: 422 ($code)" [ "$code" = 422 ]
+code=$(TOKEN=$A api POST contacts '{"name": "Bob Smith", "nickname": "x"}')
+check "a name with bad characters: 400 ($code)" [ "$code" = 400 ]
+code=$(TOKEN=$A api POST contacts '{"name": 42}')
+check "a name that is not a string: 400 ($code)" [ "$code" = 400 ]
+code=$(TOKEN=$A api POST contacts "{\"name\": \"$(printf 'b%.0s' $(seq 300))\"}")
+check "an over-long name: 400 ($code)" [ "$code" = 400 ]
+long=$(printf 'n%.0s' $(seq 65))
+code=$(TOKEN=$A api POST contacts "{\"name\": \"carol\", \"nickname\": \"$long\"}")
+check "a nickname over 64 bytes: 400 ($code)" [ "$code" = 400 ]
+code=$(TOKEN=$A api POST contacts '{"name": "carol", "nickname": "a\u0007b"}')
+check "a nickname with a control character: 400 ($code)" [ "$code" = 400 ]
+
+code=$(list_as "$A")
+check "alice's list: 200 ($code)" [ "$code" = 200 ]
+check "... holds bob alone" [ "$(count)" = 1 ]
+check "... nicknamed Bob" [ "$(field bob nickname)" = Bob ]
+check "... not verified" [ "$(field bob verified)" = false ]
+check "... not blocked" [ "$(field bob blocked)" = false ]
+check "... no key change" [ "$(field bob key_changed)" = false ]
+SN_A=$(field bob safety_number)
+FP1=$(field bob fingerprint)
+check "the safety number is 12 groups of 5 digits ($SN_A)" \
+    sh -c "echo '$SN_A' | grep -Eqx '([0-9]{5} ){11}[0-9]{5}'"
+check "the fingerprint is 64 hex digits" \
+    sh -c "echo '$FP1' | grep -Eqx '[0-9a-f]{64}'"
+
+code=$(TOKEN=$B api POST contacts '{"name": "alice", "nickname": "Al"}')
+check "bob adds alice: 201 ($code)" [ "$code" = 201 ]
+list_as "$B" > /dev/null
+SN_B=$(field alice safety_number)
+check "bob sees the same safety number as alice" [ "$SN_A" = "$SN_B" ]
+check "... and alice's fingerprint, not his own" \
+    [ "$(field alice fingerprint)" != "$FP1" ]
+
+# Verified, then bob's keys change.
+code=$(TOKEN=$A api POST contacts/bob/verify)
+check "alice verifies bob: 200 ($code)" [ "$code" = 200 ]
+list_as "$A" > /dev/null
+check "... the list says verified" [ "$(field bob verified)" = true ]
+check "... and no key change" [ "$(field bob key_changed)" = false ]
+code=$(TOKEN=$A api POST contacts/carol/verify)
+check "verifying a user who is no contact: 404 ($code)" [ "$code" = 404 ]
+
+printf '%s\n' "$PW" | ctl user reset-password bob -p - > /dev/null 2>&1
+check "smsgctl user reset-password bob" [ $? -eq 0 ]
+list_as "$A" > /dev/null
+check "after bob's new keys the mark is cleared" \
+    [ "$(field bob verified)" = false ]
+check "... with the key_changed warning" \
+    [ "$(field bob key_changed)" = true ]
+check "... a new fingerprint" [ "$(field bob fingerprint)" != "$FP1" ]
+SN_NEW=$(field bob safety_number)
+check "... and a new safety number" [ "$SN_NEW" != "$SN_A" ]
+login_api bob "$PW"; B=$TOKEN
+list_as "$B" > /dev/null
+check "... the same from bob's side" \
+    [ "$(field alice safety_number)" = "$SN_NEW" ]
+TOKEN=$A api POST contacts/bob/verify > /dev/null
+list_as "$A" > /dev/null
+check "verified again: the mark holds, the warning is gone" \
+    sh -c "[ $(field bob verified) = true ] && [ $(field bob key_changed) = false ]"
+
+# Block and unblock.
+code=$(TOKEN=$A api POST contacts/bob/block)
+check "alice blocks bob: 200 ($code)" [ "$code" = 200 ]
+check "... answering blocked" json_is "$PREFIX/body" blocked true
+list_as "$A" > /dev/null
+check "... the list says blocked" [ "$(field bob blocked)" = true ]
+code=$(TOKEN=$A api DELETE contacts/bob/block)
+check "alice unblocks bob: 200 ($code)" [ "$code" = 200 ]
+list_as "$A" > /dev/null
+check "... the list says not blocked" [ "$(field bob blocked)" = false ]
+check "... the nickname kept" [ "$(field bob nickname)" = Bob ]
+code=$(TOKEN=$A api DELETE contacts/carol/block)
+check "unblocking a user who is no contact: 404 ($code)" [ "$code" = 404 ]
+code=$(TOKEN=$A api POST contacts/carol/block)
+check "blocking a stranger: 200 ($code)" [ "$code" = 200 ]
+list_as "$A" > /dev/null
+check "... makes a blocked contact of her" [ "$(field carol blocked)" = true ]
+code=$(TOKEN=$A api POST contacts/alice/block)
+check "blocking oneself: 422 ($code)" [ "$code" = 422 ]
+
+# Another user's list is never reachable.
+list_as "$B" > /dev/null
+check "bob's list holds alice alone, not alice's contacts" \
+    sh -c "[ $(count) = 1 ] && [ $(field carol name) = none ]"
+TOKEN=$B api GET "contacts?user=alice&uid=1" > /dev/null
+check "a query naming alice still lists bob's own" [ "$(count)" = 1 ]
+code=$(TOKEN=$B api DELETE contacts/carol)
+check "bob removing alice's contact carol: 404 ($code)" [ "$code" = 404 ]
+code=$(TOKEN=$B api DELETE contacts/carol/block)
+check "bob unblocking alice's blocked carol: 404 ($code)" [ "$code" = 404 ]
+code=$(TOKEN=$C api POST contacts/alice/verify)
+check "carol verifying alice (she is no contact of carol's): 404 ($code)" \
+    [ "$code" = 404 ]
+list_as "$A" > /dev/null
+check "alice's list is unchanged by them" \
+    sh -c "[ $(count) = 2 ] && [ $(field carol blocked) = true ]"
+code=$(TOKEN= api DELETE contacts/bob)
+check "removing without a session: 401 ($code)" [ "$code" = 401 ]
+
+# Hostile names in the path: no route matches.
+for p in "contacts/$(printf 'b%.0s' $(seq 300))" "contacts/b%6fb" \
+    "contacts/bob%00" "contacts/BOB" "contacts/b%2Fob" "contacts/b<o>b" \
+    "contacts/..%2f..%2fetc" "contacts/b'o" "contacts/%" ; do
+	code=$(TOKEN=$A api DELETE "$p")
+	check "DELETE $p: 404 ($code)" [ "$code" = 404 ]
+	code=$(TOKEN=$A api POST "$p/verify")
+	check "POST $p/verify: 404 ($code)" [ "$code" = 404 ]
+done
+code=$(TOKEN=$A api PUT contacts/bob)
+check "PUT on a contact: 405 ($code)" [ "$code" = 405 ]
+list_as "$A" > /dev/null
+check "bob is still alice's contact after all that" \
+    [ "$(field bob nickname)" = Bob ]
+
+# Removing.
+code=$(TOKEN=$A api DELETE contacts/bob)
+check "alice removes bob: 204 ($code)" [ "$code" = 204 ]
+code=$(TOKEN=$A api DELETE contacts/bob)
+check "... again: 404 ($code)" [ "$code" = 404 ]
+list_as "$A" > /dev/null
+check "... gone from her list" [ "$(field bob name)" = none ]
+list_as "$B" > /dev/null
+check "... and bob's own list still holds alice" \
+    [ "$(field alice nickname)" = Al ]
+code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "Bob"}')
+check "added again after removal: 201 ($code)" [ "$code" = 201 ]
+
+done_testing
