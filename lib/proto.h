@@ -343,6 +343,7 @@ enum web_page {
 	WEB_PAGE_TOTP_CODES,	/* recovery codes, shown once */
 	WEB_PAGE_SESSIONS,
 	WEB_PAGE_ACTIVITY,
+	WEB_PAGE_CONTACTS,
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
 	WEB_PAGE_MAX
 };

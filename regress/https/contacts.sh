@@ -1,15 +1,17 @@
 #!/bin/sh
-# Contacts through the JSON API against the real daemon: add, list and
+# Contacts through the JSON API and the pages against the real daemon:
+# add, list and
 # remove; the safety number (twelve groups of five digits, the same seen
 # from either side); a verified mark cleared, with a warning, when an
 # administrator's reset-password gives the contact new keys; block and
 # unblock; no route reaches another user's list; hostile names refused
-# before the store.
+# before the store; the contacts page escapes hostile nicknames and its
+# forms need CSRF.
 . "$top_srcdir/regress/https/lib_https.sh"
 https_start
 
 PW='lantern orchard pebble 61 fjord'
-for u in alice bob carol; do
+for u in alice bob carol dave; do
 	check "register $u" register_api $u "$PW"
 done
 login_api alice "$PW"; A=$TOKEN
@@ -52,6 +54,8 @@ check "... answering his name and nickname" \
     json_is "$PREFIX/body" nickname Bob
 code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "B2"}')
 check "adding bob again: 409 ($code)" [ "$code" = 409 ]
+check "... saying he is already a contact" \
+    sh -c "grep -q 'already one of your contacts' '$PREFIX/body'"
 code=$(TOKEN=$A api POST contacts '{"name": "nobody", "nickname": "N"}')
 check "an unknown user: 404 ($code)" [ "$code" = 404 ]
 code=$(TOKEN=$A api POST contacts '{"name": "alice", "nickname": "me"}')
@@ -98,6 +102,8 @@ check "... the list says verified" [ "$(field bob verified)" = true ]
 check "... and no key change" [ "$(field bob key_changed)" = false ]
 code=$(TOKEN=$A api POST contacts/carol/verify)
 check "verifying a user who is no contact: 404 ($code)" [ "$code" = 404 ]
+check "... saying so" \
+    sh -c "grep -q 'not one of your contacts' '$PREFIX/body'"
 
 printf '%s\n' "$PW" | ctl user reset-password bob -p - > /dev/null 2>&1
 check "smsgctl user reset-password bob" [ $? -eq 0 ]
@@ -184,5 +190,84 @@ check "... and bob's own list still holds alice" \
     [ "$(field alice nickname)" = Al ]
 code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "Bob"}')
 check "added again after removal: 201 ($code)" [ "$code" = 201 ]
+
+# The pages: one exchange, the HTML face.
+code=$(form_post /login --data-urlencode username=alice \
+    --data-urlencode "password=$PW")
+check "HTML login: 303 ($code)" [ "$code" = 303 ]
+form_get /home > /dev/null
+check "the home page links to the contacts page" \
+    grep -q 'href="/contacts"' "$PREFIX/page"
+code=$(form_get /contacts)
+check "the contacts page: 200 ($code)" [ "$code" = 200 ]
+check "... lists bob by his nickname" grep -q '<strong>Bob</strong>' \
+    "$PREFIX/page"
+check "... with his safety number" grep -Eq \
+    '<code>([0-9]{5} ){11}[0-9]{5}</code>' "$PREFIX/page"
+csp=$(hdr_get "$PREFIX/hdr" content-security-policy)
+check "... under a CSP without inline script or style" \
+    sh -c "echo \"$csp\" | grep -q default-src && ! echo \"$csp\" | grep -q unsafe-inline"
+check "... holding no script and no inline style" \
+    sh -c "! grep -Eqi '<script|style=' '$PREFIX/page'"
+CSRF=$(csrf_of "$PREFIX/page")
+check "... with a csrf field" [ -n "$CSRF" ]
+HOSTILE='<script>alert("x")</script>'
+code=$(form_post /contacts/add --data-urlencode name=dave \
+    --data-urlencode "nickname=$HOSTILE")
+check "adding by form without csrf: 403 ($code)" [ "$code" = 403 ]
+code=$(form_post /contacts/add --data-urlencode name=dave \
+    --data-urlencode "nickname=$HOSTILE" --data-urlencode "csrf=${CSRF}x")
+check "... with a wrong csrf: 403 ($code)" [ "$code" = 403 ]
+TOKEN=$A api GET contacts > /dev/null
+check "... and dave is no contact yet" [ "$(field dave name)" = none ]
+code=$(form_post /contacts/add --data-urlencode name=dave \
+    --data-urlencode "nickname=$HOSTILE" --data-urlencode "csrf=$CSRF")
+check "adding dave by form: 303 ($code)" [ "$code" = 303 ]
+check "... back to the contacts page" redirects_to /contacts
+form_get /contacts > /dev/null
+check "the hostile nickname comes out escaped" grep -qF \
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' "$PREFIX/page"
+check "... never raw" sh -c "! grep -qi '<script' '$PREFIX/page'"
+code=$(form_post /contacts/add --data-urlencode name=dave \
+    --data-urlencode "nickname=again" --data-urlencode "csrf=$CSRF")
+check "adding dave again by form: 409 ($code)" [ "$code" = 409 ]
+check "... saying why" grep -q 'role="alert"' "$PREFIX/page"
+code=$(form_post /contacts/add --data-urlencode "name=../bob" \
+    --data-urlencode "csrf=$CSRF")
+check "a hostile name by form: 400 ($code)" [ "$code" = 400 ]
+for op in verify block unblock remove; do
+	code=$(form_post /contacts/$op --data-urlencode name=dave)
+	check "$op by form without csrf: 403 ($code)" [ "$code" = 403 ]
+done
+TOKEN=$A api GET contacts > /dev/null
+check "... none changed dave" sh -c \
+    "[ $(field dave verified) = false ] && [ $(field dave blocked) = false ]"
+code=$(form_post /contacts/verify --data-urlencode name=dave \
+    --data-urlencode "csrf=$CSRF")
+check "verify by form: 303 ($code)" [ "$code" = 303 ]
+code=$(form_post /contacts/block --data-urlencode name=dave \
+    --data-urlencode "csrf=$CSRF")
+check "block by form: 303 ($code)" [ "$code" = 303 ]
+TOKEN=$A api GET contacts > /dev/null
+check "... dave verified and blocked" sh -c \
+    "[ $(field dave verified) = true ] && [ $(field dave blocked) = true ]"
+form_get /contacts > /dev/null
+check "the page shows the marks and an unblock form" sh -c \
+    "grep -q 'class=\"tag\">verified' '$PREFIX/page' &&
+    grep -q 'action=\"/contacts/unblock\"' '$PREFIX/page'"
+code=$(form_post /contacts/unblock --data-urlencode name=dave \
+    --data-urlencode "csrf=$CSRF")
+check "unblock by form: 303 ($code)" [ "$code" = 303 ]
+code=$(form_post /contacts/remove --data-urlencode name=dave \
+    --data-urlencode "csrf=$CSRF")
+check "remove by form: 303 ($code)" [ "$code" = 303 ]
+TOKEN=$A api GET contacts > /dev/null
+check "... dave is gone" [ "$(field dave name)" = none ]
+code=$(form_post /contacts/remove --data-urlencode name=dave \
+    --data-urlencode "csrf=$CSRF")
+check "removing him again by form: 404 ($code)" [ "$code" = 404 ]
+code=$(curl -sk -m $CURL_MAX -o /dev/null -w '%{http_code}' "$BASE/contacts")
+check "the page without a session sends to sign-in ($code)" \
+    is_one_of "$code" 303 401
 
 done_testing

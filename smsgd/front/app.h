@@ -153,7 +153,8 @@ int	 ask_on_ok(struct req *, struct msg *);
 /* ask_store.c */
 void	 ask_store_init(struct app_req *, struct msgbuf *, uint32_t);
 int	 ask_store(struct app_req *, struct msgbuf *, req_answer_cb);
-int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
+int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t,
+	    const char *const *);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);

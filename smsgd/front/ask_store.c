@@ -46,9 +46,14 @@ ask_store(struct app_req *ar, struct msgbuf *mb, req_answer_cb cb)
 	return 0;
 }
 
-/* STORE_FAIL: u32 code, u64 detail, string message. */
+/*
+ * STORE_FAIL: u32 code, u64 detail, string message.  The store speaks of
+ * messages; a feature's own texts, where it has one for the code, say
+ * what failed in its words.
+ */
 static void
-store_fail_answer(struct app_req *ar, struct msg *m)
+store_fail_answer(struct app_req *ar, struct msg *m,
+    const char *const *texts)
 {
 	struct msgcur		 c;
 	struct app_error	 e;
@@ -62,7 +67,8 @@ store_fail_answer(struct app_req *ar, struct msg *m)
 		fatalx("malformed STORE_FAIL from store");
 	e.status = store_codes[code].status;
 	e.code = store_codes[code].code;
-	e.text = ar->text;
+	e.text = texts != NULL && texts[code] != NULL ? texts[code] :
+	    ar->text;
 	e.retry_after = 0;
 	e.answered = 1;
 	ar->face->error(ar, &e);
@@ -71,9 +77,11 @@ store_fail_answer(struct app_req *ar, struct msg *m)
 /*
  * The common part of every store answer: 1 when it settled the request
  * (store gone, or a failure), already answered; 0 when m is want or alt.
+ * texts: NULL, or the feature's texts by STORE_E_* code.
  */
 int
-store_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt)
+store_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt,
+    const char *const *texts)
 {
 	if (m == NULL) {
 		app_fail(ar, 503, "unavailable", "The message store is not "
@@ -81,7 +89,7 @@ store_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt)
 		return 1;
 	}
 	if (m->type == MSG_STORE_FAIL) {
-		store_fail_answer(ar, m);
+		store_fail_answer(ar, m, texts);
 		return 1;
 	}
 	if (m->type != want && m->type != alt)

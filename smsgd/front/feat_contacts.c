@@ -16,6 +16,14 @@
 #include "log.h"
 #include "proto.h"
 
+/* The store's refusals, said of contacts. */
+static const char *const contact_texts[STORE_E_MAX] = {
+	[STORE_E_BADREQ] = "This contact request is not valid.",
+	[STORE_E_NOTFOUND] = "That user is not one of your contacts.",
+	[STORE_E_LIMIT] = "You have as many contacts as one may have.",
+	[STORE_E_STATE] = "That user is already one of your contacts.",
+};
+
 struct contact_list {
 	enum contact_op	 op;
 	struct contact	 one;		/* the contact a change is about */
@@ -199,7 +207,8 @@ on_store_contacts(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct contact	*k, spare;
 
-	if (store_settled(ar, m, MSG_STORE_CONTACT, MSG_STORE_END))
+	if (store_settled(ar, m, MSG_STORE_CONTACT, MSG_STORE_END,
+	    contact_texts))
 		return 0;
 	if (m->type == MSG_STORE_END) {
 		get_store_end(m);
@@ -230,7 +239,7 @@ on_changed(struct req *r, struct msg *m)
 	struct app_req		*ar = app_of(r);
 	struct contact_list	*cl = ar->contacts;
 
-	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK))
+	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, contact_texts))
 		return 0;
 	if (m->len != 0)
 		fatalx("malformed STORE_OK from store");
