@@ -190,6 +190,11 @@ check "... and bob's own list still holds alice" \
     [ "$(field alice nickname)" = Al ]
 code=$(TOKEN=$A api POST contacts '{"name": "bob", "nickname": "Bob"}')
 check "added again after removal: 201 ($code)" [ "$code" = 201 ]
+code=$(TOKEN=$C api POST contacts \
+    '{"name": "dave", "nickname": "Zo\u00eb \ud83d\ude00"}')
+check "a nickname in UTF-8 beyond ASCII: 201 ($code)" [ "$code" = 201 ]
+list_as "$C" > /dev/null
+check "... comes back the same" [ "$(field dave nickname)" = "Zoë 😀" ]
 
 # The pages: one exchange, the HTML face.
 code=$(form_post /login --data-urlencode username=alice \
@@ -235,6 +240,12 @@ check "... saying why" grep -q 'role="alert"' "$PREFIX/page"
 code=$(form_post /contacts/add --data-urlencode "name=../bob" \
     --data-urlencode "csrf=$CSRF")
 check "a hostile name by form: 400 ($code)" [ "$code" = 400 ]
+code=$(form_post /contacts/add --data-urlencode name=carol \
+    --data "nickname=%ff%fe" --data-urlencode "csrf=$CSRF")
+check "a nickname that is not UTF-8: 400 ($code)" [ "$code" = 400 ]
+code=$(form_post /contacts/add --data-urlencode name=dave \
+    --data "nickname=a%0d%0ab" --data-urlencode "csrf=$CSRF")
+check "a nickname with CR LF by form: 400 ($code)" [ "$code" = 400 ]
 for op in verify block unblock remove; do
 	code=$(form_post /contacts/$op --data-urlencode name=dave)
 	check "$op by form without csrf: 403 ($code)" [ "$code" = 403 ]
