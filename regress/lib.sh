@@ -138,6 +138,20 @@ child_pid() {
 	    $1 == n { print $2; exit }'
 }
 
+# A sanitizer build (make check-asan) passes the sanitizers' options to
+# the children, and a report ends the child that made it (abort).  Call
+# before a test overwrites or removes the daemon's log; cleanup calls it
+# too.  A report, or a child that died of a crash signal, fails the test.
+SANITIZER_REPORTS=0
+sanitizer_check() {
+	[ -n "${SMSG_SANITIZER:-}" ] && [ -f "${LOG:-}" ] || return 0
+	if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:\|SUMMARY: UndefinedBehaviorSanitizer\|killed by signal [0-9]* (SIG\(ABRT\|SEGV\|BUS\|ILL\|FPE\))' "$LOG"; then
+		SANITIZER_REPORTS=$((SANITIZER_REPORTS + 1))
+		echo "# --- sanitizer report or crash in the smsgd log ---"
+		sed 's/^/# /' "$LOG"
+	fi
+}
+
 cleanup() {
 	if [ -n "${DAEMON_PID:-}" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill "$DAEMON_PID" 2>/dev/null
@@ -147,5 +161,8 @@ cleanup() {
 		echo "# --- smsgd log ---"
 		sed 's/^/# /' "$LOG"
 	fi
+	sanitizer_check
 	[ -n "${PREFIX:-}" ] && rm -rf "$PREFIX"
+	# an error exit fails the script in the TAP driver
+	[ "$SANITIZER_REPORTS" -eq 0 ] || exit 1
 }
