@@ -27,6 +27,12 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# skip "description" "reason": one test point skipped, saying why.
+skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
 diag() {
 	echo "# $*"
 }
@@ -149,6 +155,12 @@ sanitizer_check() {
 		SANITIZER_REPORTS=$((SANITIZER_REPORTS + 1))
 		echo "# --- sanitizer report or crash in the smsgd log ---"
 		sed 's/^/# /' "$LOG"
+		# A chrooted child cannot symbolize its own frames.
+		echo "# --- the report's frames ---"
+		sed -n 's/^ *#[0-9]* 0x[0-9a-f]* *(\([^+()]*\)+\(0x[0-9a-f]*\)).*/\1 \2/p' "$LOG" |
+		    while read -r bin off; do
+			echo "# $(addr2line -f -e "$bin" "$off" 2>/dev/null | paste -sd ' ')"
+		    done
 	fi
 }
 

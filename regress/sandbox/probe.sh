@@ -11,6 +11,8 @@
 . "$top_srcdir/regress/lib.sh"
 need_root
 [ -x "$SMSGD" ] || skip_all "test build missing"
+[ "${SMSG_SANDBOX:-}" = seccomp ] ||
+    skip_all "built without a sandbox (--with-sandbox=no, the sanitizer build): nothing refuses"
 daemon_setup
 
 ROLES="front auth store web"
