@@ -23,11 +23,12 @@ check "smsgd with the log probe runs" wait_for 20 all_running
 
 # thread_accounted ROLE: every line of the thread ($LINES and "done")
 # arrived or was counted as dropped (the queue holds fewer: never blocks).
+# The count may include the main thread's lines dropped meanwhile.
 thread_accounted() {
 	got=$(grep -c "^$1: probe log: thread \(line [0-9]*\|done\)$" "$LOG")
 	dropped=$(sed -n "s/^$1: log queue full: \([0-9]*\) lines dropped$/\1/p" "$LOG" |
 	    awk '{ n += $1 } END { print n + 0 }')
-	[ $((got + dropped)) -eq $((LINES + 1)) ]
+	[ "$got" -le $((LINES + 1)) ] && [ $((got + dropped)) -ge $((LINES + 1)) ]
 }
 
 # has_datagram_socket PID: a UNIX datagram socket (a syslog connection).
