@@ -1,7 +1,7 @@
 /*
- * Asking the message store.  Every request starts with the caller's
- * uid, as auth vouched for the session; the store answers one of the
- * listed answers or STORE_FAIL, which becomes the one error value.
+ * Asking the store, on a request auth has vouched for (ar->who): every
+ * question starts with the caller's uid, and every STORE_FAIL becomes
+ * the one error value, said by the route's face.
  */
 #include "config.h"
 
@@ -20,36 +20,16 @@ static const struct {
 	[STORE_E_NOTFOUND] = { 404, "not_found" },
 	[STORE_E_LOCKED] = { 423, "locked" },
 	[STORE_E_LIMIT] = { 413, "too_large" },
-	[STORE_E_QUOTA] = { 507, "quota_exceeded" },
+	[STORE_E_QUOTA] = { 507, "quota" },
 	[STORE_E_BLOCKED] = { 403, "blocked" },
 	[STORE_E_STATE] = { 409, "conflict" },
 	[STORE_E_BUSY] = { 503, "busy" },
 	[STORE_E_INTERNAL] = { 500, "internal" },
 };
 
-/* STORE_FAIL as the one error value; its text is copied into buf. */
+/* A question to the store from the signed-in user. */
 void
-store_error(struct msg *m, struct app_error *e, char *buf, size_t bufsz)
-{
-	struct msgcur	 c;
-	uint64_t	 detail;
-	uint32_t	 code;
-
-	msg_cursor(m, &c);
-	if (msg_get_u32(&c, &code) == -1 || msg_get_u64(&c, &detail) == -1 ||
-	    msg_get_string(&c, buf, bufsz) == -1 || msg_get_end(&c) == -1 ||
-	    code == STORE_E_OK || code >= STORE_E_MAX)
-		fatalx("malformed STORE_FAIL from store");
-	memset(e, 0, sizeof(*e));
-	e->status = store_codes[code].status;
-	e->code = store_codes[code].code;
-	e->text = buf;
-	e->answered = 1;
-}
-
-/* The uid prefix of every request to the store. */
-void
-store_prefix(struct app_req *ar, struct msgbuf *mb, uint32_t type)
+ask_store_init(struct app_req *ar, struct msgbuf *mb, uint32_t type)
 {
 	msg_init(mb, type, 0);
 	msg_add_u32(mb, ar->who.uid);
@@ -67,22 +47,62 @@ ask_store(struct app_req *ar, struct msgbuf *mb, req_answer_cb cb)
 }
 
 /*
- * As ask_settled for the store: 1 when m settled the request (the store
- * gone, or STORE_FAIL), already answered; 0 when m is want or alt.
+ * STORE_FAIL (u32 code, u64 detail, string message) as the one error
+ * value; its text is copied into buf.  The STORE_E_* code is returned.
  */
-int
-store_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt)
+uint32_t
+store_error(struct msg *m, struct app_error *e, char *buf, size_t bufsz)
+{
+	struct msgcur	 c;
+	uint64_t	 detail;
+	uint32_t	 code;
+
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &code) == -1 || msg_get_u64(&c, &detail) == -1 ||
+	    msg_get_string(&c, buf, bufsz) == -1 || msg_get_end(&c) == -1 ||
+	    code >= STORE_E_MAX)
+		fatalx("malformed STORE_FAIL from store");
+	memset(e, 0, sizeof(*e));
+	e->status = store_codes[code].status;
+	e->code = store_codes[code].code;
+	e->text = buf;
+	e->answered = 1;
+	return code;
+}
+
+/*
+ * The store speaks of messages; a feature's own texts, where it has one
+ * for the code, say what failed in its words.
+ */
+static void
+store_fail_answer(struct app_req *ar, struct msg *m,
+    const char *const *texts)
 {
 	struct app_error	 e;
+	uint32_t		 code;
 
+	code = store_error(m, &e, ar->text, sizeof(ar->text));
+	if (texts != NULL && texts[code] != NULL)
+		e.text = texts[code];
+	ar->face->error(ar, &e);
+}
+
+/*
+ * The common part of every store answer: 1 when it settled the request
+ * (store gone, or a failure), already answered; 0 when m is want or alt.
+ * texts: NULL, or the feature's texts by STORE_E_* code.
+ */
+int
+store_settled(struct app_req *ar, struct msg *m, uint32_t want, uint32_t alt,
+    const char *const *texts)
+{
 	if (m == NULL) {
 		app_fail(ar, 503, "unavailable", "The message store is not "
 		    "available right now; try again in a moment.");
 		return 1;
 	}
 	if (m->type == MSG_STORE_FAIL) {
-		store_error(m, &e, ar->text, sizeof(ar->text));
-		app_fail_error(ar, &e);
+		store_fail_answer(ar, m, texts);
 		return 1;
 	}
 	if (m->type != want && m->type != alt)

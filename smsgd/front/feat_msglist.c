@@ -127,7 +127,7 @@ ask_page(struct app_req *ar, uint8_t folder, int has_before,
 {
 	struct msgbuf	 mb;
 
-	store_prefix(ar, &mb, MSG_STORE_LIST);
+	ask_store_init(ar, &mb, MSG_STORE_LIST);
 	msg_add_u8(&mb, folder);
 	msg_add_u8(&mb, has_before);
 	msg_add_fixed(&mb, before, MC_IDLEN);
@@ -292,7 +292,7 @@ on_row(struct req *r, struct msg *m)
 	uint32_t	 i, j;
 	uint8_t		 more;
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_END))
+	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_END, NULL))
 		return 0;
 	if (m->type == MSG_STORE_HEADER) {
 		store_get_header(m, &s->scratch);
@@ -391,7 +391,7 @@ on_key(struct req *r, struct msg *m)
 	}
 	a_expect(m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY);
 	auth_get_key(m, row->h.nrcpt, s->ckey, from, fp, NULL);
-	store_prefix(ar, &mb, MSG_STORE_CHUNK_GET);
+	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
 	msg_add_fixed(&mb, row->h.id, MC_IDLEN);
 	msg_add_u32(&mb, 0);
 	msg_add_u64(&mb, 0);

@@ -79,7 +79,7 @@ ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
 {
 	struct msgbuf	 mb;
 
-	store_prefix(ar, &mb, type);
+	ask_store_init(ar, &mb, type);
 	msg_add_fixed(&mb, id, MC_IDLEN);
 	ask_store(ar, &mb, cb);
 }
@@ -113,7 +113,7 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER))
+	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
 		return 0;
 	if (store_get_header(m, &s->row)) {
 		show_locked(ar, s);
@@ -194,7 +194,7 @@ get_chunk(struct app_req *ar)
 	struct mread	*s = mread_of(ar);
 	struct msgbuf	 mb;
 
-	store_prefix(ar, &mb, MSG_STORE_CHUNK_GET);
+	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
 	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
 	msg_add_u32(&mb, s->stream);
 	msg_add_u64(&mb, s->st.next);
@@ -230,7 +230,7 @@ on_chunk(struct req *r, struct msg *m)
 	uint8_t		 last;
 	uint32_t	 i = s->stream;
 
-	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK))
+	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK, NULL))
 		return 0;
 	msg_cursor(m, &c);
 	if (msg_get_u8(&c, &last) == -1 ||
@@ -272,7 +272,7 @@ on_read(struct req *r, struct msg *m)
 	struct mread	*s = mread_of(ar);
 	struct msg_view	 v;
 
-	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK))
+	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
 		return 0;
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
@@ -296,7 +296,7 @@ on_deleted(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 
-	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK))
+	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
 		return 0;
 	ar->face->msg_deleted(ar);
 	return 0;

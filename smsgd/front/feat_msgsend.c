@@ -92,7 +92,7 @@ msend_fail(struct app_req *ar, const struct app_error *e)
 		return;
 	}
 	s->open = 0;
-	store_prefix(ar, &mb, MSG_STORE_UPLOAD_ABORT);
+	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_ABORT);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
 	if (req_ask(ar->r, PROC_STORE, &mb, on_aborted) == -1)
 		app_fail_error(ar, &s->err);
@@ -329,7 +329,7 @@ lookup_next(struct app_req *ar)
 		return;
 	}
 	s->h.nrcpt = s->n;
-	store_prefix(ar, &mb, MSG_STORE_UPLOAD_BEGIN);
+	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_BEGIN);
 	msg_add_u64(&mb, s->h.unlock);
 	msg_add_u64(&mb, s->lifetime);
 	msg_add_u32(&mb, s->h.flags);
@@ -387,7 +387,7 @@ send_chunk(struct app_req *ar)
 		    "be sealed.");
 		return;
 	}
-	store_prefix(ar, &mb, MSG_STORE_UPLOAD_CHUNK);
+	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_CHUNK);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
 	msg_add_u32(&mb, s->stream);
 	msg_add_u64(&mb, s->st.next - 1);
@@ -497,7 +497,7 @@ on_signed(struct req *r, struct msg *m)
 	if (msg_get_fixed(&c, s->sig, MC_SIGLEN) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed AUTH_SIGNATURE from auth");
-	store_prefix(ar, &mb, MSG_STORE_UPLOAD_COMMIT);
+	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_COMMIT);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
 	msg_add_u32(&mb, s->h.nstreams);
 	for (i = 0; i < s->h.nstreams; i++)
