@@ -4,10 +4,11 @@
 # a message and bob reads it, signature verified; a time-locked message
 # is refused with 423, then served after its unlock time with an
 # "unlocked" event on bob's stream; nobody reaches a message that is not
-# theirs (404 as for a missing id, over a sweep of guessed ids); a marker
-# sent in subject and body is on no disk and in no log; delete after
-# read; clear errors; 30 parallel senders, every acknowledged message
-# present.
+# theirs (404 as for a missing id, over a sweep of guessed ids); clear
+# errors; folders and conversations; a blocked sender is refused and
+# nothing kept; delete after read; 30 parallel senders, every
+# acknowledged message present; large bodies across the store's log
+# files; a marker sent in subject and body is on no disk and in no log.
 
 H_FORM_MAX=1048576	# JSON bodies up to 1 MiB (front.form_max)
 . "$top_srcdir/regress/https/lib_https.sh"
@@ -214,6 +215,27 @@ check "carol's conversation with bob is empty: $code" \
     [ "$code:$(conv_ids)" = "200:" ]
 code=$(TOKEN=$B api GET "conversations/nosuchuser")
 check "a conversation with nobody: 404 ($code)" [ "$code" = 404 ]
+
+# -- a blocked sender is refused, and nothing of the message is kept
+code=$(TOKEN=$B api POST "contacts/alice/block")
+check "bob blocks alice: $code" is_one_of "$code" 200 201
+code=$(TOKEN=$A api GET "messages?folder=sent&limit=50")
+before_sent=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$PREFIX/body")
+code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "let me in"}')
+check "alice's message to bob is refused: 403 ($code)" [ "$code" = 403 ]
+blocked_clearly() {
+	[ "$(field error)" = blocked ] && body_has "does not accept"
+}
+check "... as blocked, with a clear message" blocked_clearly
+code=$(TOKEN=$A api POST messages '{"to": ["carol", "bob"], "body": "let me in"}')
+check "... also when bob is one of several recipients: $code" [ "$code" = 403 ]
+code=$(TOKEN=$A api GET "messages?folder=sent&limit=50")
+after_sent=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$PREFIX/body")
+check "... and nothing was stored ($before_sent sent before, $after_sent after)" \
+    [ "$before_sent" = "$after_sent" ]
+code=$(TOKEN=$B api DELETE "contacts/alice/block")
+code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "thanks"}')
+check "once unblocked, alice's message goes: $code" [ "$code" = 201 ]
 
 # -- delete after read, delete
 code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "burn", "delete_after_read": true}')
