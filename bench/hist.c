@@ -90,7 +90,8 @@ hist_percentile(const struct hist *h, double pct)
 		seen += h->count[i];
 		if (seen >= want) {
 			top = hist_bucket_top(i);
-			if (top > h->max)
+			/* the last bucket holds every larger value too */
+			if (top > h->max || i == HIST_NBUCKETS - 1)
 				top = h->max;
 			return top < h->min ? h->min : top;
 		}

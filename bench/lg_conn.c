@@ -280,8 +280,10 @@ conn_answered(struct lg_conn *c)
 	lg->done++;
 	lg->t_last = lg_now();
 	hist_record(&lg->hist, (uint64_t)(dt * 1e6));
-	if (c->status == 404)
+	if (c->status == 404 && lg->ok == 0) {
 		lg->saw404 = 1;
+		lg->stopping = 1;	/* a route the server lacks: no figure */
+	}
 	if (lg->w->answer(c, c->status, c->body))
 		lg->ok++;
 	else {

@@ -60,8 +60,8 @@ lg_report(struct lg *lg, const char *label)
 	    lg->ok;
 	int		 i, avail;
 
-	if (el <= 0)
-		el = 1e-9;
+	if (el <= 1e-6)
+		el = 0;		/* nothing was answered: no rate */
 	errs = json_object();
 	for (i = 0; i < lg->nerrs; i++)
 		json_object_set_new(errs, lg->errs[i].key,
@@ -76,9 +76,10 @@ lg_report(struct lg *lg, const char *label)
 	if (!avail)
 		json_object_set_new(o, "reason", json_sprintf("not available "
 		    "(the daemon answered 404): %s", lg->w->what));
-	json_object_set_new(o, "rps", json_real((double)lg->ok / el));
-	json_object_set_new(o, "mb_s", json_real(
-	    (double)(lg->bytes_in + lg->bytes_out) / el / 1e6));
+	json_object_set_new(o, "rps", json_real(el > 0 ?
+	    (double)lg->ok / el : 0));
+	json_object_set_new(o, "mb_s", json_real(el > 0 ?
+	    (double)(lg->bytes_in + lg->bytes_out) / el / 1e6 : 0));
 	json_object_set_new(o, "latency_ms", report_latency(&lg->hist));
 	json_object_set_new(o, "procs", report_procs(lg, ops));
 	if (lg->w->stream)

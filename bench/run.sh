@@ -37,7 +37,7 @@ while getopts sc:d:e:o: opt; do
 	esac
 done
 if [ "$SHORT" = 1 ]; then
-	: "${CONNS:=4}" "${DUR:=1}" "${EVCONNS:=100}"
+	: "${CONNS:=4}" "${DUR:=2}" "${EVCONNS:=100}"
 else
 	: "${CONNS:=32}" "${DUR:=10}" "${EVCONNS:=10000}"
 fi
