@@ -39,12 +39,26 @@ report_latency(const struct hist *h)
 	    "max", (double)h->max / 1e3);
 }
 
+/*
+ * The streams' memory is a figure as soon as they open; the delivery of
+ * one event to all of them needs the message route as well.
+ */
 static void
 report_events(struct lg *lg, json_t *o)
 {
 	json_object_set_new(o, "streams", json_integer(lg->streams_open));
 	json_object_set_new(o, "delivered", json_integer(lg->streams_got));
-	json_object_set_new(o, "event_ms", json_real(lg->event_ms));
+	json_object_set_new(o, "event_ms", json_real(
+	    lg->streams_got > 0 && lg->streams_got >= lg->streams_open ?
+	    lg->event_ms : -1.0));
+	if (lg->saw404 && lg->streams_open > 0)
+		json_object_set_new(o, "event_ms_missing", json_string(
+		    "not available (the daemon answered 404): POST "
+		    "/api/v1/messages"));
+	else if (lg->streams_got < lg->streams_open)
+		json_object_set_new(o, "event_ms_missing", json_sprintf(
+		    "%d of %d streams had the event", lg->streams_got,
+		    lg->streams_open));
 	json_object_set_new(o, "kib_per_conn", json_real(
 	    lg->streams_open > 0 && lg->rss_after > 0 ?
 	    (double)(lg->rss_after - lg->rss_before) / lg->streams_open :
@@ -68,6 +82,8 @@ lg_report(struct lg *lg, const char *label)
 		    json_integer((json_int_t)lg->errs[i].n));
 	/* a route the server does not have: say so, give no figure */
 	avail = !(lg->saw404 && lg->ok == 0);
+	if (lg->w->stream)
+		avail = lg->streams_open > 0 || !lg->saw404;
 	o = json_pack("{s:s, s:s, s:s, s:b, s:i, s:f, s:I, s:I, s:o}",
 	    "workload", lg->w->name, "what", lg->w->what, "server", label,
 	    "available", avail, "conns", lg->nconns, "duration_s", el,

@@ -8,7 +8,9 @@
 # it proves that the benchmark works and says nothing about speed.
 #
 # smsgd is the test build (regress/bin) on its built-in defaults but for
-# paths, the loopback address and the sign-in and registration rates;
+# paths, the loopback address, the sign-in and registration rates, the
+# connection cap and the event streams one user may hold (idle-events
+# spreads its streams over the users);
 # nginx and OpenSMTPD are started here with their own configuration in
 # the work directory, on 127.0.0.1 only; raw Berkeley DB works in the same
 # directory, so on the same disk.  A reference whose program is missing is
@@ -116,7 +118,8 @@ start_smsg() {
 control: { socket = "$SOCK"; };
 front: { chroot = "$P/front"; listen = "127.0.0.1"; port = $SMSG_PORT;
 	login_rate = 100000; register_rate = 100000;
-	max_connections = $((EVCONNS + CONNS + 64)); };
+	max_connections = $((EVCONNS + CONNS + 64));
+	event_max_per_user = 1000; };
 tls: { certificate = "$WORK/cert.pem"; key = "$WORK/key.pem"; };
 web: { chroot = "$P/web"; };
 auth: { datadir = "$P/auth"; };

@@ -69,6 +69,7 @@ bt_metric(json_t *results, const char *run, const char *metric,
     double *out, char *why, size_t whylen)
 {
 	json_t		*r = json_object_get(results, run), *v, *reason;
+	char		 key[80];
 
 	if (r == NULL) {
 		snprintf(why, whylen, "not measured");
@@ -82,7 +83,13 @@ bt_metric(json_t *results, const char *run, const char *metric,
 	}
 	v = metric_of(r, metric);
 	if (!json_is_number(v) || json_number_value(v) < 0) {
-		snprintf(why, whylen, "no %s in %s", metric, run);
+		/* a run may say why one of its figures is missing */
+		snprintf(key, sizeof(key), "%s_missing", metric);
+		reason = json_object_get(r, key);
+		if (json_is_string(reason))
+			snprintf(why, whylen, "%s", json_string_value(reason));
+		else
+			snprintf(why, whylen, "no %s in %s", metric, run);
 		return -1;
 	}
 	*out = json_number_value(v);

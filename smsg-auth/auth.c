@@ -18,6 +18,7 @@
 #include "authdb.h"
 #include "hashpool.h"
 #include "log.h"
+#include "msgcrypt.h"
 #include "proc.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
@@ -55,7 +56,8 @@ auth_configure(struct msg *m)
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
 	ac->set = 1;
 	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
-	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1)
+	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1 ||
+	    msgcrypt_init() == -1)
 		fatalx("cannot load the OpenSSL algorithms");
 	if (pwpolicy_init() == -1)
 		fatalx("password policy: cannot load its dictionary");
@@ -64,6 +66,7 @@ auth_configure(struct msg *m)
 static void
 auth_close(void)
 {
+	sessions_on_end(NULL);	/* exiting: nobody to tell */
 	sessions_clear();
 	authdb_close();
 }
@@ -87,6 +90,7 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	authdb_open(".");
 	atexit(auth_close);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
+	sessions_on_end(auth_push_session_end);
 	if ((auth_throttle = addrthrottle_new(AUTH_THROTTLE_ADDRS)) == NULL)
 		fatal("addrthrottle_new");
 	auth_hash_dummy_init();

@@ -124,6 +124,16 @@ test_table(void)
 
 	tap_ok(bt_metric(r, "smsg-send", "latency_ms.p99", &v, why,
 	    sizeof(why)) == 0 && v == 12.5, "a nested metric is found");
+	json_object_set_new(json_object_get(r, "smsg-mem"), "after_mib",
+	    json_real(-1));
+	json_object_set_new(json_object_get(r, "smsg-mem"),
+	    "after_mib_missing", json_string("the daemon died"));
+	tap_ok(bt_metric(r, "smsg-mem", "after_mib", &v, why, sizeof(why)) ==
+	    -1 && strcmp(why, "the daemon died") == 0,
+	    "a run says why one of its figures is missing");
+	tap_ok(bt_metric(r, "smsg-mem", "nothing", &v, why, sizeof(why)) ==
+	    -1 && strcmp(why, "no nothing in smsg-mem") == 0,
+	    "an absent figure is named");
 	tap_ok(bt_metric(r, "smsg-x", "rps", &v, why, sizeof(why)) == -1 &&
 	    strcmp(why, "not measured") == 0, "a missing run: not measured");
 	tap_ok(bt_metric(r, "smsg-read", "rps", &v, why, sizeof(why)) == -1 &&
