@@ -139,12 +139,18 @@ CONF
 	done
 }
 
-# Resident MiB of smsgd and its children now.
-smsg_rss_mib() {
-	for p in $DAEMON_PID $(for n in smsg-front smsg-auth smsg-store smsg-web; do
-	    child_pid "$n"; done); do
-		sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$p/status"
-	done | awk '{ s += $1 } END { printf "%.1f", s / 1024 }'
+# Resident MiB of smsgd and of each child now, as JSON members, then
+# their sum: "smsgd": 2.6, "smsg-front": 8.7, ..., "all": 27.3
+smsg_rss_json() {
+	{
+		echo "smsgd $DAEMON_PID"
+		for n in smsg-front smsg-auth smsg-store smsg-web; do
+			echo "$n $(child_pid "$n")"
+		done
+	} | while read -r n p; do
+		echo "$n $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$p/status")"
+	done | awk '{ printf "\"%s\": %.1f, ", $1, $2 / 1024; s += $2 }
+	    END { printf "\"all\": %.1f", s / 1024 }'
 }
 
 # answers WORKLOAD PORT [LABEL]: one request is answered well.
@@ -287,7 +293,7 @@ start_smsg || exit 1
 start_nginx || say "nginx skipped: $NGINX_WHY"
 start_smtpd || say "OpenSMTPD skipped: $SMTPD_WHY"
 sleep 1
-IDLE_MIB=$(smsg_rss_mib)
+IDLE=$(smsg_rss_json)
 
 say "registering and signing in $CONNS users"
 "$LG" -w register -p "$SMSG_PORT" -c "$CONNS" -u "$CONNS" -d 600 \
@@ -328,9 +334,9 @@ set -- $("$SMSGD" -nv -f "$WORK/smsg/smsgd.conf" 2>/dev/null |
     awk -F'[=;]' '/^[[:space:]]*scrypt_logn/ { l = $2 } /^[[:space:]]*scrypt_r/ { r = $2 } /^[[:space:]]*scrypt_p/ { p = $2 } END { print l, r, p }')
 "$BENCH/scrypt" -a "$(python3 -c "print(max(4, 2 * $DUR))")" -N "$1" -r "$2" -p "$3" \
     > "$RES/scrypt.json" || unavailable scrypt scrypt "scrypt failed"
-AFTER_MIB=$(smsg_rss_mib)
-printf '{"workload": "memory", "server": "smsg", "available": true, "idle_mib": %s, "after_mib": %s}\n' \
-    "$IDLE_MIB" "$AFTER_MIB" > "$RES/smsg-memory.json"
+AFTER=$(smsg_rss_json)
+printf '{"workload": "memory", "server": "smsg", "available": true, "idle_mib": %s, "after_mib": %s, "idle": {%s}, "after": {%s}}\n' \
+    "${IDLE##*: }" "${AFTER##*: }" "$IDLE" "$AFTER" > "$RES/smsg-memory.json"
 
 echo
 "$BENCH/benchtab" -o "$OUT" "$RES"

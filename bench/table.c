@@ -220,6 +220,27 @@ print_procs(FILE *f, json_t *results)
 	}
 }
 
+/* Resident memory of each process, idle after start and at the end. */
+static void
+print_memory(FILE *f, json_t *results)
+{
+	static const char	*when[] = { "idle", "after" };
+	const char		*name;
+	json_t			*m, *v;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		m = json_object_get(json_object_get(results, "smsg-memory"),
+		    when[i]);
+		if (!json_is_object(m))
+			continue;
+		fprintf(f, "  resident MiB, %-5s", when[i]);
+		json_object_foreach(m, name, v)
+			fprintf(f, " %s %.1f", name, json_number_value(v));
+		fprintf(f, "\n");
+	}
+}
+
 void
 bt_print(FILE *f, json_t *results, const struct bt_row *rows, size_t n)
 {
@@ -237,6 +258,7 @@ bt_print(FILE *f, json_t *results, const struct bt_row *rows, size_t n)
 	for (i = 0; i < n; i++)
 		print_row(f, results, &rows[i]);
 	print_procs(f, results);
+	print_memory(f, results);
 }
 
 static json_t *

@@ -111,6 +111,26 @@ results(void)
 	    "smsg-mem", "idle_mib", 30.0);
 }
 
+/* The memory lines read smsg-memory, by that name. */
+static void
+test_memory_lines(void)
+{
+	json_t	*r = json_pack("{s:{s:f, s:{s:f, s:f}}}", "smsg-memory",
+	    "idle_mib", 10.5, "idle", "smsg-front", 8.5, "all", 10.5);
+	char	*text = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&text, &len);
+
+	bt_print(f, r, rows, 0);
+	fclose(f);
+	tap_ok(strstr(text, "resident MiB, idle  smsg-front 8.5 all 10.5") !=
+	    NULL, "each process's resident memory is shown");
+	if (strstr(text, "resident MiB") == NULL)
+		tap_diag("%s", text);
+	free(text);
+	json_decref(r);
+}
+
 static void
 test_table(void)
 {
@@ -195,5 +215,6 @@ main(void)
 {
 	test_hist();
 	test_table();
+	test_memory_lines();
 	return tap_done();
 }
