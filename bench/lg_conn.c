@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/bufferevent_ssl.h>
 
@@ -71,28 +72,61 @@ conn_drop(struct lg_conn *c)
 	c->connected = 0;
 }
 
+/*
+ * A non-blocking TCP socket; with -s, bound to one of the loopback
+ * addresses 127.0.0.2 and up, so that a server's per-address limits see
+ * many clients, as they would in use.
+ */
+static int
+conn_socket(struct lg *lg, struct lg_conn *c)
+{
+	struct sockaddr_in	 src;
+	int			 fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	/* as browsers and curl do: no small write waits for an ACK */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (lg->nsrc > 0) {
+		memset(&src, 0, sizeof(src));
+		src.sin_family = AF_INET;
+		src.sin_addr.s_addr = htonl(0x7f000002 +
+		    (uint32_t)(c->id % lg->nsrc));
+		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) == -1) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 int
 lg_conn_start(struct lg *lg, struct lg_conn *c)
 {
 	struct timeval	 tv = { LG_TIMEOUT, 0 };
-	SSL		*ssl;
-	int		 fd, one = 1;
+	SSL		*ssl = NULL;
+	int		 fd;
 
 	if (filler[0] == '\0')
 		memset(filler, 'x', sizeof(filler));
+	if ((fd = conn_socket(lg, c)) == -1)
+		return -1;
 	if (lg->w->proto == LG_SMTP)
-		c->bev = bufferevent_socket_new(lg->base, -1,
+		c->bev = bufferevent_socket_new(lg->base, fd,
 		    BEV_OPT_CLOSE_ON_FREE);
-	else {
-		if ((ssl = SSL_new(lg->ctx)) == NULL)
-			return -1;
+	else if ((ssl = SSL_new(lg->ctx)) != NULL) {
 		SSL_set_tlsext_host_name(ssl, "localhost");
-		c->bev = bufferevent_openssl_socket_new(lg->base, -1, ssl,
+		c->bev = bufferevent_openssl_socket_new(lg->base, fd, ssl,
 		    BUFFEREVENT_SSL_CONNECTING,
 		    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+		if (c->bev == NULL)
+			SSL_free(ssl);
 	}
-	if (c->bev == NULL)
+	if (c->bev == NULL) {
+		close(fd);
 		return -1;
+	}
 	bufferevent_setcb(c->bev, conn_read, conn_write, conn_event, c);
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -102,11 +136,24 @@ lg_conn_start(struct lg *lg, struct lg_conn *c)
 		conn_drop(c);
 		return -1;
 	}
-	/* as browsers and curl do: no small write waits for an ACK */
-	fd = bufferevent_getfd(c->bev);
-	if (fd != -1)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return 0;
+}
+
+/*
+ * The end of the measured time: throughput is what was answered within
+ * it, as wrk counts, so that a request that hangs past it (and waits for
+ * its timeout) does not stretch the time the others are divided by.
+ */
+static void
+window_close(struct lg *lg)
+{
+	if (lg->closed)
+		return;
+	lg->closed = 1;
+	lg->t_close = lg_now();
+	lg->ok_close = lg->ok;
+	lg->bytes_close = lg->bytes_in + lg->bytes_out;
+	lg_proc_sample(lg, 1);
 }
 
 static int
@@ -117,8 +164,10 @@ conn_may_start(struct lg *lg)
 	if (lg->maxreq && lg->started >= lg->maxreq)
 		return 0;
 	if (lg->measuring && !lg->w->stream &&
-	    lg_now() - lg->t_start >= lg->duration)
+	    lg_now() - lg->t_start >= lg->duration) {
+		window_close(lg);
 		return 0;
+	}
 	return 1;
 }
 
@@ -136,6 +185,8 @@ conn_go(struct lg_conn *c, double t0)
 			lg_error(lg, "connect");
 			c->busy = 0;
 			lg->done++;
+			if (lg->w->stream)
+				lg->w->answer(c, -2, c->body);
 			lg_maybe_finish(lg);
 		}
 		return;			/* sent once connected */

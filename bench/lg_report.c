@@ -51,6 +51,9 @@ report_events(struct lg *lg, json_t *o)
 	json_object_set_new(o, "event_ms", json_real(
 	    lg->streams_got > 0 && lg->streams_got >= lg->streams_open ?
 	    lg->event_ms : -1.0));
+	if (lg->streams_open == 0)
+		json_object_set_new(o, "kib_per_conn_missing", json_string(
+		    "no event stream opened (see errors)"));
 	if (lg->saw404 && lg->streams_open > 0)
 		json_object_set_new(o, "event_ms_missing", json_string(
 		    "not available (the daemon answered 404): POST "
@@ -70,9 +73,16 @@ lg_report(struct lg *lg, const char *label)
 {
 	json_t		*o, *errs;
 	double		 el = lg->t_last - lg->t_start;
-	uint64_t	 ops = lg->w->stream ? (uint64_t)lg->streams_open :
-	    lg->ok;
+	uint64_t	 ok = lg->ok, bytes = lg->bytes_in + lg->bytes_out;
+	uint64_t	 ops;
 	int		 i, avail;
+
+	if (lg->closed) {	/* what was answered within the time */
+		el = lg->t_close - lg->t_start;
+		ok = lg->ok_close;
+		bytes = lg->bytes_close;
+	}
+	ops = lg->w->stream ? (uint64_t)lg->streams_open : ok;
 
 	if (el <= 1e-6)
 		el = 0;		/* nothing was answered: no rate */
@@ -92,10 +102,10 @@ lg_report(struct lg *lg, const char *label)
 	if (!avail)
 		json_object_set_new(o, "reason", json_sprintf("not available "
 		    "(the daemon answered 404): %s", lg->w->what));
-	json_object_set_new(o, "rps", json_real(el > 0 ?
-	    (double)lg->ok / el : 0));
+	json_object_set_new(o, "ok_in_time", json_integer((json_int_t)ok));
+	json_object_set_new(o, "rps", json_real(el > 0 ? (double)ok / el : 0));
 	json_object_set_new(o, "mb_s", json_real(el > 0 ?
-	    (double)(lg->bytes_in + lg->bytes_out) / el / 1e6 : 0));
+	    (double)bytes / el / 1e6 : 0));
 	json_object_set_new(o, "latency_ms", report_latency(&lg->hist));
 	json_object_set_new(o, "procs", report_procs(lg, ops));
 	if (lg->w->stream)

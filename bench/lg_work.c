@@ -287,6 +287,10 @@ a_events(struct lg_conn *c, int status, struct evbuffer *b)
 		lg->stopping = 1;	/* one message, once */
 		return status == 201;
 	}
+	if (!c->settled) {		/* opened or refused: open the next */
+		c->settled = 1;
+		lg_stream_settled(lg);
+	}
 	if (status == -2) {		/* the stream ended */
 		if (c->status == 200 && c->events == 0)
 			lg->streams_open--;

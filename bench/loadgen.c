@@ -7,7 +7,7 @@
  * server's processes named with -P.
  *
  *   loadgen -w WORKLOAD -p PORT [-c CONNS] [-d SECONDS] [-n MAXREQ]
- *	[-r RATE] [-u USERS] [-U USERFILE] [-I IDFILE] [-O IDFILE]
+ *	[-r RATE] [-s ADDRS] [-u USERS] [-U USERFILE] [-I IDFILE] [-O IDFILE]
  *	[-P NAME:PID]... [-l LABEL]
  */
 #include "config.h"
@@ -38,7 +38,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: loadgen -w workload -p port [-c conns] "
-	    "[-d seconds] [-n maxreq] [-r rate]\n"
+	    "[-d seconds] [-n maxreq] [-r rate] [-s addrs]\n"
 	    "\t[-u users] [-U userfile] [-I idfile] [-O idfile] "
 	    "[-P name:pid]... [-l label]\nworkloads:\n");
 	lg_workloads_usage();
@@ -98,6 +98,19 @@ lg_maybe_finish(struct lg *lg)
 		event_base_loopexit(lg->base, NULL);
 }
 
+/*
+ * Event streams open LG_RAMP at a time, as many clients arriving one
+ * after the other do: all at once, most would spend the front's header
+ * timeout queued behind the others' TLS handshakes.
+ */
+void
+lg_stream_settled(struct lg *lg)
+{
+	lg->streams_settled++;
+	if (lg->streams_started < lg->nconns)
+		lg_conn_next(&lg->conns[lg->streams_started++]);
+}
+
 /* idle-events: open, settle, weigh, send one message, wait for all. */
 static void
 events_tick(evutil_socket_t fd, short ev, void *arg)
@@ -105,16 +118,13 @@ events_tick(evutil_socket_t fd, short ev, void *arg)
 	struct lg	*lg = arg;
 	struct lg_conn	*sender = &lg->conns[lg->nconns];
 	double		 now = lg_now();
-	int		 i, settled = 0;
 
 	(void)fd;
 	(void)ev;
 	switch (lg->stage) {
 	case 0:
-		for (i = 0; i < lg->nconns; i++)
-			settled += lg->conns[i].bev == NULL ||
-			    lg->conns[i].status != 0;
-		if (settled < lg->nconns && now - lg->t_start < LG_TIMEOUT)
+		if (lg->streams_settled < lg->nconns &&
+		    now - lg->t_start < LG_TIMEOUT + lg->nconns / 100)
 			break;
 		lg->stage = 1;
 		lg->t_event = now;
@@ -308,7 +318,7 @@ main(int argc, char *argv[])
 
 	lg->nconns = 32;
 	lg->duration = 10;
-	while ((ch = getopt(argc, argv, "c:d:h:I:l:n:O:p:P:r:u:U:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:h:I:l:n:O:p:P:r:s:u:U:w:")) != -1) {
 		switch (ch) {
 		case 'c': lg->nconns = atoi(optarg); break;
 		case 'd': lg->duration = atof(optarg); break;
@@ -323,6 +333,7 @@ main(int argc, char *argv[])
 				errx(2, "-P %s: want NAME:PID", optarg);
 			break;
 		case 'r': lg->rate = atof(optarg); break;
+		case 's': lg->nsrc = atoi(optarg); break;
 		case 'u': nusers = atoi(optarg); break;
 		case 'U': userfile = optarg; break;
 		case 'w':
@@ -335,7 +346,7 @@ main(int argc, char *argv[])
 	if (lg->w == NULL || port <= 0 || port > 65535 || lg->nconns < 1 ||
 	    lg->nconns > LG_MAXCONNS || lg->duration <= 0 ||
 	    lg->duration > 3600 || nusers < 0 || nusers > LG_MAXUSERS ||
-	    lg->rate < 0 || lg->rate > 1e6)
+	    lg->rate < 0 || lg->rate > 1e6 || lg->nsrc < 0 || lg->nsrc > 250)
 		usage();
 	set_loopback(lg, host, port);
 	signal(SIGPIPE, SIG_IGN);
@@ -373,7 +384,7 @@ main(int argc, char *argv[])
 			err(1, NULL);
 	}
 	lg->conns[lg->nconns].user = 0;
-	hard = lg->duration + 2 * LG_TIMEOUT + 10;
+	hard = lg->duration + 2 * LG_TIMEOUT + 10 + lg->nconns / 100;
 	dl = evtimer_new(lg->base, deadline, lg);
 	hard_tv.tv_sec = (time_t)hard;
 	evtimer_add(dl, &hard_tv);
@@ -382,8 +393,9 @@ main(int argc, char *argv[])
 		lg->measuring = 1;
 		lg->t_start = lg_now();
 		lg_proc_sample(lg, 0);
-		for (i = 0; i < lg->nconns; i++)
-			lg_conn_next(&lg->conns[i]);
+		while (lg->streams_started < lg->nconns &&
+		    lg->streams_started < LG_RAMP)
+			lg_conn_next(&lg->conns[lg->streams_started++]);
 		lg->tick = evtimer_new(lg->base, events_tick, lg);
 		evtimer_add(lg->tick, &tick_tv);
 	} else if (lg->w->newconn || strcmp(lg->w->name, "register") == 0) {
@@ -397,7 +409,7 @@ main(int argc, char *argv[])
 			if (lg_conn_start(lg, &lg->conns[i]) == -1)
 				lg_error(lg, "connect");
 	event_base_dispatch(lg->base);
-	if (!lg->w->stream)
+	if (!lg->w->stream && !lg->closed)
 		lg_proc_sample(lg, 1);
 	if (strcmp(lg->w->name, "register") == 0)
 		write_users(lg, userfile);

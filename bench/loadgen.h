@@ -23,6 +23,7 @@
 #define LG_KEEPBODY	65536	/* response bytes kept for parsing */
 #define LG_BIGBODY	(10 * 1024 * 1024)
 #define LG_TIMEOUT	60	/* seconds any one request may take */
+#define LG_RAMP		64	/* event streams being opened at once */
 
 enum lg_proto { LG_HTTP, LG_SMTP };
 
@@ -82,6 +83,7 @@ struct lg_conn {
 	int		 answered;
 	/* event streams */
 	int		 events;
+	int		 settled;	/* its stream opened or was refused */
 };
 
 struct lg_errkey {
@@ -98,6 +100,7 @@ struct lg {
 	const char	*host;
 	int		 port;
 	int		 nconns;
+	int		 nsrc;		/* source addresses, 0: any */
 	double		 duration;
 	uint64_t	 maxreq;
 	double		 rate;		/* requests/s, 0: as fast as possible */
@@ -107,6 +110,9 @@ struct lg {
 	int		 usersgiven;	/* users were read from a file */
 	/* counters */
 	double		 t_start, t_last;
+	int		 closed;	/* the measured time is over */
+	double		 t_close;
+	uint64_t	 ok_close, bytes_close;
 	int		 measuring, stopping;
 	uint64_t	 started, done, ok;
 	uint64_t	 bytes_in, bytes_out;
@@ -125,6 +131,8 @@ struct lg {
 	/* idle-events */
 	int		 streams_open;
 	int		 streams_got;
+	int		 streams_settled;
+	int		 streams_started;
 	double		 t_event;
 	double		 event_ms;
 	long		 rss_before, rss_after;
@@ -139,6 +147,7 @@ void	 lg_pace_fire(evutil_socket_t, short, void *);
 void	 lg_error(struct lg *, const char *);
 double	 lg_now(void);
 void	 lg_maybe_finish(struct lg *);
+void	 lg_stream_settled(struct lg *);
 
 /* lg_work.c: the workloads */
 const struct lg_workload *lg_workload(const char *);
