@@ -1,8 +1,7 @@
 /*
  * loadgen's connection machine: connect (TLS or plain), write a request
- * and its body as the socket drains, read the answer (status line,
- * headers, a body by length, by chunks or to the end of the
- * connection), count it, and go on with the next request.
+ * and its body as the socket drains, read the answer (lg_http.c for
+ * HTTP, lg_smtp.c for SMTP), count it, and go on with the next request.
  */
 #include "config.h"
 
@@ -22,9 +21,6 @@
 #include <event2/bufferevent_ssl.h>
 
 #include "loadgen.h"
-
-enum { RD_STATUS, RD_HEADERS, RD_BODY, RD_CHUNKSIZE, RD_CHUNK, RD_CHUNKEND,
-	RD_TRAILER, RD_DONE };
 
 static char		 filler[65536];
 
@@ -348,131 +344,6 @@ conn_answered(struct lg_conn *c)
 		lg_conn_next(c);
 }
 
-static int
-head_line(struct lg_conn *c, const char *line)
-{
-	const char	*v;
-
-	if (c->state == RD_STATUS) {
-		if (strncmp(line, "HTTP/1.", 7) != 0 || strlen(line) < 12)
-			return -1;
-		c->status = atoi(line + 9);
-		c->state = RD_HEADERS;
-		return 0;
-	}
-	if (*line == '\0') {
-		if (c->status == 100 || c->status == 103) {
-			c->state = RD_STATUS;
-			return 0;
-		}
-		if (c->chunked)
-			c->state = RD_CHUNKSIZE;
-		else if (c->clen == -1 && !c->lg->w->stream &&
-		    (c->status == 204 || c->status == 304))
-			c->clen = 0;
-		else
-			c->state = RD_BODY;
-		if (c->clen == 0)
-			c->state = RD_DONE;
-		return 0;
-	}
-	if ((v = strchr(line, ':')) == NULL)
-		return -1;
-	for (v++; *v == ' ' || *v == '\t'; v++)
-		;
-	if (strncasecmp(line, "content-length:", 15) == 0)
-		c->clen = strtoll(v, NULL, 10);
-	else if (strncasecmp(line, "transfer-encoding:", 18) == 0 &&
-	    strcasestr(v, "chunked") != NULL)
-		c->chunked = 1;
-	else if (strncasecmp(line, "connection:", 11) == 0 &&
-	    strcasestr(v, "close") != NULL)
-		c->conn_close = 1;
-	return 0;
-}
-
-/* Body bytes: kept up to LG_KEEPBODY (all of them for a stream). */
-static void
-body_take(struct lg_conn *c, struct evbuffer *in, size_t n)
-{
-	size_t	 have = evbuffer_get_length(c->body);
-
-	c->lg->bytes_in += n;
-	if (have < LG_KEEPBODY || c->lg->w->stream)
-		evbuffer_remove_buffer(in, c->body, n);
-	else
-		evbuffer_drain(in, n);
-}
-
-/* Returns -1 on a broken answer, 1 when it is complete, 0 for more. */
-static int
-conn_parse(struct lg_conn *c, struct evbuffer *in)
-{
-	char	*line;
-	size_t	 n, len;
-
-	for (;;) {
-		len = evbuffer_get_length(in);
-		switch (c->state) {
-		case RD_STATUS:
-		case RD_HEADERS:
-		case RD_CHUNKSIZE:
-		case RD_CHUNKEND:
-		case RD_TRAILER:
-			line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
-			if (line == NULL)
-				return len > 16384 ? -1 : 0;
-			c->lg->bytes_in += n + 2;
-			if (c->state == RD_CHUNKSIZE) {
-				c->chunk_left = strtoll(line, NULL, 16);
-				c->state = c->chunk_left > 0 ? RD_CHUNK :
-				    RD_TRAILER;
-			} else if (c->state == RD_CHUNKEND)
-				c->state = RD_CHUNKSIZE;
-			else if (c->state == RD_TRAILER) {
-				if (*line == '\0')
-					c->state = RD_DONE;
-			} else if (head_line(c, line) == -1) {
-				free(line);
-				return -1;
-			}
-			free(line);
-			if (c->lg->w->stream && !c->headdone &&
-			    c->state != RD_STATUS && c->state != RD_HEADERS) {
-				c->headdone = 1;
-				return 2;	/* the head of a stream */
-			}
-			break;
-		case RD_BODY:
-			if (len == 0)
-				return 0;
-			n = len;
-			if (c->clen >= 0 && (int64_t)n > c->clen)
-				n = (size_t)c->clen;
-			body_take(c, in, n);
-			if (c->clen >= 0) {
-				c->clen -= (int64_t)n;
-				if (c->clen == 0)
-					c->state = RD_DONE;
-			}
-			break;
-		case RD_CHUNK:
-			if (len == 0)
-				return 0;
-			n = len;
-			if ((int64_t)n > c->chunk_left)
-				n = (size_t)c->chunk_left;
-			body_take(c, in, n);
-			c->chunk_left -= (int64_t)n;
-			if (c->chunk_left == 0)
-				c->state = RD_CHUNKEND;
-			break;
-		case RD_DONE:
-			return 1;
-		}
-	}
-}
-
 static void
 conn_read(struct bufferevent *bev, void *arg)
 {
@@ -500,7 +371,7 @@ conn_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
-	r = conn_parse(c, in);
+	r = lg_http_parse(c, in);
 	if (c->lg->w->stream && c->headdone && r != 2 && r != -1) {
 		c->lg->w->answer(c, -1, c->body);
 		return;

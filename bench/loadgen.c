@@ -305,37 +305,39 @@ raise_nofile(int want)
 		    "allowed", want, (unsigned long long)rl.rlim_cur);
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct lg	*lg = &run;
-	struct event	*dl;
-	const char	*userfile = NULL, *idin = NULL, *idout = NULL;
-	const char	*host = "127.0.0.1";
-	int		 ch, i, port = 0, nusers = 0;
-	double		 hard;
-	struct timeval	 hard_tv = { 0, 0 };
+/* What the command line names; the rest of the run is set up from it. */
+struct args {
+	const char	*userfile, *idin, *idout, *host;
+	int		 port, nusers;
+};
 
+static void
+parse_args(struct lg *lg, struct args *a, int argc, char *argv[])
+{
+	int	 ch;
+
+	memset(a, 0, sizeof(*a));
+	a->host = "127.0.0.1";
 	lg->nconns = 32;
 	lg->duration = 10;
 	while ((ch = getopt(argc, argv, "c:d:h:I:l:n:O:p:P:r:s:u:U:w:")) != -1) {
 		switch (ch) {
 		case 'c': lg->nconns = atoi(optarg); break;
 		case 'd': lg->duration = atof(optarg); break;
-		case 'h': host = optarg; break;
-		case 'I': idin = optarg; break;
+		case 'h': a->host = optarg; break;
+		case 'I': a->idin = optarg; break;
 		case 'l': label = optarg; break;
 		case 'n': lg->maxreq = strtoull(optarg, NULL, 10); break;
-		case 'O': idout = optarg; break;
-		case 'p': port = atoi(optarg); break;
+		case 'O': a->idout = optarg; break;
+		case 'p': a->port = atoi(optarg); break;
 		case 'P':
 			if (lg_proc_add(lg, optarg) == -1)
 				errx(2, "-P %s: want NAME:PID", optarg);
 			break;
 		case 'r': lg->rate = atof(optarg); break;
 		case 's': lg->nsrc = atoi(optarg); break;
-		case 'u': nusers = atoi(optarg); break;
-		case 'U': userfile = optarg; break;
+		case 'u': a->nusers = atoi(optarg); break;
+		case 'U': a->userfile = optarg; break;
 		case 'w':
 			if ((lg->w = lg_workload(optarg)) == NULL)
 				usage();
@@ -343,51 +345,82 @@ main(int argc, char *argv[])
 		default: usage();
 		}
 	}
-	if (lg->w == NULL || port <= 0 || port > 65535 || lg->nconns < 1 ||
-	    lg->nconns > LG_MAXCONNS || lg->duration <= 0 ||
-	    lg->duration > 3600 || nusers < 0 || nusers > LG_MAXUSERS ||
+	if (lg->w == NULL || a->port <= 0 || a->port > 65535 ||
+	    lg->nconns < 1 || lg->nconns > LG_MAXCONNS || lg->duration <= 0 ||
+	    lg->duration > 3600 || a->nusers < 0 || a->nusers > LG_MAXUSERS ||
 	    lg->rate < 0 || lg->rate > 1e6 || lg->nsrc < 0 || lg->nsrc > 250)
 		usage();
-	set_loopback(lg, host, port);
-	signal(SIGPIPE, SIG_IGN);
-	raise_nofile(lg->nconns + 1);
-	if ((lg->users = calloc(LG_MAXUSERS, sizeof(*lg->users))) == NULL ||
-	    (lg->conns = calloc((size_t)lg->nconns + 1,
-	    sizeof(*lg->conns))) == NULL ||
-	    (lg->wait = calloc((size_t)lg->nconns + 1,
-	    sizeof(*lg->wait))) == NULL)
+}
+
+static void
+setup_users(struct lg *lg, const struct args *a)
+{
+	if ((lg->users = calloc(LG_MAXUSERS, sizeof(*lg->users))) == NULL)
 		err(1, NULL);
 	if (strcmp(lg->w->name, "register") == 0) {
-		if (userfile == NULL || nusers < 1)
+		if (a->userfile == NULL || a->nusers < 1)
 			errx(2, "register needs -u users and -U userfile");
-		make_users(lg, nusers);
-	} else if (userfile != NULL)
-		read_users(lg, userfile);
+		make_users(lg, a->nusers);
+	} else if (a->userfile != NULL)
+		read_users(lg, a->userfile);
 	else
 		make_users(lg, 1);
 	if (lg->w->stream && lg->nusers < 2)
 		errx(2, "idle-events needs at least two users");
-	if (idin != NULL)
-		read_ids(lg, idin);
-	hist_init(&lg->hist);
-	lg->ctx = client_ctx();
-	if ((lg->base = event_base_new()) == NULL ||
-	    (lg->pace_ev = evtimer_new(lg->base, lg_pace_fire, lg)) == NULL)
-		errx(1, "event_base_new");
+	if (a->idin != NULL)
+		read_ids(lg, a->idin);
+}
+
+/* The connections, and one more: idle-events' sender, as user 0. */
+static void
+setup_conns(struct lg *lg)
+{
+	int	 i;
+
+	if ((lg->conns = calloc((size_t)lg->nconns + 1,
+	    sizeof(*lg->conns))) == NULL ||
+	    (lg->wait = calloc((size_t)lg->nconns + 1,
+	    sizeof(*lg->wait))) == NULL)
+		err(1, NULL);
 	for (i = 0; i <= lg->nconns; i++) {
 		lg->conns[i].lg = lg;
 		lg->conns[i].id = i;
 		lg->conns[i].user = i % lg->nusers;
-		if (lg->w->stream && lg->nusers > 1)	/* user 0 sends */
+		if (lg->w->stream)
 			lg->conns[i].user = 1 + i % (lg->nusers - 1);
 		if ((lg->conns[i].body = evbuffer_new()) == NULL)
 			err(1, NULL);
 	}
 	lg->conns[lg->nconns].user = 0;
-	hard = lg->duration + 2 * LG_TIMEOUT + 10 + lg->nconns / 100;
-	dl = evtimer_new(lg->base, deadline, lg);
-	hard_tv.tv_sec = (time_t)hard;
-	evtimer_add(dl, &hard_tv);
+}
+
+static void
+setup_loop(struct lg *lg)
+{
+	struct timeval	 hard = { 0, 0 };
+	struct event	*dl;
+
+	hist_init(&lg->hist);
+	lg->ctx = client_ctx();
+	if ((lg->base = event_base_new()) == NULL ||
+	    (lg->pace_ev = evtimer_new(lg->base, lg_pace_fire, lg)) == NULL ||
+	    (dl = evtimer_new(lg->base, deadline, lg)) == NULL)
+		errx(1, "event_base_new");
+	/* whatever happens, the run ends */
+	hard.tv_sec = (time_t)(lg->duration + 2 * LG_TIMEOUT + 10 +
+	    lg->nconns / 100);
+	evtimer_add(dl, &hard);
+}
+
+/*
+ * Keep-alive workloads connect every connection first and start the
+ * clock once all are up; the others start at once.
+ */
+static void
+start(struct lg *lg)
+{
+	int	 i;
+
 	if (lg->w->stream) {
 		lg->rss_before = lg_proc_rss_total(lg);
 		lg->measuring = 1;
@@ -396,7 +429,9 @@ main(int argc, char *argv[])
 		while (lg->streams_started < lg->nconns &&
 		    lg->streams_started < LG_RAMP)
 			lg_conn_next(&lg->conns[lg->streams_started++]);
-		lg->tick = evtimer_new(lg->base, events_tick, lg);
+		if ((lg->tick = evtimer_new(lg->base, events_tick, lg)) ==
+		    NULL)
+			errx(1, "evtimer_new");
 		evtimer_add(lg->tick, &tick_tv);
 	} else if (lg->w->newconn || strcmp(lg->w->name, "register") == 0) {
 		lg->measuring = 1;
@@ -408,12 +443,28 @@ main(int argc, char *argv[])
 		for (i = 0; i < lg->nconns; i++)
 			if (lg_conn_start(lg, &lg->conns[i]) == -1)
 				lg_error(lg, "connect");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct lg	*lg = &run;
+	struct args	 a;
+
+	parse_args(lg, &a, argc, argv);
+	set_loopback(lg, a.host, a.port);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile(lg->nconns + 1);
+	setup_users(lg, &a);
+	setup_conns(lg);
+	setup_loop(lg);
+	start(lg);
 	event_base_dispatch(lg->base);
 	if (!lg->w->stream && !lg->closed)
 		lg_proc_sample(lg, 1);
 	if (strcmp(lg->w->name, "register") == 0)
-		write_users(lg, userfile);
-	if (idout != NULL)
-		write_ids(lg, idout);
+		write_users(lg, a.userfile);
+	if (a.idout != NULL)
+		write_ids(lg, a.idout);
 	return lg_report(lg, label);
 }

@@ -149,6 +149,11 @@ double	 lg_now(void);
 void	 lg_maybe_finish(struct lg *);
 void	 lg_stream_settled(struct lg *);
 
+/* lg_http.c: reading an answer; c->state is one of these */
+enum { RD_STATUS, RD_HEADERS, RD_BODY, RD_CHUNKSIZE, RD_CHUNK, RD_CHUNKEND,
+	RD_TRAILER, RD_DONE };
+int	 lg_http_parse(struct lg_conn *, struct evbuffer *);
+
 /* lg_work.c: the workloads */
 const struct lg_workload *lg_workload(const char *);
 void	 lg_workloads_usage(void);
