@@ -295,9 +295,16 @@ start_smtpd || say "OpenSMTPD skipped: $SMTPD_WHY"
 sleep 1
 IDLE=$(smsg_rss_json)
 
+# Registrations and sign-ins come from as many loopback addresses as
+# connections, as they would from many people: smsg-auth counts a sign-in
+# from an address as failed until its hash says otherwise, and throttles
+# an address with many at once.
+SRC=$CONNS
+[ "$SRC" -le 250 ] || SRC=250
 say "registering and signing in $CONNS users"
-"$LG" -w register -p "$SMSG_PORT" -c "$CONNS" -u "$CONNS" -d 600 \
+"$LG" -w register -p "$SMSG_PORT" -c "$CONNS" -s "$SRC" -u "$CONNS" -d 600 \
     -U "$WORK/users" > "$RES/setup-register.json"
+say "$(wc -l < "$WORK/users") users signed in"
 [ -s "$WORK/users" ] || { say "no user could register"; cat "$RES/setup-register.json" >&2; exit 1; }
 
 # Each pair of runs back to back, so both see the same machine.
@@ -326,12 +333,7 @@ nginx_run discard-10m
 smsg download download -c "$CONNS" -I "$WORK/upids"
 nginx_run static-10m
 smsg idle-events idle-events -c "$EVCONNS"
-# sign-ins last: each one may end the oldest session of its user; from
-# as many loopback addresses as connections, as many people signing in
-# are (smsg-auth counts a sign-in from an address as failed until its
-# hash says otherwise, and throttles an address with many at once)
-SRC=$CONNS
-[ "$SRC" -le 250 ] || SRC=250
+# sign-ins last: each one may end the oldest session of its user
 smsg login login -c "$CONNS" -s "$SRC"
 say "raw scrypt on all cores"
 # smsg's configured parameters, as smsgd prints them
