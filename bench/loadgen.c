@@ -397,12 +397,19 @@ setup_conns(struct lg *lg)
 static void
 setup_loop(struct lg *lg)
 {
-	struct timeval	 hard = { 0, 0 };
-	struct event	*dl;
+	struct timeval		 hard = { 0, 0 };
+	struct event		*dl;
+	struct event_config	*cfg;
 
 	hist_init(&lg->hist);
 	lg->ctx = client_ctx();
-	if ((lg->base = event_base_new()) == NULL ||
+	/* paced requests (-r) leave on time, not a millisecond late */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1)
+		errx(1, "event_config");
+	lg->base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (lg->base == NULL ||
 	    (lg->pace_ev = evtimer_new(lg->base, lg_pace_fire, lg)) == NULL ||
 	    (dl = evtimer_new(lg->base, deadline, lg)) == NULL)
 		errx(1, "event_base_new");
