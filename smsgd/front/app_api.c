@@ -283,13 +283,14 @@ on_totp_confirm(struct req *r, struct msg *m)
 static void
 a_totp_confirm(struct app_req *ar)
 {
-	static const char *const need[] = { "otp", NULL };
+	static const char *const need[] = { "otp", "password", NULL };
 	struct msgbuf	 mb;
 
 	if (!members_ok(ar, need))
 		return;
 	app_auth_prefix(ar, &mb, MSG_AUTH_TOTP_CONFIRM, 0);
 	msg_add_string(&mb, member(ar, "otp"));
+	msg_add_string(&mb, member(ar, "password"));
 	app_ask_auth(ar, &mb, on_totp_confirm);
 }
 
@@ -398,10 +399,13 @@ const struct route api_routes[] = {
 	{ HTTP_POST, API "login", R_API | R_RATE_LOGIN, a_login },
 	{ HTTP_POST, API "logout", R_API | R_SESSION, a_logout },
 	{ HTTP_GET, API "me", R_API | R_SESSION, a_me },
-	{ HTTP_POST, API "password", R_API | R_SESSION, a_password },
+	{ HTTP_POST, API "password", R_API | R_SESSION | R_RATE_LOGIN,
+	  a_password },
 	{ HTTP_POST, API "totp", R_API | R_SESSION, a_totp_begin },
-	{ HTTP_POST, API "totp/confirm", R_API | R_SESSION, a_totp_confirm },
-	{ HTTP_DELETE, API "totp", R_API | R_SESSION, a_totp_disable },
+	{ HTTP_POST, API "totp/confirm", R_API | R_SESSION | R_RATE_LOGIN,
+	  a_totp_confirm },
+	{ HTTP_DELETE, API "totp", R_API | R_SESSION | R_RATE_LOGIN,
+	  a_totp_disable },
 	{ HTTP_GET, API "sessions", R_API | R_SESSION, a_sessions },
 	{ HTTP_DELETE, API "sessions/", R_API | R_SESSION | R_PREFIX,
 	  a_revoke },

@@ -339,6 +339,8 @@ on_registered(struct req *r, struct msg *m)
 	vars_add(vars_of(ar), "username", "%s", reg.name);
 	vars_add(vars_of(ar), "recovery_key", "%s", reg.recovery_key);
 	vars_add(vars_of(ar), "mode", "%s", recover ? "recover" : "register");
+	if (reg.totp_off)
+		vars_add(vars_of(ar), "totp_off", "1");
 	explicit_bzero(&reg, sizeof(reg));
 	render(ar, WEB_PAGE_REGISTERED, 200);
 	return 0;
@@ -507,6 +509,7 @@ h_totp_confirm(struct app_req *ar)
 
 	app_auth_prefix(ar, &mb, MSG_AUTH_TOTP_CONFIRM, 1);
 	msg_add_string(&mb, field(ar, "code"));
+	msg_add_string(&mb, field(ar, "password"));
 	app_ask_auth(ar, &mb, on_totp_confirm);
 }
 
@@ -695,11 +698,14 @@ const struct route page_routes[] = {
 	{ HTTP_GET, "/home", R_SESSION, h_home },
 	{ HTTP_GET, "/settings", R_SESSION, h_settings },
 	{ HTTP_GET, "/settings/password", R_SESSION, h_password_get },
-	{ HTTP_POST, "/settings/password", R_SESSION, h_password_post },
+	{ HTTP_POST, "/settings/password", R_SESSION | R_RATE_LOGIN,
+	  h_password_post },
 	{ HTTP_GET, "/settings/2fa", R_SESSION, h_totp_get },
 	{ HTTP_POST, "/settings/2fa/begin", R_SESSION, h_totp_begin },
-	{ HTTP_POST, "/settings/2fa/confirm", R_SESSION, h_totp_confirm },
-	{ HTTP_POST, "/settings/2fa/disable", R_SESSION, h_totp_disable },
+	{ HTTP_POST, "/settings/2fa/confirm", R_SESSION | R_RATE_LOGIN,
+	  h_totp_confirm },
+	{ HTTP_POST, "/settings/2fa/disable", R_SESSION | R_RATE_LOGIN,
+	  h_totp_disable },
 	{ HTTP_GET, "/settings/sessions", R_SESSION, h_sessions },
 	{ HTTP_POST, "/settings/sessions/revoke", R_SESSION, h_revoke },
 	{ HTTP_GET, "/settings/activity", R_SESSION, h_activity },
