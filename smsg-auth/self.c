@@ -171,6 +171,32 @@ self_verify(struct req *r, struct flow *f, const char *pw,
 }
 
 /*
+ * A wrong password in a session: answered, and a security event like a
+ * failed sign-in, with "locked" when this failure locked the account.
+ */
+static void
+self_wrong_password(struct flow *f)
+{
+	struct account	 a;
+	DB_TXN		*txn;
+
+	flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your password is wrong.");
+	if ((txn = authdb_begin()) == NULL)
+		return;
+	if (account_get(txn, f->name, &a) != 1) {
+		authdb_abort(txn);
+		return;
+	}
+	auth_event(txn, &a, "login_failed", f->addr, "wrong password in a "
+	    "session");
+	if (a.lockout.failures == authconf.lockout.threshold &&
+	    lockout_wait(&authconf.lockout, &a.lockout, time(NULL)) > 0)
+		auth_event(txn, &a, "locked", f->addr, "");
+	authdb_commit(txn);
+	account_clear(&a);
+}
+
+/*
  * After the hash: the session still there, its account read in a new
  * transaction, unchanged since the check, and as need says.  NULL
  * answered.
@@ -243,8 +269,7 @@ password_verified(struct flow *f)
 	int	 why;
 
 	if (f->job.result != 1) {
-		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your current password "
-		    "is wrong.");
+		self_wrong_password(f);
 		flow_free(f);
 	} else if ((why = flow_hash(f, HASHJOB_CREATE, f->newpw, NULL,
 	    password_created)) != HASHPOOL_OK) {
@@ -377,7 +402,7 @@ totp_confirm_verified(struct flow *f)
 	memset(&a, 0, sizeof(a));
 	explicit_bzero(text, sizeof(text));
 	if (f->job.result != 1) {
-		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your password is wrong.");
+		self_wrong_password(f);
 		goto done;
 	}
 	if ((txn = self_resume(f, NEED_ENROLLING, &s, &a)) == NULL)
@@ -433,7 +458,7 @@ totp_disable_verified(struct flow *f)
 
 	memset(&a, 0, sizeof(a));
 	if (f->job.result != 1) {
-		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Wrong password.");
+		self_wrong_password(f);
 		goto done;
 	}
 	if ((txn = self_resume(f, NEED_TOTP_ON, &s, &a)) == NULL)

@@ -57,6 +57,10 @@ check "... locked" json_is "$PREFIX/body" error locked
 check "unlock carol" ctl user unlock carol
 login_api carol "$PW"
 check "after unlocking, carol signs in ($CODE)" [ "$CODE" = 200 ]
+events > "$PREFIX/events"
+check "carol's activity lists the 5 failed checks" \
+    [ "$(grep -cx login_failed "$PREFIX/events")" -eq 5 ]
+check "... and the lock they caused" grep -qx locked "$PREFIX/events"
 code=$(api POST password "{\"current\": \"$PW\", \"new\": \"$NEWPW\"}")
 check "the right current password changes it: 200 ($code)" [ "$code" = 200 ]
 code=$(api GET me)
