@@ -67,11 +67,11 @@ test_tokens(void)
 	tap_ok(session_find(t2, 0, T0 + 1) == NULL,
 	    "a pending token is not a session token");
 	tap_ok(session_find(t2, 1, T0 + 1) == p, "a pending token is found");
+	tap_ok(session_by_id(p->id, T0 + 1) == NULL,
+	    "a pending sign-in is not found by id");
 	tap_ok(session_find(t2, 1, T0 + PENDING_LIFETIME) == NULL,
 	    "a pending token lasts five minutes");
 	tap_ok(session_by_id(s->id, T0 + 1) == s && s->id != 0, "found by its id");
-	tap_ok(session_by_id(p->id, T0 + 1) == NULL,
-	    "a pending sign-in is not found by id");
 	tap_ok(sessions_count(1) == 1, "the user has one session");
 	session_end(s);
 	tap_ok(session_find(t1, 0, T0 + 2) == NULL, "an ended session is gone");
