@@ -185,6 +185,7 @@ self_wrong_password(struct flow *f)
 		return;
 	if (account_get(txn, f->name, &a) != 1) {
 		authdb_abort(txn);
+		account_clear(&a);
 		return;
 	}
 	auth_event(txn, &a, "login_failed", f->addr, "wrong password in a "
@@ -197,9 +198,9 @@ self_wrong_password(struct flow *f)
 }
 
 /*
- * After the hash: the session still there, its account read in a new
- * transaction, unchanged since the check, and as need says.  NULL
- * answered.
+ * After the hash: the session still there (in *sp, when sp is not
+ * NULL), its account read in a new transaction, unchanged since the
+ * check, and as need says.  NULL answered.
  */
 static DB_TXN *
 self_resume(struct flow *f, enum self_need need, struct session **sp,
@@ -222,7 +223,8 @@ self_resume(struct flow *f, enum self_need need, struct session **sp,
 		    "Try again.");
 		return NULL;
 	}
-	*sp = s;
+	if (sp != NULL)
+		*sp = s;
 	return txn;
 }
 
@@ -394,7 +396,6 @@ static void
 totp_confirm_verified(struct flow *f)
 {
 	struct account	 a;
-	struct session	*s;
 	DB_TXN		*txn;
 	char		 text[RCODE_N][RCODE_TEXTLEN];
 	int		 good;
@@ -405,7 +406,7 @@ totp_confirm_verified(struct flow *f)
 		self_wrong_password(f);
 		goto done;
 	}
-	if ((txn = self_resume(f, NEED_ENROLLING, &s, &a)) == NULL)
+	if ((txn = self_resume(f, NEED_ENROLLING, NULL, &a)) == NULL)
 		goto done;
 	lockout_success(&a.lockout);
 	if ((good = totp_enable(&a, f->otp, time(NULL), text) == 0))
@@ -453,7 +454,6 @@ static void
 totp_disable_verified(struct flow *f)
 {
 	struct account	 a;
-	struct session	*s;
 	DB_TXN		*txn;
 
 	memset(&a, 0, sizeof(a));
@@ -461,7 +461,7 @@ totp_disable_verified(struct flow *f)
 		self_wrong_password(f);
 		goto done;
 	}
-	if ((txn = self_resume(f, NEED_TOTP_ON, &s, &a)) == NULL)
+	if ((txn = self_resume(f, NEED_TOTP_ON, NULL, &a)) == NULL)
 		goto done;
 	/* A wrong code leaves the failure counted before hashing. */
 	switch (otp_check(txn, &a, f->otp, time(NULL), f->addr)) {
