@@ -92,6 +92,24 @@ static const struct key schema[] = {
 	{ "store", "user", K_NAME, S(proc[PROC_STORE].user), 0, 0, NULL },
 	{ "store", "datadir", K_PATH, S(proc[PROC_STORE].dir), 0, 0,
 	  "message database; owned by the store user, mode 0700" },
+	{ "store", "subject_max", K_UINT, U(store.subject_max), 1, 4096,
+	  "longest subject, in bytes" },
+	{ "store", "body_max", K_UINT, U(store.body_max), 1, 16777216,
+	  "longest message text, in bytes" },
+	{ "store", "recipients_max", K_UINT, U(store.recipients_max), 1, 256,
+	  "recipients of one message at most" },
+	{ "store", "files_max", K_UINT, U(store.files_max), 0, 64,
+	  "files attached to one message at most" },
+	{ "store", "file_max", K_UINT, U(store.file_max), 1, 2147483647,
+	  "largest file, in bytes" },
+	{ "store", "quota_mb", K_UINT, U(store.quota_mb), 1, 1048576,
+	  "MiB of stored messages each user may have sent" },
+	{ "store", "retention", K_UINT, U(store.retention), 60, 31536000,
+	  "seconds a message is kept unless its sender asks for less" },
+	{ "store", "retention_max", K_UINT, U(store.retention_max), 60, 31536000,
+	  "longest a sender may ask a message to be kept, in seconds" },
+	{ "store", "upload_timeout", K_UINT, U(store.upload_timeout), 10, 86400,
+	  "seconds an unfinished upload may stay idle before it is swept" },
 	{ "web", "user", K_NAME, S(proc[PROC_WEB].user), 0, 0, NULL },
 	{ "web", "chroot", K_PATH, S(proc[PROC_WEB].dir), 0, 0,
 	  "an empty directory owned by root, used by no other process" },
@@ -146,6 +164,15 @@ config_defaults(struct smsg_config *c)
 	strlcpy(c->auth.issuer, "smsg", sizeof(c->auth.issuer));
 	c->session.idle_timeout = 900;
 	c->session.lifetime = 43200;
+	c->store.subject_max = 256;
+	c->store.body_max = 1048576;
+	c->store.recipients_max = 50;
+	c->store.files_max = 20;
+	c->store.file_max = 104857600;
+	c->store.quota_mb = 1024;
+	c->store.retention = 604800;
+	c->store.retention_max = 2592000;
+	c->store.upload_timeout = 300;
 }
 
 static const struct key *
@@ -354,6 +381,11 @@ config_check(const struct smsg_config *c, const char *file, char *err,
 	if (c->front.http_port == c->front.port) {
 		SETERR("%s: front.http_port and front.port are both %u",
 		    file, c->front.port);
+		return -1;
+	}
+	if (c->store.retention > c->store.retention_max) {
+		SETERR("%s: store.retention is longer than store.retention_max",
+		    file);
 		return -1;
 	}
 	if (c->session.idle_timeout > c->session.lifetime) {

@@ -46,6 +46,13 @@ struct smsg_config {
 	struct {
 		unsigned int	 idle_timeout, lifetime;
 	} session;
+	struct {
+		unsigned int	 subject_max, body_max;
+		unsigned int	 recipients_max, files_max, file_max;
+		unsigned int	 quota_mb;
+		unsigned int	 retention, retention_max;
+		unsigned int	 upload_timeout;
+	} store;
 };
 
 /* Largest scrypt working set a configuration may ask for. */

@@ -81,6 +81,7 @@ account_encode(const struct account *a, uint8_t *buf, size_t bufsz,
 	msg_add_fixed(&mb, a->ed25519_pub, KEY_LEN);
 	msg_add_fixed(&mb, a->wrapped_pw, WRAPPED_LEN);
 	msg_add_fixed(&mb, a->wrapped_rec, WRAPPED_LEN);
+	msg_add_u8(&mb, a->admin);
 	if (mb.err || mb.len > bufsz) {
 		msg_free(&mb);
 		return -1;
@@ -125,7 +126,8 @@ account_decode(const uint8_t *buf, size_t len, struct account *a)
 	m.len = len;
 	m.fd = -1;
 	msg_cursor(&m, &c);
-	if (msg_get_u8(&c, &version) == -1 || version != ACCOUNT_VERSION ||
+	if (msg_get_u8(&c, &version) == -1 || version < 1 ||
+	    version > ACCOUNT_VERSION ||
 	    msg_get_string(&c, a->name, sizeof(a->name)) == -1 ||
 	    msg_get_u32(&c, &a->uid) == -1 ||
 	    msg_get_u64(&c, &a->created) == -1 ||
@@ -140,8 +142,12 @@ account_decode(const uint8_t *buf, size_t len, struct account *a)
 	    msg_get_fixed(&c, a->x25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->ed25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->wrapped_pw, WRAPPED_LEN) == -1 ||
-	    msg_get_fixed(&c, a->wrapped_rec, WRAPPED_LEN) == -1 ||
-	    msg_get_end(&c) == -1)
+	    msg_get_fixed(&c, a->wrapped_rec, WRAPPED_LEN) == -1)
+		goto bad;
+	/* the administrator flag came with version 2 */
+	if (version >= 2 && msg_get_u8(&c, &a->admin) == -1)
+		goto bad;
+	if (msg_get_end(&c) == -1 || a->admin > 1)
 		goto bad;
 	if (account_name_check(a->name, why, sizeof(why)) == -1 ||
 	    (a->lock != USER_LOCK_NONE && a->lock != USER_LOCK_ADMIN) ||

@@ -14,7 +14,7 @@
 #include "pwhash.h"
 #include "totp.h"
 
-#define ACCOUNT_VERSION		1
+#define ACCOUNT_VERSION		2	/* 1: without admin */
 #define ACCOUNT_NAME_MIN	3
 #define ACCOUNT_NAME_MAX	32
 #define ACCOUNT_RECMAX		2048	/* an encoded record is smaller */
@@ -38,6 +38,7 @@ struct account {
 	uint8_t		 ed25519_pub[KEY_LEN];
 	uint8_t		 wrapped_pw[WRAPPED_LEN];	/* under the kek */
 	uint8_t		 wrapped_rec[WRAPPED_LEN];	/* recovery key */
+	uint8_t		 admin;		/* may broadcast (smsgctl user admin) */
 };
 
 int	account_name_check(const char *, char *, size_t);

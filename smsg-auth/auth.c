@@ -18,6 +18,7 @@
 #include "authdb.h"
 #include "hashpool.h"
 #include "log.h"
+#include "msgcrypt.h"
 #include "proc.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
@@ -55,7 +56,8 @@ auth_configure(struct msg *m)
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
 	ac->set = 1;
 	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
-	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1)
+	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1 ||
+	    msgcrypt_init() == -1)
 		fatalx("cannot load the OpenSSL algorithms");
 	if (pwpolicy_init() == -1)
 		fatalx("password policy: cannot load its dictionary");

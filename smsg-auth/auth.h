@@ -104,6 +104,12 @@ void	 h_user_reset_password(struct req *);
 void	 h_user_delete(struct req *);
 void	 h_show_sessions(struct req *);
 void	 h_session_revoke(struct req *);
+void	 h_user_admin(struct req *);
+/* Keys of messages (msgkeys.c). */
+void	 h_pubkeys(struct req *);
+void	 h_key_wrap(struct req *);
+void	 h_key_sign(struct req *);
+void	 h_key_unwrap(struct req *);
 
 /*
  * A request waiting for a hashing thread: what it needs when the job

@@ -46,6 +46,15 @@ static const struct auth_handler handlers[] = {
 	{ MSG_CTL_USER_DELETE,	PROC_PARENT, REQ_ANY, h_user_delete },
 	{ MSG_CTL_SHOW_SESSIONS, PROC_PARENT, REQ_ANY, h_show_sessions },
 	{ MSG_CTL_SESSION_REVOKE, PROC_PARENT, REQ_ANY, h_session_revoke },
+	{ MSG_CTL_USER_ADMIN,	PROC_PARENT, REQ_ANY, h_user_admin },
+	{ MSG_AUTH_PUBKEYS,	PROC_FRONT, REQ_SESSION, h_pubkeys },
+	{ MSG_AUTH_KEY_WRAP,	PROC_FRONT, REQ_SESSION, h_key_wrap },
+	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
+	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+#ifdef SMSG_TEST_HOOKS
+	/* the same checks, asked for directly: auth refuses on its own */
+	{ MSG_AUTH_TEST_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+#endif
 };
 
 /* The entry for type from this sender, or NULL: not allowed, ever. */

@@ -88,6 +88,17 @@ test_roundtrip(void)
 	memcpy(bad, buf, len);
 	bad[0] = ACCOUNT_VERSION + 1;
 	tap_ok(account_decode(bad, len, &b) == -1, "an unknown version");
+	a.admin = 1;
+	account_encode(&a, buf, sizeof(buf), &len);
+	tap_ok(account_decode(buf, len, &b) == 0 && b.admin == 1,
+	    "the administrator flag is kept");
+	memcpy(bad, buf, len);
+	bad[0] = 1;		/* version 1 ended before the flag */
+	tap_ok(account_decode(bad, len - 1, &b) == 0 && b.admin == 0 &&
+	    strcmp(b.name, a.name) == 0, "a version 1 record still decodes");
+	tap_ok(account_decode(bad, len, &b) == -1,
+	    "a version 1 record with the flag is refused");
+	a.admin = 0;
 }
 
 /* Change one field, encode, and expect the decoder to refuse it. */
