@@ -160,8 +160,28 @@ check "... 2FA is off" json_is "$PREFIX/body" totp false
 events > "$PREFIX/events"
 check "the activity lists the recovery" grep -qx recovered "$PREFIX/events"
 check "... and 2FA turned off" grep -qx totp_disabled "$PREFIX/events"
+RKEY2=$(sed -n 's/.*<p class="key"><code>\([^<]*\)<.*/\1/p' "$PREFIX/page")
+check "the recovery page shows a new recovery key" [ -n "$RKEY2" ]
 check "dave can enrol again" enrol "$NEWPW"
 api GET me > /dev/null
 check "... 2FA is on" json_is "$PREFIX/body" totp true
+DAVE3=$TOKEN
+
+# --- recovery through the API says the same in its JSON answer
+TOKEN=
+code=$(api POST recover "{\"username\": \"dave\", \"recovery_key\": \"$RKEY2\", \"password\": \"$PW\"}")
+check "API recovery: 200 ($code)" [ "$code" = 200 ]
+RKEY3=$(json_get "$PREFIX/body" recovery_key)
+check "... with a recovery key" [ -n "$RKEY3" ]
+check "... a new one" [ "$RKEY3" != "$RKEY2" ]
+check "... totp_off: true" json_is "$PREFIX/body" totp_off true
+check "... sessions_ended: true" json_is "$PREFIX/body" sessions_ended true
+code=$(TOKEN=$DAVE3 api GET me)
+check "... dave's session has ended: 401 ($code)" [ "$code" = 401 ]
+code=$(api POST recover "{\"username\": \"dave\", \"recovery_key\": \"$RKEY2\", \"password\": \"$NEWPW\"}")
+check "the used recovery key is void: 401 ($code)" [ "$code" = 401 ]
+login_api dave "$PW"
+check "dave signs in with the password of the recovery, no code ($CODE)" \
+    [ "$CODE" = 200 ]
 check "the log never shows a secret" sh -c "! grep -q '$SECRET' '$LOG'"
 done_testing

@@ -78,6 +78,8 @@ const struct route routes[] = {
 
 	{ HTTP_POST, API "/register", ANYONE, NOCSRF, REG, JSON,
 	  APIF, feat_register },
+	{ HTTP_POST, API "/recover", ANYONE, NOCSRF, LOGIN, JSON,
+	  APIF, feat_recover },
 	{ HTTP_POST, API "/login", ANYONE, NOCSRF, LOGIN, JSON,
 	  APIF, feat_login },
 	{ HTTP_POST, API "/logout", SESSION, NOCSRF, NORATE, JSON,
