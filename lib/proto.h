@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	4
+#define SMSG_PROTO_VERSION	6
 
 enum proc_id {
 	PROC_PARENT,
@@ -42,10 +42,12 @@ enum msg_type {
 	 * drops privileges, read synchronously by proc_child_setup().
 	 */
 	MSG_CONF_FRONT,		/* u32 workers, u32 header_timeout,
-				   u32 body_timeout, u32 idle_timeout,
-				   u32 form_max, u32 login_rate,
-				   u32 register_rate, u16 https_port,
-				   u32 max_conns */
+				   u32 body_idle_timeout, u32 body_min_rate,
+				   u32 idle_timeout, u32 form_max,
+				   u32 login_rate, u32 register_rate,
+				   u16 https_port, u32 max_conns,
+				   u32 event_heartbeat,
+				   u32 event_max_per_user */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
 	MSG_CONF_AUTH,		/* u8 scrypt_logn, u32 scrypt_r, u32 scrypt_p,
@@ -85,6 +87,10 @@ enum msg_type {
 				   AUTH_END */
 	MSG_AUTH_REVOKE,	/* session prefix, u64 id -> AUTH_OK */
 	MSG_AUTH_ACTIVITY,	/* session prefix -> AUTH_EVENT..., AUTH_END */
+	MSG_AUTH_REPLAY,	/* session prefix, u64 after (an event id)
+				   -> AUTH_REPLAY_EVENT..., AUTH_END:
+				   the user's events after that one, oldest
+				   first, for an event stream's Last-Event-ID */
 
 	/* auth -> front */
 	MSG_AUTH_OK,
@@ -104,7 +110,17 @@ enum msg_type {
 				   u8 current */
 	MSG_AUTH_EVENT,		/* u64 time, string event, string addr,
 				   string detail */
+	MSG_AUTH_REPLAY_EVENT,	/* u64 id, string event, string data */
 	MSG_AUTH_END,
+
+	/*
+	 * Pushes: auth or store -> front, unsolicited (peerid 0).  Event
+	 * ids grow per user; the front delivers an event to each live event
+	 * stream of the user (of that session only, when sid is not 0).
+	 */
+	MSG_PUSH_EVENT,		/* u32 uid, u64 sid (0: every session),
+				   u64 event id, string event, string data */
+	MSG_PUSH_SESSION_END,	/* u64 sid: close its event streams */
 
 	/* front -> web -> front; peerid is the front's request id */
 	MSG_WEB_RENDER,		/* u16 page (WEB_PAGE_*), u16 status,
@@ -200,13 +216,6 @@ enum msg_type {
 				   u8 verified, string fingerprint,
 				   u64 added */
 	MSG_STORE_END,		/* u8 more, id next */
-
-	/*
-	 * Unsolicited, to the front: an event for a user's live
-	 * connections (sid 0: every session of uid).
-	 */
-	MSG_PUSH_EVENT,		/* u32 uid, u64 sid, u64 event id,
-				   string event, string data */
 
 	/*
 	 * front -> auth, on a session (the session prefix first): the keys

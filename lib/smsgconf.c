@@ -54,14 +54,20 @@ static const struct key schema[] = {
 	  "connection threads (0: one per CPU)" },
 	{ "front", "header_timeout", K_UINT, U(front.header_timeout), 1, 300,
 	  "seconds for a client to send a request's headers" },
-	{ "front", "body_timeout", K_UINT, U(front.body_timeout), 1, 600,
-	  "seconds for a client to send a request's body" },
+	{ "front", "body_idle_timeout", K_UINT, U(front.body_idle_timeout), 1,
+	  600, "seconds a body may stall, or a client leave a response unread" },
+	{ "front", "body_min_rate", K_UINT, U(front.body_min_rate), 0,
+	  100000000, "slowest average body, bytes/s, after body_idle_timeout" },
 	{ "front", "idle_timeout", K_UINT, U(front.idle_timeout), 1, 3600,
 	  "seconds a kept-alive connection may wait for its next request" },
 	{ "front", "form_max", K_UINT, U(front.form_max), 1024, 1048576,
 	  "largest form or JSON request body, in bytes" },
 	{ "front", "max_connections", K_UINT, U(front.max_conns), 1, 100000,
 	  "open connections at most" },
+	{ "front", "event_heartbeat", K_UINT, U(front.event_heartbeat), 1, 3600,
+	  "seconds between keep-alive comments on a live event stream" },
+	{ "front", "event_max_per_user", K_UINT, U(front.event_max_per_user), 1,
+	  1000, "live event streams one user may hold open" },
 	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
 	  "sign-in attempts per minute from one address" },
 	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
@@ -146,7 +152,10 @@ config_defaults(struct smsg_config *c)
 	c->front.http_port = 0;
 	c->front.workers = 0;
 	c->front.header_timeout = 10;
-	c->front.body_timeout = 30;
+	c->front.body_idle_timeout = 30;
+	c->front.body_min_rate = 1024;
+	c->front.event_heartbeat = 30;
+	c->front.event_max_per_user = 8;
 	c->front.idle_timeout = 60;
 	c->front.form_max = 65536;
 	c->front.max_conns = 1024;

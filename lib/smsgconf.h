@@ -28,7 +28,9 @@ struct smsg_config {
 	struct {
 		char		 listen[CONFIG_HOSTLEN];
 		unsigned int	 port, http_port, workers;
-		unsigned int	 header_timeout, body_timeout, idle_timeout;
+		unsigned int	 header_timeout, body_idle_timeout, idle_timeout;
+		unsigned int	 body_min_rate, event_heartbeat;
+		unsigned int	 event_max_per_user;
 		unsigned int	 form_max, max_conns;
 		unsigned int	 login_rate, register_rate;
 	} front;

@@ -66,6 +66,7 @@ auth_configure(struct msg *m)
 static void
 auth_close(void)
 {
+	sessions_on_end(NULL);	/* exiting: nobody to tell */
 	sessions_clear();
 	authdb_close();
 }
@@ -89,6 +90,7 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	authdb_open(".");
 	atexit(auth_close);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
+	sessions_on_end(auth_push_session_end);
 	if ((auth_throttle = addrthrottle_new(AUTH_THROTTLE_ADDRS)) == NULL)
 		fatal("addrthrottle_new");
 	auth_hash_dummy_init();

@@ -79,6 +79,10 @@ void	 auth_event(DB_TXN *, const struct account *, const char *,
 	    const char *, const char *);
 int	 auth_locked(const struct account *, time_t, char *, size_t,
 	    uint32_t *);
+void	 auth_push_session_end(uint64_t);
+/* The data of a "notice" event: {"event": NAME, "time": T}.  Length. */
+#define AUTH_NOTICE_MAX	128
+int	 auth_notice_data(char *, size_t, const char *, uint64_t);
 
 /* Handlers (front: login.c, self.c; parent: admin.c). */
 void	 h_register(struct req *);
@@ -94,6 +98,7 @@ void	 h_totp_disable(struct req *);
 void	 h_sessions(struct req *);
 void	 h_revoke(struct req *);
 void	 h_activity(struct req *);
+void	 h_replay(struct req *);
 void	 h_user_add(struct req *);
 void	 h_user_list(struct req *);
 void	 h_user_show(struct req *);

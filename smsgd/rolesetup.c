@@ -155,13 +155,16 @@ send_front(const struct smsg_config *conf)
 	msg_init(&mb, MSG_CONF_FRONT, 0);
 	msg_add_u32(&mb, conf->front.workers);
 	msg_add_u32(&mb, conf->front.header_timeout);
-	msg_add_u32(&mb, conf->front.body_timeout);
+	msg_add_u32(&mb, conf->front.body_idle_timeout);
+	msg_add_u32(&mb, conf->front.body_min_rate);
 	msg_add_u32(&mb, conf->front.idle_timeout);
 	msg_add_u32(&mb, conf->front.form_max);
 	msg_add_u32(&mb, conf->front.login_rate);
 	msg_add_u32(&mb, conf->front.register_rate);
 	msg_add_u16(&mb, conf->front.port);
 	msg_add_u32(&mb, conf->front.max_conns);
+	msg_add_u32(&mb, conf->front.event_heartbeat);
+	msg_add_u32(&mb, conf->front.event_max_per_user);
 	if (proc_send(PROC_FRONT, &mb) == -1)
 		fatal("sending front settings");
 
