@@ -33,6 +33,7 @@ static const struct route {
 	[MSG_PEER] =		{ "PEER", P(PARENT), PROC_CHILDREN },
 	[MSG_READY] =		{ "READY", PROC_CHILDREN, P(PARENT) },
 	[MSG_LOG_VERBOSE] =	{ "LOG_VERBOSE", P(PARENT), PROC_CHILDREN },
+	[MSG_LOG] =		{ "LOG", PROC_CHILDREN, P(PARENT) },
 
 	[MSG_CONF_FRONT] =	{ "CONF_FRONT", P(PARENT), P(FRONT) },
 	[MSG_CONF_TLS] =	{ "CONF_TLS", P(PARENT), P(FRONT) },
@@ -154,6 +155,8 @@ static const struct route {
 #ifdef SMSG_TEST_HOOKS
 	[MSG_AUTH_TEST_UNWRAP] = { "AUTH_TEST_UNWRAP", P(FRONT), P(AUTH) },
 #endif
+	[MSG_AUTH_CONTACT_KEYS] = { "AUTH_CONTACT_KEYS", P(FRONT), P(AUTH) },
+	[MSG_AUTH_CONTACT_KEY] = { "AUTH_CONTACT_KEY", P(AUTH), P(FRONT) },
 };
 
 /* Peer links that exist at all; anything else is never set up. */
