@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	8
+#define SMSG_PROTO_VERSION	9
 
 enum proc_id {
 	PROC_PARENT,
@@ -207,7 +207,8 @@ enum msg_type {
 	MSG_STORE_OK,
 	MSG_STORE_FAIL,		/* u32 code (STORE_E_*), u64 detail (the
 				   unlock time when LOCKED), string message */
-	MSG_STORE_UPLOADING,	/* id */
+	MSG_STORE_UPLOADING,	/* id, u64 created, u64 expires: what the
+				   sender signs */
 	MSG_STORE_SENT,		/* id, u64 created, u64 unlock, u64 expires */
 	MSG_STORE_HEADER,	/* u8 locked, id, u32 sender, u64 created,
 				   u64 unlock, u64 expires, u32 flags,
@@ -227,6 +228,8 @@ enum msg_type {
 	 * and unwraps with the session's private keys.
 	 */
 	MSG_AUTH_PUBKEYS,	/* prefix, string name -> AUTH_PUBKEY */
+	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
+				   n * u32 uid -> AUTH_NAME_LIST */
 	MSG_AUTH_KEY_WRAP,	/* prefix, id, u64 unlock, fixed content key,
 				   u32 n, n * u32 uid -> AUTH_WRAPPED */
 	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
@@ -237,8 +240,11 @@ enum msg_type {
 	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
 				   the session user's own copy first */
 	MSG_AUTH_SIGNATURE,	/* fixed signature */
+	MSG_AUTH_NAME_LIST,	/* u32 n, n * string name ("": no such
+				   account any more), in the asked order */
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
-				   signer, string signer's fingerprint */
+				   signer, string signer's fingerprint,
+				   u32 n, n * string recipient's name */
 	MSG_AUTH_TEST_UNWRAP,	/* test builds: AUTH_KEY_UNWRAP without the
 				   unlock time check in the front */
 
@@ -270,6 +276,8 @@ enum msg_type {
 
 	MSG_TYPE_MAX
 };
+
+#define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
 
 /* Contacts: per owner, and a nickname's bytes. */
 #define CONTACTS_MAX		1000

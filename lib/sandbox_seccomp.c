@@ -49,7 +49,11 @@ static const int sc_common[] = {
 	SCMP_SYS(shutdown), SCMP_SYS(getsockopt),
 };
 
-/* The database owners: Berkeley DB files beneath the data directory. */
+/*
+ * The database owners: Berkeley DB files beneath the data directory.
+ * Berkeley DB calls getcwd when it switches to a new log file (after
+ * about 10 MB of log): without it a busy store died of SIGSYS.
+ */
 static const int sc_database_calls[] = {
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(pread64),
 	SCMP_SYS(pwrite64), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
@@ -59,6 +63,7 @@ static const int sc_database_calls[] = {
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
 	SCMP_SYS(flock), SCMP_SYS(umask), SCMP_SYS(uname),
 	SCMP_SYS(fadvise64), SCMP_SYS(sysinfo), SCMP_SYS(mkdir),
+	SCMP_SYS(getcwd),
 };
 
 /*

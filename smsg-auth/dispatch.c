@@ -49,6 +49,7 @@ static const struct auth_handler handlers[] = {
 	{ MSG_CTL_SESSION_REVOKE, PROC_PARENT, REQ_ANY, h_session_revoke },
 	{ MSG_CTL_USER_ADMIN,	PROC_PARENT, REQ_ANY, h_user_admin },
 	{ MSG_AUTH_PUBKEYS,	PROC_FRONT, REQ_SESSION, h_pubkeys },
+	{ MSG_AUTH_NAMES,	PROC_FRONT, REQ_SESSION, h_names },
 	{ MSG_AUTH_KEY_WRAP,	PROC_FRONT, REQ_SESSION, h_key_wrap },
 	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
 	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },

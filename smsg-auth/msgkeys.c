@@ -108,6 +108,35 @@ h_pubkeys(struct req *r)
 	account_clear(&a);
 }
 
+/* Names of uids, for the lists of messages; a gone account is "". */
+void
+h_names(struct req *r)
+{
+	static uint32_t	 uid[AUTH_NAMES_MAX];
+	static uint8_t	 found[AUTH_NAMES_MAX];
+	static char	 name[AUTH_NAMES_MAX][ACCOUNT_NAME_MAX + 1];
+	struct pubkeys	 pk = { 0, uid, NULL, NULL, name, found };
+	struct msgbuf	 mb;
+	uint32_t	 n, i;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n > AUTH_NAMES_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	for (i = 0; i < n; i++)
+		msg_get_u32(&r->cur, &uid[i]);
+	req_end(r);
+	pk.n = n;
+	memset(found, 0, sizeof(found));
+	if (account_foreach(pubkeys_match, &pk) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_NAME_LIST, r->peerid);
+	msg_add_u32(&mb, n);
+	for (i = 0; i < n; i++)
+		msg_add_string(&mb, found[i] ? name[i] : "");
+	reply_send(PROC_FRONT, &mb);
+}
+
 void
 h_key_wrap(struct req *r)
 {
@@ -195,14 +224,16 @@ void
 h_key_unwrap(struct req *r)
 {
 	static struct mc_header	 h;
-	uint32_t		 suid;
-	struct pubkeys		 pk = { 1, &suid, NULL, NULL, NULL, NULL };
-	uint8_t			 ed[1][MC_KEYLEN], found[1];
-	char			 name[1][ACCOUNT_NAME_MAX + 1];
+	static uint32_t		 uid[MC_RCPT_MAX + 1];
+	static uint8_t		 x[MC_RCPT_MAX + 1][MC_KEYLEN];
+	static uint8_t		 ed[MC_RCPT_MAX + 1][MC_KEYLEN];
+	static uint8_t		 found[MC_RCPT_MAX + 1];
+	static char		 name[MC_RCPT_MAX + 1][ACCOUNT_NAME_MAX + 1];
+	struct pubkeys		 pk = { 0, uid, x, ed, name, found };
 	char			 fp[MC_FPTEXTLEN];
-	uint8_t			 x[1][MC_KEYLEN];
 	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
 	struct msgbuf		 mb;
+	uint32_t		 i;
 	int			 rv;
 
 	memset(&h, 0, sizeof(h));
@@ -211,11 +242,6 @@ h_key_unwrap(struct req *r)
 	msg_get_fixed(&r->cur, sig, MC_SIGLEN);
 	msg_get_fixed(&r->cur, w, MC_WRAPLEN);
 	req_end(r);
-	suid = h.sender;
-	pk.x = x;
-	pk.ed = ed;
-	pk.name = name;
-	pk.found = found;
 	if (h.unlock != 0 && (uint64_t)r->now < h.unlock) {
 		/* before any lookup: locked is locked, whoever asks */
 		log_info("user %s: refused the key of a message locked for "
@@ -225,6 +251,11 @@ h_key_unwrap(struct req *r)
 		    "This message is locked until its unlock time.");
 		return;
 	}
+	/* the sender first, then the recipients, whose names are shown */
+	uid[0] = h.sender;
+	for (i = 0; i < h.nrcpt; i++)
+		uid[i + 1] = h.rcpt[i];
+	pk.n = h.nrcpt + 1;
 	if (pubkeys_by_uid(&pk) == -1) {
 		reply_fail(r, AUTH_E_SIGNATURE, 0, "The sender of this "
 		    "message is unknown: its signature cannot be checked.");
@@ -243,6 +274,9 @@ h_key_unwrap(struct req *r)
 	msg_add_fixed(&mb, ckey, MC_KEYLEN);
 	msg_add_string(&mb, name[0]);
 	msg_add_string(&mb, fp);
+	msg_add_u32(&mb, h.nrcpt);
+	for (i = 0; i < h.nrcpt; i++)
+		msg_add_string(&mb, name[i + 1]);
 	explicit_bzero(ckey, sizeof(ckey));
 	reply_send(PROC_FRONT, &mb);
 }

@@ -58,6 +58,8 @@ h_upload_begin(struct sreq *r)
 	}
 	msg_init(&mb, MSG_STORE_UPLOADING, r->peerid);
 	msg_add_fixed(&mb, id, MC_IDLEN);
+	msg_add_u64(&mb, r->now);
+	msg_add_u64(&mb, r->now + store_lifetime(lifetime));
 	reply_queue(PROC_FRONT, &mb);
 }
 

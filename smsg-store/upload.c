@@ -122,6 +122,13 @@ uploads_open(DB_TXN *txn, uint32_t sender, uint32_t *all, uint32_t *mine)
 	return r == DB_NOTFOUND ? 0 : -1;
 }
 
+/* A message's lifetime in seconds: the default for 0. */
+uint64_t
+store_lifetime(uint64_t lifetime)
+{
+	return lifetime == 0 ? sdb.lim.retention : lifetime;
+}
+
 /*
  * A new upload: recipients, unlock time (0: none), lifetime in seconds
  * (0: the default), flags.  Its id is new and random.
@@ -138,8 +145,7 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 	uint32_t		 all, mine;
 	int			 r;
 
-	if (lifetime == 0)
-		lifetime = sdb.lim.retention;
+	lifetime = store_lifetime(lifetime);
 	if (lifetime > sdb.lim.retention_max)
 		return STORE_E_LIMIT;
 	if (sender == 0 || (flags & ~MC_F_ALL) != 0 ||

@@ -56,6 +56,8 @@ app_req_free(void *arg)
 {
 	struct app_req	*ar = arg;
 
+	if (ar->feat != NULL)
+		ar->feat_free(ar->feat);
 	http_form_free(&ar->form);
 	if (ar->json != NULL)
 		json_decref(ar->json);

@@ -80,6 +80,47 @@ struct contact_list;
 
 struct app_req;
 
+#define MSG_NAMELEN	64	/* a user name and its NUL */
+
+/* A message's header as the store answers it to one user. */
+struct msg_row {
+	struct mc_header	 h;
+	uint8_t			 sig[MC_SIGLEN];
+	uint8_t			 wrapped[MC_WRAPLEN];	/* zero if locked */
+	uint8_t			 state;			/* read, ... */
+	int			 locked;
+};
+
+/* A message as sent, and as shown to its reader (feat_msg*.c). */
+struct msg_sent {
+	char		 id[24];
+	uint64_t	 created, unlock, expires;
+};
+struct msg_view {
+	char		 id[24];
+	int		 locked;	/* nothing below from / to is set */
+	uint64_t	 created, unlock, expires;
+	const char	*from;
+	const char	*const *to;
+	uint32_t	 nto;
+	const char	*subject, *body;
+	size_t		 subject_len, body_len;
+	const char	*fingerprint;	/* the sender's, signature checked */
+};
+
+/* A message in a folder's page. */
+struct msg_item {
+	char		 id[24];
+	const char	*from;
+	const char	*const *to;
+	uint32_t	 nto;
+	const char	*subject;	/* NULL: locked, or not opened */
+	size_t		 subject_len;
+	uint64_t	 created, unlock, expires, size;
+	uint32_t	 files;
+	int		 read, locked;
+};
+
 /* A face: how each feature's result, and any error, is answered. */
 struct face {
 	void	(*error)(struct app_req *, const struct app_error *);
@@ -100,6 +141,12 @@ struct face {
 	void	(*list_end)(struct app_req *, const char *name);
 	void	(*contact_changed)(struct app_req *, enum contact_op,
 		    const struct contact *);
+	/* Messages: the API face only, until the message pages. */
+	void	(*msg_sent)(struct app_req *, const struct msg_sent *);
+	void	(*msg_shown)(struct app_req *, const struct msg_view *);
+	void	(*msg_deleted)(struct app_req *);
+	void	(*msg_row)(struct app_req *, const struct msg_item *);
+	void	(*msg_list_end)(struct app_req *, const char *next);
 };
 
 extern const struct face	 face_api, face_page;
@@ -121,6 +168,8 @@ struct app_req {
 	char				 text[160];	/* a built error text */
 	struct vars			*vars;		/* page values */
 	struct contact_list		*contacts;	/* feat_contacts.c */
+	void				*feat;		/* a feature's state */
+	void				(*feat_free)(void *);
 };
 
 /* app.c */
@@ -144,17 +193,27 @@ void	 app_fail(struct app_req *, int status, const char *code,
 void	 app_fail_after(struct app_req *, unsigned int, int, const char *,
 	    const char *);
 void	 app_fail_answer(struct app_req *, struct msg *);
+void	 app_fail_error(struct app_req *, const struct app_error *);
 void	 ask_prefix(struct app_req *, struct msgbuf *, uint32_t);
 int	 ask_auth(struct app_req *, struct msgbuf *, req_answer_cb);
 void	 ask_session(struct app_req *, uint32_t, req_answer_cb);
 int	 ask_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
 int	 ask_on_ok(struct req *, struct msg *);
 
-/* ask_store.c */
+/* ask_store.c: asking the store, its refusals as the one error value */
 void	 ask_store_init(struct app_req *, struct msgbuf *, uint32_t);
 int	 ask_store(struct app_req *, struct msgbuf *, req_answer_cb);
 int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t,
 	    const char *const *);
+uint32_t store_error(struct msg *, struct app_error *, char *, size_t);
+void	 auth_error(struct msg *, struct app_error *, char *, size_t);
+
+/* msgheader.c: a message's header between store, front and auth */
+void	 msg_add_header(struct msgbuf *, const struct mc_header *);
+int	 store_get_header(struct msg *, struct msg_row *);
+int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
+void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
+	    char [MSG_NAMELEN], char [MC_FPTEXTLEN], char (*)[MSG_NAMELEN]);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
@@ -190,6 +249,11 @@ void	 feat_contact_block(struct app_req *);
 void	 feat_contact_unblock(struct app_req *);
 void	 contacts_free(struct contact_list *);
 void	 app_events(struct app_req *);		/* app_events.c */
+void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
+void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
+void	 feat_msg_delete(struct app_req *);
+void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
+void	 feat_conversation(struct app_req *);
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -61,20 +61,36 @@ app_fail_after(struct app_req *ar, unsigned int secs, int status,
 	fail_with(ar, &e);
 }
 
+/* AUTH_FAIL as the one error value; its text is copied into buf. */
+void
+auth_error(struct msg *m, struct app_error *e, char *buf, size_t bufsz)
+{
+	struct a_fail		 f;
+
+	a_get_fail(m, &f);
+	strlcpy(buf, f.text, bufsz);
+	e->status = fail_codes[f.code].status;
+	e->code = fail_codes[f.code].code;
+	e->text = buf;
+	e->retry_after = f.code == AUTH_E_THROTTLED ? f.retry : 0;
+	e->answered = 1;
+}
+
 /* AUTH_FAIL: what auth refused, said by the route's face. */
 void
 app_fail_answer(struct app_req *ar, struct msg *m)
 {
-	struct a_fail		 f;
 	struct app_error	 e;
 
-	a_get_fail(m, &f);
-	e.status = fail_codes[f.code].status;
-	e.code = fail_codes[f.code].code;
-	e.text = f.text;
-	e.retry_after = f.code == AUTH_E_THROTTLED ? f.retry : 0;
-	e.answered = 1;
+	auth_error(m, &e, ar->text, sizeof(ar->text));
 	fail_with(ar, &e);
+}
+
+/* An error value built elsewhere (a feature that cleans up first). */
+void
+app_fail_error(struct app_req *ar, const struct app_error *e)
+{
+	fail_with(ar, e);
 }
 
 /* The session prefix of every session-bound request to auth. */

@@ -47,30 +47,43 @@ ask_store(struct app_req *ar, struct msgbuf *mb, req_answer_cb cb)
 }
 
 /*
- * STORE_FAIL: u32 code, u64 detail, string message.  The store speaks of
- * messages; a feature's own texts, where it has one for the code, say
- * what failed in its words.
+ * STORE_FAIL (u32 code, u64 detail, string message) as the one error
+ * value; its text is copied into buf.  The STORE_E_* code is returned.
+ */
+uint32_t
+store_error(struct msg *m, struct app_error *e, char *buf, size_t bufsz)
+{
+	struct msgcur	 c;
+	uint64_t	 detail;
+	uint32_t	 code;
+
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &code) == -1 || msg_get_u64(&c, &detail) == -1 ||
+	    msg_get_string(&c, buf, bufsz) == -1 || msg_get_end(&c) == -1 ||
+	    code >= STORE_E_MAX)
+		fatalx("malformed STORE_FAIL from store");
+	memset(e, 0, sizeof(*e));
+	e->status = store_codes[code].status;
+	e->code = store_codes[code].code;
+	e->text = buf;
+	e->answered = 1;
+	return code;
+}
+
+/*
+ * The store speaks of messages; a feature's own texts, where it has one
+ * for the code, say what failed in its words.
  */
 static void
 store_fail_answer(struct app_req *ar, struct msg *m,
     const char *const *texts)
 {
-	struct msgcur		 c;
 	struct app_error	 e;
-	uint64_t		 detail;
 	uint32_t		 code;
 
-	msg_cursor(m, &c);
-	if (msg_get_u32(&c, &code) == -1 || msg_get_u64(&c, &detail) == -1 ||
-	    msg_get_string(&c, ar->text, sizeof(ar->text)) == -1 ||
-	    msg_get_end(&c) == -1 || code >= STORE_E_MAX)
-		fatalx("malformed STORE_FAIL from store");
-	e.status = store_codes[code].status;
-	e.code = store_codes[code].code;
-	e.text = texts != NULL && texts[code] != NULL ? texts[code] :
-	    ar->text;
-	e.retry_after = 0;
-	e.answered = 1;
+	code = store_error(m, &e, ar->text, sizeof(ar->text));
+	if (texts != NULL && texts[code] != NULL)
+		e.text = texts[code];
 	ar->face->error(ar, &e);
 }
 

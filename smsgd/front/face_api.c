@@ -202,6 +202,94 @@ api_list_end(struct app_req *ar, const char *name)
 	    json_pack("{s:O}", name, ar->list));
 }
 
+/* Times are seconds since the epoch; no unlock time is null. */
+static json_t *
+unlock_value(uint64_t unlock)
+{
+	return unlock == 0 ? json_null() : json_integer((json_int_t)unlock);
+}
+
+/* Names as a JSON array; NULL when it cannot be built. */
+static json_t *
+name_array(const char *const *names, uint32_t n)
+{
+	json_t		*a;
+	uint32_t	 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(names[i])) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static void
+api_msg_sent(struct app_req *ar, const struct msg_sent *m)
+{
+	api_send(ar, 201, json_pack("{s:s, s:I, s:o, s:I}", "id", m->id,
+	    "created", (json_int_t)m->created, "unlock_at",
+	    unlock_value(m->unlock), "expires_at", (json_int_t)m->expires));
+}
+
+static void
+api_msg_shown(struct app_req *ar, const struct msg_view *v)
+{
+	json_t		*to;
+
+	if (v->locked) {
+		api_send(ar, 423, json_pack("{s:s, s:s, s:s, s:I}", "error",
+		    "locked", "message", "This message is locked until its "
+		    "unlock time.", "id", v->id, "unlock_at",
+		    (json_int_t)v->unlock));
+		return;
+	}
+	to = name_array(v->to, v->nto);
+	api_send(ar, 200, to == NULL ? NULL : json_pack("{s:s, s:s, s:o, "
+	    "s:s%, s:s%, s:I, s:o, s:I, s:[], s:{s:b, s:s}}", "id", v->id,
+	    "from", v->from, "to", to, "subject", v->subject,
+	    v->subject_len, "body", v->body, v->body_len, "created",
+	    (json_int_t)v->created, "unlock_at", unlock_value(v->unlock),
+	    "expires_at", (json_int_t)v->expires, "files", "signature",
+	    "verified", 1, "fingerprint", v->fingerprint));
+}
+
+static void
+api_msg_row(struct app_req *ar, const struct msg_item *it)
+{
+	json_t	*row, *to = name_array(it->to, it->nto);
+
+	if (to == NULL) {
+		api_row(ar, NULL);
+		return;
+	}
+	row = json_pack("{s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:i, s:b, "
+	    "s:b}", "id", it->id, "from", it->from, "to", to, "created",
+	    (json_int_t)it->created, "unlock_at", unlock_value(it->unlock),
+	    "expires_at", (json_int_t)it->expires, "size",
+	    (json_int_t)it->size, "files", (int)it->files, "read", it->read,
+	    "locked", it->locked);
+	if (row != NULL && it->subject != NULL &&
+	    json_object_set_new(row, "subject", json_stringn(it->subject,
+	    it->subject_len)) == -1) {
+		json_decref(row);
+		row = NULL;
+	}
+	api_row(ar, row);
+}
+
+static void
+api_msg_list_end(struct app_req *ar, const char *next)
+{
+	if (ar->rows == 0 && ar->list == NULL)
+		ar->list = json_array();
+	api_send(ar, 200, ar->rows < 0 || ar->list == NULL ? NULL :
+	    json_pack("{s:O, s:o}", "messages", ar->list, "next",
+	    next != NULL ? json_string(next) : json_null()));
+}
+
 const struct face face_api = {
 	.error = api_error,
 	.registered = api_registered,
@@ -219,4 +307,9 @@ const struct face face_api = {
 	.contact_row = api_contact_row,
 	.list_end = api_list_end,
 	.contact_changed = api_contact_changed,
+	.msg_sent = api_msg_sent,
+	.msg_shown = api_msg_shown,
+	.msg_deleted = api_no_content,
+	.msg_row = api_msg_row,
+	.msg_list_end = api_msg_list_end,
 };

@@ -9,9 +9,19 @@
 #include "config.h"
 
 #include "log.h"
+#include "msgcrypt.h"
 #include "proc.h"
 #include "app.h"
 #include "server.h"
+
+/* Still outside the chroot: load what the message crypto needs. */
+static void
+front_configure(struct msg *m)
+{
+	server_configure(m);
+	if (msgcrypt_init() == -1)
+		fatalx("cannot load the OpenSSL algorithms");
+}
 
 static void
 front_init(const struct proc_settings *ps, struct event_base *base)
@@ -21,7 +31,7 @@ front_init(const struct proc_settings *ps, struct event_base *base)
 
 static const struct proc_role front_role = {
 	.id = PROC_FRONT,
-	.configure = server_configure,
+	.configure = front_configure,
 	.init = front_init,
 	.threads = server_threads,
 	.dispatch = server_dispatch,

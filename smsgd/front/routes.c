@@ -18,6 +18,8 @@
 #define NOBODY		BODY_NONE, 0, 0
 #define FORM		BODY_BUFFER, 0, MEDIA_FORM
 #define JSON		BODY_BUFFER, 0, MEDIA_JSON
+/* A message's text in JSON: up to 1 MiB (the store bounds it further). */
+#define MSGJSON		BODY_BUFFER, 1048576, MEDIA_JSON
 
 #define ANYONE		ACCESS_ANYONE
 #define SESSION		ACCESS_SESSION
@@ -128,5 +130,15 @@ const struct route routes[] = {
 	  NORATE, NOBODY, APIF, feat_contact_block },
 	{ HTTP_DELETE, API "/contacts/{name:name}/block", SESSION, NOCSRF,
 	  NORATE, NOBODY, APIF, feat_contact_unblock },
+	{ HTTP_POST, API "/messages", SESSION, NOCSRF, NORATE, MSGJSON,
+	  APIF, feat_msg_send },
+	{ HTTP_GET, API "/messages", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, feat_msg_list },
+	{ HTTP_GET, API "/messages/{id:id}", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, feat_msg_read },
+	{ HTTP_DELETE, API "/messages/{id:id}", SESSION, NOCSRF, NORATE,
+	  NOBODY, APIF, feat_msg_delete },
+	{ HTTP_GET, API "/conversations/{name:name}", SESSION, NOCSRF, NORATE,
+	  NOBODY, APIF, feat_conversation },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 };

@@ -1,0 +1,487 @@
+/*
+ * The folders: a page of the caller's inbox or sent messages, newest
+ * first, from the store's headers; and a conversation, the messages
+ * between the caller and one other user in time order (the newest 50,
+ * from both folders, each scanned back at most CONV_PAGES pages).  Names come from auth in one
+ * question for the whole page.  The subject is sealed like the body, so
+ * it is opened per message: auth unwraps that message's key (checking
+ * its unlock time and the sender's signature over the header) and the
+ * front opens the subject's single chunk.  A locked message shows no
+ * subject; one whose key or subject cannot be opened shows none either
+ * (reading it in full says why).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "log.h"
+#include "msgcrypt.h"
+#include "proto.h"
+
+#define LIST_DEFAULT	20
+#define LIST_LIMIT	50	/* messages in one page at most */
+#define ROWS_MAX	(2 * LIST_LIMIT)	/* a conversation's two folders */
+#define CONV_PAGES	10	/* pages of the store's 200 per folder */
+#define STORE_PAGE	200	/* the store's longest page */
+#define COPY_READ	0x02	/* the store's read mark (STORE_HEADER state) */
+#define FOLDER_INBOX	0	/* STORE_LIST's folders */
+#define FOLDER_SENT	1
+
+struct mlist {
+	uint32_t		 n, cur;
+	struct msg_row		 row[ROWS_MAX];
+	char			*subject[ROWS_MAX];
+	size_t			 slen[ROWS_MAX];
+	struct msg_row		 scratch;
+	int			 conv;		/* a conversation with uid with */
+	uint32_t		 with;
+	uint8_t			 folder;
+	uint32_t		 pages, kept;	/* of the folder being read */
+	uint32_t		 nuid;
+	uint32_t		 uid[AUTH_NAMES_MAX];
+	char			 name[AUTH_NAMES_MAX][MSG_NAMELEN];
+	int			 more;
+	uint8_t			 next[MC_IDLEN];
+	uint8_t			 ckey[MC_KEYLEN];
+	uint8_t			 out[MC_CHUNK];
+};
+
+static void	next_subject(struct app_req *);
+
+static void
+mlist_free(void *arg)
+{
+	struct mlist	*s = arg;
+	uint32_t	 i;
+
+	for (i = 0; i < ROWS_MAX; i++)
+		if (s->subject[i] != NULL) {
+			explicit_bzero(s->subject[i], s->slen[i]);
+			free(s->subject[i]);
+		}
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
+static struct mlist *
+mlist_of(struct app_req *ar)
+{
+	return ar->feat;
+}
+
+/* The query: folder=inbox|sent, before=ID, limit=N; -1 answered. */
+static int
+parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
+    uint8_t before[MC_IDLEN], uint32_t *limit)
+{
+	const char	*q = ar->h->query, *f, *b, *l;
+	char		*end;
+	unsigned long	 n;
+
+	*folder = FOLDER_INBOX;
+	*has_before = 0;
+	*limit = LIST_DEFAULT;
+	if (q == NULL)
+		return 0;
+	if (http_form_parse(&ar->form, (const uint8_t *)q, strlen(q)) ==
+	    -1) {
+		app_fail(ar, 400, "bad_request", "The query cannot be read.");
+		return -1;
+	}
+	if ((f = http_form_get(&ar->form, "folder")) != NULL) {
+		if (strcmp(f, "inbox") != 0 && strcmp(f, "sent") != 0) {
+			app_fail(ar, 400, "bad_request",
+			    "folder: inbox or sent.");
+			return -1;
+		}
+		*folder = strcmp(f, "sent") == 0 ? FOLDER_SENT :
+		    FOLDER_INBOX;
+	}
+	if ((b = http_form_get(&ar->form, "before")) != NULL) {
+		if (msgid_parse(b, before) == -1) {
+			app_fail(ar, 400, "bad_request", "before: a message id.");
+			return -1;
+		}
+		*has_before = 1;
+	}
+	if ((l = http_form_get(&ar->form, "limit")) != NULL) {
+		n = strtoul(l, &end, 10);
+		if (*l < '0' || *l > '9' || *end != '\0' || n < 1 ||
+		    n > LIST_LIMIT) {
+			app_fail(ar, 400, "bad_request",
+			    "limit: a number from 1 to 50.");
+			return -1;
+		}
+		*limit = (uint32_t)n;
+	}
+	return 0;
+}
+
+static int	on_row(struct req *, struct msg *);
+
+static void
+ask_page(struct app_req *ar, uint8_t folder, int has_before,
+    const uint8_t before[MC_IDLEN], uint32_t limit)
+{
+	struct msgbuf	 mb;
+
+	ask_store_init(ar, &mb, MSG_STORE_LIST);
+	msg_add_u8(&mb, folder);
+	msg_add_u8(&mb, has_before);
+	msg_add_fixed(&mb, before, MC_IDLEN);
+	msg_add_u32(&mb, limit);
+	ask_store(ar, &mb, on_row);
+}
+
+static struct mlist *
+mlist_new(struct app_req *ar)
+{
+	struct mlist	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return NULL;
+	}
+	ar->feat = s;
+	ar->feat_free = mlist_free;
+	return s;
+}
+
+void
+feat_msg_list(struct app_req *ar)
+{
+	uint8_t		 folder, before[MC_IDLEN];
+	uint32_t	 limit;
+	int		 has_before;
+
+	memset(before, 0, sizeof(before));
+	if (parse_query(ar, &folder, &has_before, before, &limit) == -1 ||
+	    mlist_new(ar) == NULL)
+		return;
+	ask_page(ar, folder, has_before, before, limit);
+}
+
+static int
+on_peer(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msgcur	 c;
+	char		 name[MSG_NAMELEN], fp[MC_FPTEXTLEN];
+	uint8_t		 key[MC_KEYLEN], zero[MC_IDLEN] = { 0 };
+
+	if (ask_settled(ar, m, MSG_AUTH_PUBKEY, MSG_AUTH_PUBKEY))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_string(&c, name, sizeof(name)) == -1 ||
+	    msg_get_u32(&c, &s->with) == -1 ||
+	    msg_get_fixed(&c, key, sizeof(key)) == -1 ||
+	    msg_get_fixed(&c, key, sizeof(key)) == -1 ||
+	    msg_get_string(&c, fp, sizeof(fp)) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_PUBKEY from auth");
+	s->folder = FOLDER_INBOX;
+	ask_page(ar, s->folder, 0, zero, STORE_PAGE);
+	return 0;
+}
+
+void
+feat_conversation(struct app_req *ar)
+{
+	const struct route_param	*p = route_param(&ar->params, "name");
+	struct mlist			*s;
+	struct msgbuf			 mb;
+
+	if (p == NULL || (s = mlist_new(ar)) == NULL)
+		return;
+	s->conv = 1;
+	ask_prefix(ar, &mb, MSG_AUTH_PUBKEYS);
+	msg_add_string(&mb, p->text);
+	ask_auth(ar, &mb, on_peer);
+}
+
+/* Is row, of the folder being read, between the caller and s->with? */
+static int
+in_conversation(const struct mlist *s, const struct msg_row *row)
+{
+	uint32_t	 i;
+
+	if (s->folder == FOLDER_INBOX)
+		return row->h.sender == s->with;
+	for (i = 0; i < row->h.nrcpt; i++)
+		if (row->h.rcpt[i] == s->with)
+			return 1;
+	return 0;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct msg_row	*x = a, *y = b;
+
+	if (x->h.created != y->h.created)
+		return x->h.created < y->h.created ? -1 : 1;
+	return memcmp(x->h.id, y->h.id, MC_IDLEN);
+}
+
+/*
+ * A conversation's folder is read: the next page, the sent folder, or
+ * the newest LIST_LIMIT of both in time order.  1 while reading on.
+ */
+static int
+conversation_next(struct app_req *ar)
+{
+	struct mlist	*s = mlist_of(ar);
+	uint8_t		 zero[MC_IDLEN] = { 0 };
+
+	if (s->more && s->kept < LIST_LIMIT && ++s->pages < CONV_PAGES) {
+		ask_page(ar, s->folder, 1, s->next, STORE_PAGE);
+		return 1;
+	}
+	if (s->folder == FOLDER_INBOX) {
+		s->folder = FOLDER_SENT;
+		s->pages = s->kept = 0;
+		ask_page(ar, s->folder, 0, zero, STORE_PAGE);
+		return 1;
+	}
+	qsort(s->row, s->n, sizeof(s->row[0]), by_time);
+	if (s->n > LIST_LIMIT) {
+		memmove(s->row, s->row + (s->n - LIST_LIMIT),
+		    LIST_LIMIT * sizeof(s->row[0]));
+		s->n = LIST_LIMIT;
+	}
+	s->more = 0;
+	return 0;
+}
+
+/* uid into the page's table of names to ask for. */
+static void
+want_name(struct mlist *s, uint32_t uid)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < s->nuid; i++)
+		if (s->uid[i] == uid)
+			return;
+	if (s->nuid < AUTH_NAMES_MAX)
+		s->uid[s->nuid++] = uid;
+}
+
+static const char *
+name_of(const struct mlist *s, uint32_t uid)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < s->nuid; i++)
+		if (s->uid[i] == uid)
+			return s->name[i];
+	return "";
+}
+
+static int	on_names(struct req *, struct msg *);
+
+static int
+on_row(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msgbuf	 mb;
+	struct msgcur	 c;
+	uint32_t	 i, j;
+	uint8_t		 more;
+
+	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_END, NULL))
+		return 0;
+	if (m->type == MSG_STORE_HEADER) {
+		store_get_header(m, &s->scratch);
+		if (s->conv && (!in_conversation(s, &s->scratch) ||
+		    s->kept == LIST_LIMIT))
+			return 1;
+		if (s->n == ROWS_MAX)
+			fatalx("the store listed more than asked for");
+		s->row[s->n++] = s->scratch;
+		s->kept++;
+		return 1;
+	}
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, &more) == -1 ||
+	    msg_get_fixed(&c, s->next, MC_IDLEN) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed STORE_END from store");
+	s->more = more != 0;
+	if (s->conv && conversation_next(ar))
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		want_name(s, s->row[i].h.sender);
+		for (j = 0; j < s->row[i].h.nrcpt; j++)
+			want_name(s, s->row[i].h.rcpt[j]);
+	}
+	ask_prefix(ar, &mb, MSG_AUTH_NAMES);
+	msg_add_u32(&mb, s->nuid);
+	for (i = 0; i < s->nuid; i++)
+		msg_add_u32(&mb, s->uid[i]);
+	ask_auth(ar, &mb, on_names);
+	return 0;
+}
+
+static int
+on_names(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msgcur	 c;
+	uint32_t	 n, i;
+
+	if (ask_settled(ar, m, MSG_AUTH_NAME_LIST, MSG_AUTH_NAME_LIST))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &n) == -1 || n != s->nuid)
+		fatalx("malformed AUTH_NAME_LIST from auth");
+	for (i = 0; i < n; i++)
+		if (msg_get_string(&c, s->name[i], MSG_NAMELEN) == -1)
+			fatalx("malformed AUTH_NAME_LIST from auth");
+	if (msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_NAME_LIST from auth");
+	next_subject(ar);
+	return 0;
+}
+
+static void	list_done(struct app_req *);
+static int	on_key(struct req *, struct msg *);
+
+/* The subject of the next unlocked message, or the page is done. */
+static void
+next_subject(struct app_req *ar)
+{
+	struct mlist	*s = mlist_of(ar);
+
+	while (s->cur < s->n && (s->row[s->cur].locked ||
+	    s->row[s->cur].h.nstreams == 0))
+		s->cur++;
+	if (s->cur == s->n) {
+		list_done(ar);
+		return;
+	}
+	ask_unwrap(ar, &s->row[s->cur], on_key);
+}
+
+static int	on_subject(struct req *, struct msg *);
+
+static int
+on_key(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msg_row	*row = &s->row[s->cur];
+	struct msgbuf	 mb;
+	char		 from[MSG_NAMELEN], fp[MC_FPTEXTLEN];
+
+	if (m == NULL) {
+		app_fail(ar, 503, "unavailable", "The sign-in service is not "
+		    "available right now; try again in a moment.");
+		return 0;
+	}
+	if (m->type == MSG_AUTH_FAIL) {
+		/* no subject for this one; the rest of the page goes on */
+		s->cur++;
+		next_subject(ar);
+		return 0;
+	}
+	a_expect(m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY);
+	auth_get_key(m, row->h.nrcpt, s->ckey, from, fp, NULL);
+	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
+	msg_add_fixed(&mb, row->h.id, MC_IDLEN);
+	msg_add_u32(&mb, 0);
+	msg_add_u64(&mb, 0);
+	ask_store(ar, &mb, on_subject);
+	return 0;
+}
+
+/* The subject's one chunk, opened; nothing when it does not open. */
+static void
+open_subject(struct mlist *s, struct msg *m)
+{
+	struct msg_row		*row = &s->row[s->cur];
+	struct mc_stream	 st;
+	struct msgcur		 c;
+	const uint8_t		*data;
+	size_t			 len, olen;
+	uint8_t			 last;
+
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, &last) == -1 ||
+	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed STORE_CHUNK from store");
+	if (mc_stream_init(&st, s->ckey, row->h.id, row->h.unlock, 0) == 0 &&
+	    mc_stream_open(&st, data, len, last, s->out, &olen) == 0 &&
+	    mc_stream_finished(&st) &&
+	    (s->subject[s->cur] = malloc(olen + 1)) != NULL) {
+		memcpy(s->subject[s->cur], s->out, olen);
+		s->subject[s->cur][olen] = '\0';
+		s->slen[s->cur] = olen;
+	}
+	mc_stream_clear(&st);
+	explicit_bzero(s->out, sizeof(s->out));
+}
+
+static int
+on_subject(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+
+	if (m == NULL) {
+		app_fail(ar, 503, "unavailable", "The message store is not "
+		    "available right now; try again in a moment.");
+		return 0;
+	}
+	/* gone since the list (deleted, expired): no subject, no failure */
+	if (m->type == MSG_STORE_CHUNK)
+		open_subject(s, m);
+	else if (m->type != MSG_STORE_FAIL)
+		fatalx("store answered %s, expected STORE_CHUNK",
+		    msg_type_name(m->type));
+	explicit_bzero(s->ckey, sizeof(s->ckey));
+	s->cur++;
+	next_subject(ar);
+	return 0;
+}
+
+static void
+list_done(struct app_req *ar)
+{
+	struct mlist		*s = mlist_of(ar);
+	struct msg_item		 it;
+	const char		*to[MC_RCPT_MAX];
+	char			 next[MC_IDTEXTLEN];
+	uint32_t		 i, j;
+
+	for (i = 0; i < s->n; i++) {
+		const struct msg_row	*row = &s->row[i];
+
+		memset(&it, 0, sizeof(it));
+		msgid_text(row->h.id, it.id);
+		it.from = name_of(s, row->h.sender);
+		for (j = 0; j < row->h.nrcpt; j++)
+			to[j] = name_of(s, row->h.rcpt[j]);
+		it.to = to;
+		it.nto = row->h.nrcpt;
+		it.subject = s->subject[i];
+		it.subject_len = s->slen[i];
+		it.created = row->h.created;
+		it.unlock = row->h.unlock;
+		it.expires = row->h.expires;
+		for (j = 0; j < row->h.nstreams; j++)
+			it.size += row->h.sizes[j];
+		it.files = row->h.nstreams > 2 ? row->h.nstreams - 2 : 0;
+		it.read = (row->state & COPY_READ) != 0;
+		it.locked = row->locked;
+		ar->face->msg_row(ar, &it);
+	}
+	if (s->more)
+		msgid_text(s->next, next);
+	ar->face->msg_list_end(ar, s->more ? next : NULL);
+}

@@ -1,0 +1,313 @@
+/*
+ * Reading and deleting a message.  The store checks that the caller is
+ * its sender or a recipient and that its unlock time has passed, and
+ * answers the header with the caller's wrapped key; auth checks the
+ * unlock time again, unwraps and verifies the sender's signature; the
+ * front opens the chunks, checks them against the signed digest, and
+ * tells the store the message was read in full (which ends a "delete
+ * after read" copy).  Someone else's message is a missing one: 404.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "log.h"
+#include "msgcrypt.h"
+#include "proto.h"
+
+#define TEXT_STREAMS	2	/* subject and body; files are streamed */
+
+struct mread {
+	struct msg_row		 row;
+	uint8_t			 ckey[MC_KEYLEN];
+	char			 from[MSG_NAMELEN];
+	char			 fp[MC_FPTEXTLEN];
+	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
+	const char		*to[MC_RCPT_MAX];
+	struct mc_stream	 st;
+	struct mc_digest	*dg;
+	uint32_t		 stream;
+	uint8_t			*plain[TEXT_STREAMS];
+	size_t			 plen[TEXT_STREAMS];
+	uint8_t			 out[MC_CHUNK];
+};
+
+static void	get_chunk(struct app_req *);
+
+static void
+mread_free(void *arg)
+{
+	struct mread	*s = arg;
+	int		 i;
+
+	for (i = 0; i < TEXT_STREAMS; i++)
+		if (s->plain[i] != NULL) {
+			explicit_bzero(s->plain[i], s->row.h.sizes[i]);
+			free(s->plain[i]);
+		}
+	mc_stream_clear(&s->st);
+	if (s->dg != NULL)
+		mc_digest_free(s->dg);
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
+static struct mread *
+mread_of(struct app_req *ar)
+{
+	return ar->feat;
+}
+
+/* The {id} of the path as raw bytes; 404 (answered) when it is none. */
+static int
+path_id(struct app_req *ar, uint8_t id[MC_IDLEN])
+{
+	const struct route_param	*p = route_param(&ar->params, "id");
+
+	if (p == NULL || msgid_parse(p->text, id) == -1) {
+		app_fail(ar, 404, "not_found", "No such message.");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
+    req_answer_cb cb)
+{
+	struct msgbuf	 mb;
+
+	ask_store_init(ar, &mb, type);
+	msg_add_fixed(&mb, id, MC_IDLEN);
+	ask_store(ar, &mb, cb);
+}
+
+static void
+bad_message(struct app_req *ar)
+{
+	app_fail(ar, 502, "bad_signature", "This message fails its "
+	    "signature check.");
+}
+
+static void
+show_locked(struct app_req *ar, const struct mread *s)
+{
+	struct msg_view	 v;
+
+	memset(&v, 0, sizeof(v));
+	msgid_text(s->row.h.id, v.id);
+	v.locked = 1;
+	v.created = s->row.h.created;
+	v.unlock = s->row.h.unlock;
+	v.expires = s->row.h.expires;
+	ar->face->msg_shown(ar, &v);
+}
+
+static int	on_key(struct req *, struct msg *);
+
+static int
+on_header(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mread	*s = mread_of(ar);
+
+	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+		return 0;
+	if (store_get_header(m, &s->row)) {
+		show_locked(ar, s);
+		return 0;
+	}
+	if (s->row.h.nstreams < TEXT_STREAMS) {
+		bad_message(ar);
+		return 0;
+	}
+	ask_unwrap(ar, &s->row, on_key);
+	return 0;
+}
+
+void
+feat_msg_read(struct app_req *ar)
+{
+	struct mread	*s;
+	uint8_t		 id[MC_IDLEN];
+
+	if (path_id(ar, id) == -1)
+		return;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return;
+	}
+	ar->feat = s;
+	ar->feat_free = mread_free;
+	ask_id(ar, MSG_STORE_GET, id, on_header);
+}
+
+/* The stream s->stream from its first chunk. */
+static int
+stream_begin(struct mread *s)
+{
+	uint32_t	 i = s->stream;
+
+	s->plen[i] = 0;
+	if (i < TEXT_STREAMS &&
+	    (s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
+		return -1;
+	return mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock, i);
+}
+
+static int
+on_key(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mread	*s = mread_of(ar);
+	uint32_t	 i;
+
+	if (m != NULL && m->type == MSG_AUTH_FAIL) {
+		struct a_fail	 f;
+
+		a_get_fail(m, &f);
+		if (f.code == AUTH_E_TIMELOCK) {
+			show_locked(ar, s);
+			return 0;
+		}
+	}
+	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
+		return 0;
+	auth_get_key(m, s->row.h.nrcpt, s->ckey, s->from, s->fp, s->names);
+	for (i = 0; i < s->row.h.nrcpt; i++)
+		s->to[i] = s->names[i];
+	if ((s->dg = mc_digest_new()) == NULL || stream_begin(s) == -1) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return 0;
+	}
+	get_chunk(ar);
+	return 0;
+}
+
+static int	on_chunk(struct req *, struct msg *);
+
+static void
+get_chunk(struct app_req *ar)
+{
+	struct mread	*s = mread_of(ar);
+	struct msgbuf	 mb;
+
+	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
+	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
+	msg_add_u32(&mb, s->stream);
+	msg_add_u64(&mb, s->st.next);
+	ask_store(ar, &mb, on_chunk);
+}
+
+static int	on_read(struct req *, struct msg *);
+
+/* Every stream is in and matches the signed digest: the read is done. */
+static void
+all_read(struct app_req *ar)
+{
+	struct mread	*s = mread_of(ar);
+	uint8_t		 digest[MC_DIGESTLEN];
+
+	explicit_bzero(s->ckey, sizeof(s->ckey));
+	if (mc_digest_final(s->dg, digest) == -1 ||
+	    memcmp(digest, s->row.h.digest, MC_DIGESTLEN) != 0) {
+		bad_message(ar);
+		return;
+	}
+	ask_id(ar, MSG_STORE_READ, s->row.h.id, on_read);
+}
+
+static int
+on_chunk(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mread	*s = mread_of(ar);
+	struct msgcur	 c;
+	const uint8_t	*data;
+	size_t		 len, olen;
+	uint8_t		 last;
+	uint32_t	 i = s->stream;
+
+	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK, NULL))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, &last) == -1 ||
+	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed STORE_CHUNK from store");
+	if (mc_digest_chunk(s->dg, i, s->st.next, data, len) == -1 ||
+	    mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1 ||
+	    (i < TEXT_STREAMS && s->plen[i] + olen > s->row.h.sizes[i])) {
+		bad_message(ar);
+		return 0;
+	}
+	if (i < TEXT_STREAMS) {
+		memcpy(s->plain[i] + s->plen[i], s->out, olen);
+		s->plen[i] += olen;
+	}
+	explicit_bzero(s->out, olen);
+	if (!mc_stream_finished(&s->st)) {
+		get_chunk(ar);
+		return 0;
+	}
+	mc_stream_clear(&s->st);
+	if (++s->stream == s->row.h.nstreams) {
+		all_read(ar);
+		return 0;
+	}
+	if (stream_begin(s) == -1) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return 0;
+	}
+	get_chunk(ar);
+	return 0;
+}
+
+static int
+on_read(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mread	*s = mread_of(ar);
+	struct msg_view	 v;
+
+	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
+		return 0;
+	memset(&v, 0, sizeof(v));
+	msgid_text(s->row.h.id, v.id);
+	v.created = s->row.h.created;
+	v.unlock = s->row.h.unlock;
+	v.expires = s->row.h.expires;
+	v.from = s->from;
+	v.to = s->to;
+	v.nto = s->row.h.nrcpt;
+	v.subject = (const char *)s->plain[0];
+	v.subject_len = s->plen[0];
+	v.body = (const char *)s->plain[1];
+	v.body_len = s->plen[1];
+	v.fingerprint = s->fp;
+	ar->face->msg_shown(ar, &v);
+	return 0;
+}
+
+static int
+on_deleted(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+
+	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
+		return 0;
+	ar->face->msg_deleted(ar);
+	return 0;
+}
+
+void
+feat_msg_delete(struct app_req *ar)
+{
+	uint8_t		 id[MC_IDLEN];
+
+	if (path_id(ar, id) == -1)
+		return;
+	ask_id(ar, MSG_STORE_DELETE, id, on_deleted);
+}

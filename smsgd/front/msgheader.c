@@ -1,0 +1,113 @@
+/*
+ * A message's header on its way between store, front and auth: as the
+ * store answers it (STORE_HEADER), as auth reads it (the fields the
+ * sender's signature covers, in KEY_SIGN and KEY_UNWRAP), and auth's
+ * answer to an unwrap.  A malformed answer is a peer breaking the
+ * protocol: fatal.
+ */
+#include "config.h"
+
+#include "app.h"
+#include "log.h"
+#include "msgcrypt.h"
+#include "proto.h"
+
+#define BAD(what)	fatalx("malformed %s", what)
+
+void
+msg_add_header(struct msgbuf *mb, const struct mc_header *h)
+{
+	uint32_t	 i;
+
+	msg_add_fixed(mb, h->id, MC_IDLEN);
+	msg_add_u64(mb, h->created);
+	msg_add_u64(mb, h->unlock);
+	msg_add_u64(mb, h->expires);
+	msg_add_u32(mb, h->flags);
+	msg_add_u32(mb, h->nrcpt);
+	for (i = 0; i < h->nrcpt; i++)
+		msg_add_u32(mb, h->rcpt[i]);
+	msg_add_u32(mb, h->nstreams);
+	for (i = 0; i < h->nstreams; i++)
+		msg_add_u64(mb, h->sizes[i]);
+	msg_add_fixed(mb, h->digest, MC_DIGESTLEN);
+}
+
+/* STORE_HEADER into row; 1 when the message is locked. */
+int
+store_get_header(struct msg *m, struct msg_row *row)
+{
+	struct mc_header	*h = &row->h;
+	struct msgcur		 c;
+	uint8_t			 locked;
+	uint32_t		 i;
+
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, &locked) == -1 ||
+	    msg_get_fixed(&c, h->id, MC_IDLEN) == -1 ||
+	    msg_get_u32(&c, &h->sender) == -1 ||
+	    msg_get_u64(&c, &h->created) == -1 ||
+	    msg_get_u64(&c, &h->unlock) == -1 ||
+	    msg_get_u64(&c, &h->expires) == -1 ||
+	    msg_get_u32(&c, &h->flags) == -1 ||
+	    msg_get_fixed(&c, h->digest, MC_DIGESTLEN) == -1 ||
+	    msg_get_u32(&c, &h->nstreams) == -1 ||
+	    h->nstreams > MC_STREAM_MAX)
+		BAD("STORE_HEADER");
+	for (i = 0; i < h->nstreams; i++)
+		if (msg_get_u64(&c, &h->sizes[i]) == -1)
+			BAD("STORE_HEADER");
+	if (msg_get_u32(&c, &h->nrcpt) == -1 || h->nrcpt > MC_RCPT_MAX)
+		BAD("STORE_HEADER");
+	for (i = 0; i < h->nrcpt; i++)
+		if (msg_get_u32(&c, &h->rcpt[i]) == -1)
+			BAD("STORE_HEADER");
+	if (msg_get_fixed(&c, row->sig, MC_SIGLEN) == -1 ||
+	    msg_get_u8(&c, &row->state) == -1 ||
+	    msg_get_fixed(&c, row->wrapped, MC_WRAPLEN) == -1 ||
+	    msg_get_end(&c) == -1)
+		BAD("STORE_HEADER");
+	row->locked = locked != 0;
+	return row->locked;
+}
+
+/* Ask auth for the content key of row, for the session's user. */
+int
+ask_unwrap(struct app_req *ar, const struct msg_row *row, req_answer_cb cb)
+{
+	struct msgbuf	 mb;
+
+	ask_prefix(ar, &mb, MSG_AUTH_KEY_UNWRAP);
+	msg_add_u32(&mb, row->h.sender);
+	msg_add_header(&mb, &row->h);
+	msg_add_fixed(&mb, row->sig, MC_SIGLEN);
+	msg_add_fixed(&mb, row->wrapped, MC_WRAPLEN);
+	return ask_auth(ar, &mb, cb);
+}
+
+/*
+ * AUTH_CONTENT_KEY: the key, the signer, the nrcpt recipients' names
+ * (read past when names is NULL).
+ */
+void
+auth_get_key(struct msg *m, uint32_t nrcpt, uint8_t ckey[MC_KEYLEN],
+    char from[MSG_NAMELEN], char fp[MC_FPTEXTLEN],
+    char (*names)[MSG_NAMELEN])
+{
+	struct msgcur	 c;
+	char		 skip[MSG_NAMELEN];
+	uint32_t	 n, i;
+
+	msg_cursor(m, &c);
+	if (msg_get_fixed(&c, ckey, MC_KEYLEN) == -1 ||
+	    msg_get_string(&c, from, MSG_NAMELEN) == -1 ||
+	    msg_get_string(&c, fp, MC_FPTEXTLEN) == -1 ||
+	    msg_get_u32(&c, &n) == -1 || n != nrcpt)
+		BAD("AUTH_CONTENT_KEY");
+	for (i = 0; i < n; i++)
+		if (msg_get_string(&c, names != NULL ? names[i] : skip,
+		    MSG_NAMELEN) == -1)
+			BAD("AUTH_CONTENT_KEY");
+	if (msg_get_end(&c) == -1)
+		BAD("AUTH_CONTENT_KEY");
+}
