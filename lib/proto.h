@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	8
+#define SMSG_PROTO_VERSION	9
 
 enum proc_id {
 	PROC_PARENT,
@@ -83,8 +83,8 @@ enum msg_type {
 	MSG_AUTH_PASSWORD,	/* session prefix, string current,
 				   string new, u8 signout_others -> AUTH_OK */
 	MSG_AUTH_TOTP_BEGIN,	/* session prefix -> AUTH_TOTP_SECRET */
-	MSG_AUTH_TOTP_CONFIRM,	/* session prefix, string code
-				   -> AUTH_CODES */
+	MSG_AUTH_TOTP_CONFIRM,	/* session prefix, string code,
+				   string password -> AUTH_CODES */
 	MSG_AUTH_TOTP_DISABLE,	/* session prefix, string password,
 				   string code -> AUTH_OK */
 	MSG_AUTH_SESSIONS,	/* session prefix -> AUTH_SESSION_INFO...,
@@ -100,7 +100,8 @@ enum msg_type {
 	MSG_AUTH_OK,
 	MSG_AUTH_FAIL,		/* u32 code (AUTH_E_*), u32 retry_after,
 				   string message for the user */
-	MSG_AUTH_REGISTERED,	/* string name, string recovery_key */
+	MSG_AUTH_REGISTERED,	/* string name, string recovery_key,
+				   u8 totp_off (recovery turned 2FA off) */
 	MSG_AUTH_SESSION,	/* string token, string csrf, u64 expires,
 				   string name */
 	MSG_AUTH_NEED_OTP,	/* string pending */

@@ -173,3 +173,14 @@ account_rcodes_void(struct account *a)
 	explicit_bzero(a->rcode_hash, sizeof(a->rcode_hash));
 	memset(a->rcode_used, 1, sizeof(a->rcode_used));
 }
+
+/* Two-factor authentication off: secrets wiped, enrolment and codes void. */
+void
+account_totp_off(struct account *a)
+{
+	a->totp_on = 0;
+	a->totp_pending = 0;
+	explicit_bzero(a->totp_secret, sizeof(a->totp_secret));
+	explicit_bzero(a->totp_pending_secret, sizeof(a->totp_pending_secret));
+	account_rcodes_void(a);
+}

@@ -46,5 +46,6 @@ int	account_encode(const struct account *, uint8_t *, size_t, size_t *);
 int	account_decode(const uint8_t *, size_t, struct account *);
 void	account_clear(struct account *);
 void	account_rcodes_void(struct account *);
+void	account_totp_off(struct account *);
 
 #endif

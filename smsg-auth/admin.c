@@ -71,7 +71,7 @@ ctl_hash_new(struct req *r, void (*done)(struct flow *), int must_exist)
 	int		 found;
 
 	if ((f = flow_new(r)) == NULL)
-		fatalx("out of memory");
+		return;
 	if (ctl_name(r, f->name) == -1) {
 		flow_free(f);
 		return;
@@ -90,10 +90,11 @@ ctl_hash_new(struct req *r, void (*done)(struct flow *), int must_exist)
 	else if (pwpolicy_check(pw, f->name, authconf.min_score, why,
 	    sizeof(why)) != PW_OK)
 		ctl_result(r->peerid, CTL_BADARG, "%s", why);
-	else if (flow_hash(f, HASHJOB_CREATE, pw, NULL, done) == 0)
+	else if ((found = flow_hash(f, HASHJOB_CREATE, pw, NULL, done)) ==
+	    HASHPOOL_OK)
 		f = NULL;
 	else
-		flow_busy(r);
+		flow_busy(r, found);
 	flow_free(f);
 	explicit_bzero(pw, sizeof(pw));
 }
@@ -224,11 +225,7 @@ change_unlock(struct account *a)
 static const char *
 change_reset_2fa(struct account *a)
 {
-	a->totp_on = 0;
-	a->totp_pending = 0;
-	explicit_bzero(a->totp_secret, sizeof(a->totp_secret));
-	explicit_bzero(a->totp_pending_secret, sizeof(a->totp_pending_secret));
-	account_rcodes_void(a);
+	account_totp_off(a);
 	return "totp_disabled";
 }
 
@@ -356,7 +353,7 @@ h_session_revoke(struct req *r)
 	if (msg_get_u64(&r->cur, &id) == -1)
 		fatalx("malformed CTL_SESSION_REVOKE");
 	req_end(r);
-	if ((s = session_by_id(id)) == NULL) {
+	if ((s = session_by_id(id, r->now)) == NULL) {
 		ctl_result(r->peerid, CTL_NOTFOUND, "no session %016llx",
 		    (unsigned long long)id);
 		return;

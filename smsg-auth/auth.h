@@ -147,7 +147,8 @@ void	 flow_free(struct flow *);
 int	 flow_hash(struct flow *, enum hashjob_kind, const char *,
 	    const char *, void (*)(struct flow *));
 void	 flow_fail(struct flow *, uint32_t, uint32_t, const char *);
-void	 flow_busy(const struct req *);
+void	 flow_busy(const struct req *, int);
+void	 flow_busy_later(struct flow *, int);
 
 /* Shared steps of the flows (keys.c). */
 int	 account_rcode_use(struct account *, const char *);

@@ -100,11 +100,31 @@ req_end(struct req *r)
 		    proc_name(r->from));
 }
 
+/*
+ * Send an answer.  One that could not be built (out of memory) is
+ * replaced by a failure, so the asker is not left waiting; it is no
+ * reason to stop.
+ */
 void
 reply_send(enum proc_id to, struct msgbuf *mb)
 {
-	if (mb->err)
-		fatalx("building %s", msg_type_name(mb->type));
+	uint32_t	 peerid = mb->peerid;
+
+	if (mb->err) {
+		log_warnx("building %s failed", msg_type_name(mb->type));
+		msg_free(mb);
+		msg_init(mb, to == PROC_PARENT ? MSG_CTL_RESULT :
+		    MSG_AUTH_FAIL, peerid);
+		msg_add_u32(mb, to == PROC_PARENT ? CTL_FAILED :
+		    AUTH_E_INTERNAL);
+		if (to != PROC_PARENT)
+			msg_add_u32(mb, 0);
+		msg_add_string(mb, "smsg-auth could not build its answer.");
+		if (mb->err) {
+			msg_free(mb);
+			return;
+		}
+	}
 	if (proc_send(to, mb) == -1)
 		log_warn("answering %s", proc_name(to));
 }

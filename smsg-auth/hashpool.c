@@ -3,6 +3,9 @@
  * done.  A thread that finishes a job activates an event; libevent (with
  * its thread support on, see proc_child_main) wakes the main loop, which
  * runs the done callbacks.  The threads touch nothing but the job.
+ *
+ * The main thread alone also keeps every job in flight on a list of its
+ * own, for the fair shares: submitting and reaping both happen there.
  */
 #include "config.h"
 
@@ -33,6 +36,8 @@ static struct {
 	TAILQ_HEAD_INITIALIZER(H.todo), TAILQ_HEAD_INITIALIZER(H.done),
 	0, 0, 0, 0, PTHREAD_COND_INITIALIZER, NULL
 };
+
+static struct hashjobq	 flight = TAILQ_HEAD_INITIALIZER(flight);
 
 void
 hashjob_clear(struct hashjob *j)
@@ -101,6 +106,7 @@ hashpool_reap(evutil_socket_t fd, short what, void *arg)
 		pthread_mutex_unlock(&H.mtx);
 		if (j == NULL)
 			break;
+		TAILQ_REMOVE(&flight, j, flight);
 		j->done(j);
 	}
 }
@@ -145,21 +151,61 @@ hashpool_start(void)
 	log_debug("%u hashing threads", H.nthreads);
 }
 
-/* Queue j; its done callback runs later on the main thread.  -1: full. */
+/* Jobs in flight with this user (user) or this address (!user). */
+static size_t
+hashpool_share(const char *key, int user)
+{
+	struct hashjob	*j;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(j, &flight, flight)
+		if (strcmp(user ? j->user : j->addr, key) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * Would a job for user and addr ("" for none) be queued now?  Main
+ * thread.  HASHPOOL_OK, HASHPOOL_SHARE when that user or address has its
+ * share in flight, HASHPOOL_FULL when the queue is full.
+ */
+int
+hashpool_room(const char *user, const char *addr)
+{
+	size_t	 n;
+
+	if ((user[0] != '\0' && hashpool_share(user, 1) >= HASHPOOL_PER_USER) ||
+	    (addr[0] != '\0' && hashpool_share(addr, 0) >= HASHPOOL_PER_ADDR))
+		return HASHPOOL_SHARE;
+	pthread_mutex_lock(&H.mtx);
+	n = H.nthreads > 0 ? H.inflight : HASHPOOL_QUEUE;
+	pthread_mutex_unlock(&H.mtx);
+	return n < HASHPOOL_QUEUE ? HASHPOOL_OK : HASHPOOL_FULL;
+}
+
+/*
+ * Queue j (main thread); its done callback runs later on the main
+ * thread.  As hashpool_room for j's user and address.
+ */
 int
 hashpool_submit(struct hashjob *j)
 {
-	int	 r = -1;
+	int	 r;
 
+	if ((r = hashpool_room(j->user, j->addr)) != HASHPOOL_OK)
+		return r;
+	r = HASHPOOL_FULL;
 	pthread_mutex_lock(&H.mtx);
-	if (H.nthreads > 0 && H.ntodo < HASHPOOL_QUEUE) {
+	if (H.nthreads > 0 && H.inflight < HASHPOOL_QUEUE) {
 		TAILQ_INSERT_TAIL(&H.todo, j, entry);
 		H.ntodo++;
 		H.inflight++;
 		pthread_cond_signal(&H.cond);
-		r = 0;
+		r = HASHPOOL_OK;
 	}
 	pthread_mutex_unlock(&H.mtx);
+	if (r == HASHPOOL_OK)
+		TAILQ_INSERT_TAIL(&flight, j, flight);
 	return r;
 }
 

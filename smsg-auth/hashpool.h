@@ -15,7 +15,20 @@
 #include "pwpolicy.h"
 
 #define HASHPOOL_MAXTHREADS	8
-#define HASHPOOL_QUEUE		64	/* jobs waiting, over all threads */
+#define HASHPOOL_QUEUE		64	/* jobs in flight, over all threads */
+/*
+ * Fair shares: jobs in flight (waiting, running or done but not yet
+ * finished on the main thread) for one user name and for one address.
+ * One user or one address cannot keep the queue full for the others.
+ */
+#define HASHPOOL_PER_USER	4
+#define HASHPOOL_PER_ADDR	16
+#define HASHJOB_KEYMAX		64	/* longer keys are cut */
+
+/* hashpool_submit: queued, or why not. */
+#define HASHPOOL_OK		0
+#define HASHPOOL_FULL		-1	/* the queue is full: busy */
+#define HASHPOOL_SHARE		-2	/* over this user's or address's share */
 
 enum hashjob_kind {
 	HASHJOB_VERIFY,		/* stored + pw -> result, kek */
@@ -28,6 +41,9 @@ typedef void	(*hashjob_done)(struct hashjob *);
 
 struct hashjob {
 	TAILQ_ENTRY(hashjob)	 entry;
+	TAILQ_ENTRY(hashjob)	 flight;	/* main thread only */
+	char			 user[HASHJOB_KEYMAX];	/* "" for none */
+	char			 addr[HASHJOB_KEYMAX];	/* "" for none */
 	enum hashjob_kind	 kind;
 	struct pwhash_params	 params;
 	char			 pw[PW_MAXBYTES + 1];
@@ -41,6 +57,7 @@ struct hashjob {
 
 void	 hashpool_init(struct event_base *, unsigned int);
 void	 hashpool_start(void);
+int	 hashpool_room(const char *, const char *);
 int	 hashpool_submit(struct hashjob *);
 size_t	 hashpool_pending(void);
 void	 hashjob_clear(struct hashjob *);

@@ -112,6 +112,22 @@ lockout_success(struct lockout_state *s)
 		s->failures = 0;
 }
 
+/*
+ * Take back one failure recorded before hashing, when what was hashed
+ * turned out right but the sign-in is not complete (a password waiting
+ * for its code): the attempt is neither a failure nor a success.
+ */
+void
+lockout_forgive(struct lockout_state *s)
+{
+	if (s == NULL)
+		return;
+	if (s->failures > 0)
+		s->failures--;
+	if (s->hour_count > 0)
+		s->hour_count--;
+}
+
 struct addrthrottle *
 addrthrottle_new(size_t max_entries)
 {

@@ -44,6 +44,8 @@ void	lockout_fail(const struct lockout_policy *, struct lockout_state *,
 	    time_t now);
 /* Resets failures (not the hour count). */
 void	lockout_success(struct lockout_state *);
+/* Takes back one lockout_fail (failures and hour count). */
+void	lockout_forgive(struct lockout_state *);
 
 /*
  * Per-address delay, in memory, thread-unsafe (auth's main thread only),

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,13 +32,14 @@ reply_session(enum proc_id to, uint32_t peerid, const struct session *s,
 }
 
 static void
-reply_registered(struct flow *f, const char *reckey)
+reply_registered(struct flow *f, const char *reckey, int totp_off)
 {
 	struct msgbuf	 mb;
 
 	msg_init(&mb, MSG_AUTH_REGISTERED, f->peerid);
 	msg_add_string(&mb, f->name);
 	msg_add_string(&mb, reckey);
+	msg_add_u8(&mb, totp_off);
 	reply_send(PROC_FRONT, &mb);
 	msg_free(&mb);
 }
@@ -61,7 +63,7 @@ register_done(struct flow *f)
 		flow_fail(f, AUTH_E_INTERNAL, 0, "The account could not be "
 		    "created.");
 	else
-		reply_registered(f, reckey);
+		reply_registered(f, reckey, 0);
 	explicit_bzero(reckey, sizeof(reckey));
 done:
 	flow_free(f);
@@ -100,6 +102,7 @@ h_register(struct req *r)
 {
 	struct flow	*f;
 	char		 name[ACCOUNT_NAME_MAX + 1], pw[AUTH_PWMAX];
+	int		 why;
 
 	req_str(r, name, sizeof(name));
 	req_str(r, pw, sizeof(pw));
@@ -108,13 +111,11 @@ h_register(struct req *r)
 	if (r->bad)
 		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
 	else if (register_check(r, name, pw) == 0) {
-		if ((f = flow_new(r)) == NULL)
-			reply_fail(r, AUTH_E_INTERNAL, 0, "Out of memory.");
-		else {
+		if ((f = flow_new(r)) != NULL) {
 			strlcpy(f->name, name, sizeof(f->name));
-			if (flow_hash(f, HASHJOB_CREATE, pw, NULL,
-			    register_done) == -1) {
-				flow_busy(r);
+			if ((why = flow_hash(f, HASHJOB_CREATE, pw, NULL,
+			    register_done)) != HASHPOOL_OK) {
+				flow_busy(r, why);
 				flow_free(f);
 			}
 		}
@@ -133,7 +134,11 @@ login_session(struct flow *f, const struct account *a,
 
 	s = session_new(a, f->addr, f->agent, keys, pending, time(NULL),
 	    token);
-	if (s == NULL)
+	if (s == NULL && errno == EBUSY)
+		flow_fail(f, AUTH_E_BUSY, 60, "Too many people are signed in "
+		    "right now, or too many sign-ins of this account are "
+		    "waiting for their code. Try again later.");
+	else if (s == NULL)
 		flow_fail(f, AUTH_E_INTERNAL, 0, "No session could be made.");
 	else if (pending) {
 		msg_init(&mb, MSG_AUTH_NEED_OTP, f->peerid);
@@ -148,10 +153,12 @@ login_session(struct flow *f, const struct account *a,
 /*
  * The second factor against a, read in txn: 0 accepted; -1 refused and
  * answered.  Either way a has changed (step, code or failure count) and
- * the caller stores it.
+ * the caller stores it.  counted: this attempt's failure is recorded
+ * already (before hashing its password).
  */
 static int
-login_second_factor(struct flow *f, DB_TXN *txn, struct account *a)
+login_second_factor(struct flow *f, DB_TXN *txn, struct account *a,
+    int counted)
 {
 	switch (otp_check(txn, a, f->otp, time(NULL), f->addr)) {
 	case OTP_GOOD:
@@ -165,7 +172,8 @@ login_second_factor(struct flow *f, DB_TXN *txn, struct account *a)
 		break;
 	}
 	/* A wrong code counts as a failed sign-in. */
-	lockout_fail(&authconf.lockout, &a->lockout, time(NULL));
+	if (!counted)
+		lockout_fail(&authconf.lockout, &a->lockout, time(NULL));
 	return -1;
 }
 
@@ -235,9 +243,12 @@ login_verified(struct flow *f)
 	}
 	addrthrottle_success(auth_throttle, f->addr);
 	if (a.totp_on && f->otp[0] == '\0') {
-		authdb_abort(txn);	/* nothing changed yet */
+		/* A right password waiting for its code is no failure. */
+		lockout_forgive(&a.lockout);
+		if (account_commit(txn, &a) == -1)
+			goto internal;
 		login_session(f, &a, &keys, 1);
-	} else if (a.totp_on && login_second_factor(f, txn, &a) == -1)
+	} else if (a.totp_on && login_second_factor(f, txn, &a, 1) == -1)
 		account_commit(txn, &a);
 	else
 		login_finish(f, txn, &a, &keys);
@@ -302,9 +313,10 @@ h_login(struct req *r)
 {
 	struct flow	*f;
 	char		 pw[AUTH_PWMAX];
+	int		 why;
 
 	if ((f = flow_new(r)) == NULL)
-		fatalx("out of memory");
+		return;
 	req_str(r, f->name, sizeof(f->name));
 	req_str(r, pw, sizeof(pw));
 	req_str(r, f->otp, sizeof(f->otp));
@@ -314,14 +326,14 @@ h_login(struct req *r)
 	if (r->bad) {
 		reply_fail(r, AUTH_E_CREDENTIALS, 0, MSG_CREDENTIALS);
 		flow_free(f);
-	} else if (hashpool_pending() >= HASHPOOL_QUEUE) {
-		flow_busy(r);
+	} else if ((why = hashpool_room(f->name, f->addr)) != HASHPOOL_OK) {
+		flow_busy(r, why);	/* before a failure is counted */
 		flow_free(f);
 	} else if (login_precheck(r, f) == -1)
 		flow_free(f);
-	else if (flow_hash(f, HASHJOB_VERIFY, pw, f->known ? f->before :
-	    auth_hash_dummy(), login_verified) == -1) {
-		flow_busy(r);
+	else if ((why = flow_hash(f, HASHJOB_VERIFY, pw, f->known ?
+	    f->before : auth_hash_dummy(), login_verified)) != HASHPOOL_OK) {
+		flow_busy(r, why);
 		flow_free(f);
 	}
 	explicit_bzero(pw, sizeof(pw));
@@ -349,7 +361,7 @@ login_otp_check(struct flow *f, struct session *p, time_t now)
 		authdb_abort(txn);
 		session_end(p);
 		flow_fail(f, AUTH_E_LOCKED, retry, why);
-	} else if (login_second_factor(f, txn, &a) == -1) {
+	} else if (login_second_factor(f, txn, &a, 0) == -1) {
 		account_commit(txn, &a);
 		if (++p->tries >= PENDING_TRIES)
 			session_end(p);
@@ -391,12 +403,19 @@ h_login_otp(struct req *r)
 	explicit_bzero(&f, sizeof(f));
 }
 
+/*
+ * The recovery key stands in for the password and for the second
+ * factor: whoever holds it gets a new password, two-factor
+ * authentication off (to enrol again), and every session of the
+ * account ended, the thief's included.
+ */
 static void
 recover_done(struct flow *f)
 {
 	struct account	 a;
 	DB_TXN		*txn;
 	char		 reckey[RECKEY_TEXTLEN];
+	int		 totp_off;
 
 	memset(&a, 0, sizeof(a));
 	explicit_bzero(reckey, sizeof(reckey));
@@ -419,14 +438,17 @@ recover_done(struct flow *f)
 		flow_fail(f, AUTH_E_INTERNAL, 0, "Recovery failed.");
 		goto done;
 	}
-	auth_event(txn, &a, "recovered", f->addr, "");
+	if ((totp_off = a.totp_on) != 0)
+		auth_event(txn, &a, "totp_disabled", f->addr, "by recovery");
+	account_totp_off(&a);
+	auth_event(txn, &a, "recovered", f->addr, "every session ended");
 	if (account_commit(txn, &a) == -1) {
 		flow_fail(f, AUTH_E_INTERNAL, 0, "Recovery failed.");
 		goto done;
 	}
 	sessions_end_user(a.uid, NULL);
 	addrthrottle_success(auth_throttle, f->addr);
-	reply_registered(f, reckey);
+	reply_registered(f, reckey, totp_off);
 done:
 	explicit_bzero(reckey, sizeof(reckey));
 	account_clear(&a);
@@ -467,9 +489,10 @@ h_recover(struct req *r)
 	struct flow	*f;
 	char		 text[128], pw[AUTH_PWMAX], why[256];
 	uint32_t	 retry;
+	int		 busy;
 
 	if ((f = flow_new(r)) == NULL)
-		fatalx("out of memory");
+		return;
 	req_str(r, f->name, sizeof(f->name));
 	req_str(r, text, sizeof(text));
 	req_str(r, pw, sizeof(pw));
@@ -487,10 +510,11 @@ h_recover(struct req *r)
 	else if (pwpolicy_check(pw, f->name, authconf.min_score, why,
 	    sizeof(why)) != PW_OK)
 		reply_fail(r, AUTH_E_POLICY, 0, why);
-	else if (flow_hash(f, HASHJOB_CREATE, pw, NULL, recover_done) == 0)
+	else if ((busy = flow_hash(f, HASHJOB_CREATE, pw, NULL,
+	    recover_done)) == HASHPOOL_OK)
 		f = NULL;
 	else
-		flow_busy(r);
+		flow_busy(r, busy);
 	flow_free(f);
 	explicit_bzero(text, sizeof(text));
 	explicit_bzero(pw, sizeof(pw));

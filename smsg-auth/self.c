@@ -80,33 +80,152 @@ h_logout(struct req *r)
 	reply_ok(r->peerid);
 }
 
+/* What a password check in a session needs of the account first. */
+enum self_need {
+	NEED_NOTHING,
+	NEED_TOTP_ON,		/* turning it off */
+	NEED_ENROLLING,		/* confirming the enrolment */
+};
+
+/* The account is as the request needs?  -1 answered. */
+static int
+self_state(struct req *r, const struct account *a, enum self_need need)
+{
+	if (need == NEED_TOTP_ON && !a->totp_on)
+		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
+		    "not on.");
+	else if (need == NEED_ENROLLING && a->totp_on)
+		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
+		    "already on.");
+	else if (need == NEED_ENROLLING && !a->totp_pending)
+		reply_fail(r, AUTH_E_STATE, 0, "Start the set-up first.");
+	else
+		return 0;
+	return -1;
+}
+
 /*
- * Check the user's password (r->sess) on a hashing thread, then next(f);
- * with need_totp, 2FA must be on.  0 queued; -1 answered (f is the
+ * A password check inside a session is a sign-in attempt on the
+ * account: throttled by address, refused while the account is locked,
+ * and counted as a failed sign-in before hashing, as login does (a right
+ * password takes the failure back).  0 counted; -1 answered.
+ */
+static int
+self_attempt(struct req *r, struct flow *f, enum self_need need)
+{
+	struct account	 a;
+	DB_TXN		*txn;
+	char		 why[256];
+	uint32_t	 retry;
+	int		 rv = -1;
+
+	if ((retry = addrthrottle_wait(auth_throttle, f->addr, r->now)) > 0) {
+		snprintf(why, sizeof(why), "Too many failed password checks "
+		    "from your address. Try again in %u seconds.", retry);
+		reply_fail(r, AUTH_E_THROTTLED, retry, why);
+		return -1;
+	}
+	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
+	    NULL)
+		return -1;
+	if (self_state(r, &a, need) == -1)
+		authdb_abort(txn);
+	else if (auth_locked(&a, r->now, why, sizeof(why), &retry)) {
+		authdb_abort(txn);
+		reply_fail(r, AUTH_E_LOCKED, retry, why);
+	} else {
+		lockout_fail(&authconf.lockout, &a.lockout, r->now);
+		strlcpy(f->before, a.pwhash, sizeof(f->before));
+		if (account_commit(txn, &a) == -1)
+			reply_fail(r, AUTH_E_INTERNAL, 0, "The account could "
+			    "not be read.");
+		else {
+			addrthrottle_fail(auth_throttle, f->addr, r->now);
+			rv = 0;
+		}
+	}
+	account_clear(&a);
+	return rv;
+}
+
+/*
+ * Check the user's password (r->sess) on a hashing thread, counted as a
+ * sign-in attempt, then next(f).  0 queued; -1 answered (f is the
  * caller's to free).
  */
 static int
-self_verify(struct req *r, struct flow *f, const char *pw, int need_totp,
-    void (*next)(struct flow *))
+self_verify(struct req *r, struct flow *f, const char *pw,
+    enum self_need need, void (*next)(struct flow *))
+{
+	int	 why;
+
+	if ((why = hashpool_room(f->name, f->addr)) == HASHPOOL_OK &&
+	    self_attempt(r, f, need) == -1)
+		return -1;
+	if (why == HASHPOOL_OK &&
+	    (why = flow_hash(f, HASHJOB_VERIFY, pw, f->before, next)) ==
+	    HASHPOOL_OK)
+		return 0;
+	flow_busy(r, why);
+	return -1;
+}
+
+/*
+ * A wrong password in a session: answered, and a security event like a
+ * failed sign-in, with "locked" when this failure locked the account.
+ */
+static void
+self_wrong_password(struct flow *f)
 {
 	struct account	 a;
-	int		 found, totp_on;
+	DB_TXN		*txn;
 
-	found = account_get(NULL, r->sess->name, &a);
-	strlcpy(f->before, a.pwhash, sizeof(f->before));
-	totp_on = a.totp_on;
+	flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your password is wrong.");
+	if ((txn = authdb_begin()) == NULL)
+		return;
+	if (account_get(txn, f->name, &a) != 1) {
+		authdb_abort(txn);
+		account_clear(&a);
+		return;
+	}
+	auth_event(txn, &a, "login_failed", f->addr, "wrong password in a "
+	    "session");
+	if (a.lockout.failures == authconf.lockout.threshold &&
+	    lockout_wait(&authconf.lockout, &a.lockout, time(NULL)) > 0)
+		auth_event(txn, &a, "locked", f->addr, "");
+	authdb_commit(txn);
 	account_clear(&a);
-	if (found != 1)
-		reply_fail(r, AUTH_E_INTERNAL, 0, "The account could not be "
-		    "read.");
-	else if (need_totp && !totp_on)
-		reply_fail(r, AUTH_E_STATE, 0, "Two-factor authentication is "
-		    "not on.");
-	else if (flow_hash(f, HASHJOB_VERIFY, pw, f->before, next) == 0)
-		return 0;
-	else
-		flow_busy(r);
-	return -1;
+}
+
+/*
+ * After the hash: the session still there (in *sp, when sp is not
+ * NULL), its account read in a new transaction, unchanged since the
+ * check, and as need says.  NULL answered.
+ */
+static DB_TXN *
+self_resume(struct flow *f, enum self_need need, struct session **sp,
+    struct account *a)
+{
+	struct session	*s;
+	DB_TXN		*txn;
+
+	if ((s = session_by_id(f->sess_id, time(NULL))) == NULL) {
+		flow_fail(f, AUTH_E_SESSION, 0, "Your session has ended.");
+		return NULL;
+	}
+	if ((txn = self_begin(f->peerid, s->name, s->uid, a)) == NULL)
+		return NULL;
+	if (strcmp(a->pwhash, f->before) != 0 ||
+	    (need == NEED_TOTP_ON && !a->totp_on) ||
+	    (need == NEED_ENROLLING && (a->totp_on || !a->totp_pending))) {
+		authdb_abort(txn);
+		flow_fail(f, AUTH_E_STATE, 0, "The account changed meanwhile. "
+		    "Try again.");
+		return NULL;
+	}
+	if (sp != NULL)
+		*sp = s;
+	return txn;
 }
 
 static void
@@ -122,20 +241,16 @@ password_created(struct flow *f)
 		    "changed.");
 		goto done;
 	}
-	if ((s = session_by_id(f->sess_id)) == NULL) {
-		flow_fail(f, AUTH_E_SESSION, 0, "Your session has ended.");
+	if ((txn = self_resume(f, NEED_NOTHING, &s, &a)) == NULL)
 		goto done;
-	}
-	if ((txn = self_begin(f->peerid, s->name, s->uid, &a)) == NULL)
-		goto done;
-	if (strcmp(a.pwhash, f->before) != 0 ||
-	    keywrap_seal(f->job.kek, a.name, &s->keys, a.wrapped_pw) == -1) {
+	if (keywrap_seal(f->job.kek, a.name, &s->keys, a.wrapped_pw) == -1) {
 		authdb_abort(txn);
-		flow_fail(f, AUTH_E_STATE, 0, "The password was changed "
-		    "meanwhile. Try again.");
+		flow_fail(f, AUTH_E_INTERNAL, 0, "The password was not "
+		    "changed.");
 		goto done;
 	}
 	strlcpy(a.pwhash, f->job.stored, sizeof(a.pwhash));
+	lockout_success(&a.lockout);
 	auth_event(txn, &a, "password_changed", f->addr, "");
 	if (account_commit(txn, &a) == -1)
 		flow_fail(f, AUTH_E_INTERNAL, 0, "The password was not "
@@ -153,14 +268,14 @@ done:
 static void
 password_verified(struct flow *f)
 {
+	int	 why;
+
 	if (f->job.result != 1) {
-		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Your current password "
-		    "is wrong.");
+		self_wrong_password(f);
 		flow_free(f);
-	} else if (flow_hash(f, HASHJOB_CREATE, f->newpw, NULL,
-	    password_created) == -1) {
-		flow_fail(f, AUTH_E_BUSY, 1, "The server is busy. Try again "
-		    "in a moment.");
+	} else if ((why = flow_hash(f, HASHJOB_CREATE, f->newpw, NULL,
+	    password_created)) != HASHPOOL_OK) {
+		flow_busy_later(f, why);
 		flow_free(f);
 	} else
 		explicit_bzero(f->newpw, sizeof(f->newpw));
@@ -173,18 +288,18 @@ h_password(struct req *r)
 	char		 cur[AUTH_PWMAX], why[256];
 
 	if ((f = flow_new(r)) == NULL)
-		fatalx("out of memory");
+		return;
 	req_str(r, cur, sizeof(cur));
 	req_str(r, f->newpw, sizeof(f->newpw));
 	if (msg_get_u8(&r->cur, &f->signout) == -1)
-		fatalx("malformed AUTH_PASSWORD");
+		fatalx("malformed AUTH_PASSWORD");	/* the front broke */
 	req_end(r);
 	if (r->bad)
 		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
 	else if (pwpolicy_check(f->newpw, r->sess->name, authconf.min_score,
 	    why, sizeof(why)) != PW_OK)
 		reply_fail(r, AUTH_E_POLICY, 0, why);
-	else if (self_verify(r, f, cur, 0, password_verified) == 0)
+	else if (self_verify(r, f, cur, NEED_NOTHING, password_verified) == 0)
 		f = NULL;
 	flow_free(f);
 	explicit_bzero(cur, sizeof(cur));
@@ -239,12 +354,12 @@ h_totp_begin(struct req *r)
 }
 
 static void
-reply_codes(struct req *r, char text[RCODE_N][RCODE_TEXTLEN])
+reply_codes(uint32_t peerid, char text[RCODE_N][RCODE_TEXTLEN])
 {
 	struct msgbuf	 mb;
 	int		 i;
 
-	msg_init(&mb, MSG_AUTH_CODES, r->peerid);
+	msg_init(&mb, MSG_AUTH_CODES, peerid);
 	msg_add_u32(&mb, RCODE_N);
 	for (i = 0; i < RCODE_N; i++)
 		msg_add_string(&mb, text[i]);
@@ -254,7 +369,7 @@ reply_codes(struct req *r, char text[RCODE_N][RCODE_TEXTLEN])
 
 /* The first code from the new secret: 2FA on, recovery codes made. */
 static int
-totp_enable(DB_TXN *txn, struct account *a, const char *code, time_t now,
+totp_enable(struct account *a, const char *code, time_t now,
     char text[RCODE_N][RCODE_TEXTLEN])
 {
 	uint64_t	 step;
@@ -272,68 +387,87 @@ totp_enable(DB_TXN *txn, struct account *a, const char *code, time_t now,
 	return 0;
 }
 
-void
-h_totp_confirm(struct req *r)
+/*
+ * The password was checked: with the right one, the failure counted
+ * before hashing is taken back, and a right code turns 2FA on.  A wrong
+ * code here is no guess at a secret of the account: not a failure.
+ */
+static void
+totp_confirm_verified(struct flow *f)
 {
 	struct account	 a;
 	DB_TXN		*txn;
-	char		 code[AUTH_OTPMAX];
 	char		 text[RCODE_N][RCODE_TEXTLEN];
+	int		 good;
 
-	req_str(r, code, sizeof(code));
-	req_end(r);
-	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
-	    NULL)
-		return;
-	if (a.totp_on || !a.totp_pending) {
-		authdb_abort(txn);
-		reply_fail(r, AUTH_E_STATE, 0, a.totp_on ? "Two-factor "
-		    "authentication is already on." : "Start the set-up "
-		    "first.");
-	} else if (r->bad || totp_enable(txn, &a, code, r->now, text) == -1) {
-		authdb_abort(txn);
-		reply_fail(r, AUTH_E_CREDENTIALS, 0, MSG_WRONGCODE);
-	} else {
-		auth_event(txn, &a, "totp_enabled", r->addr, "");
-		if (account_commit(txn, &a) == -1)
-			reply_fail(r, AUTH_E_INTERNAL, 0, "Enrolment failed.");
-		else
-			reply_codes(r, text);
-	}
+	memset(&a, 0, sizeof(a));
 	explicit_bzero(text, sizeof(text));
-	explicit_bzero(code, sizeof(code));
+	if (f->job.result != 1) {
+		self_wrong_password(f);
+		goto done;
+	}
+	if ((txn = self_resume(f, NEED_ENROLLING, NULL, &a)) == NULL)
+		goto done;
+	lockout_success(&a.lockout);
+	if ((good = totp_enable(&a, f->otp, time(NULL), text) == 0))
+		auth_event(txn, &a, "totp_enabled", f->addr, "");
+	if (account_commit(txn, &a) == -1)
+		flow_fail(f, AUTH_E_INTERNAL, 0, "Enrolment failed.");
+	else if (!good)
+		flow_fail(f, AUTH_E_CREDENTIALS, 0, MSG_WRONGCODE);
+	else
+		reply_codes(f->peerid, text);
+done:
+	explicit_bzero(text, sizeof(text));
 	account_clear(&a);
+	flow_free(f);
+}
+
+/*
+ * Turning 2FA on needs the code of the new secret and the password, so
+ * that a session alone (a stolen one) cannot enrol a secret of its own.
+ */
+void
+h_totp_confirm(struct req *r)
+{
+	struct flow	*f;
+	char		 pw[AUTH_PWMAX];
+
+	if ((f = flow_new(r)) == NULL)
+		return;
+	req_str(r, f->otp, sizeof(f->otp));
+	req_str(r, pw, sizeof(pw));
+	req_end(r);
+	if (r->bad)
+		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
+	else if (pw[0] == '\0')
+		reply_fail(r, AUTH_E_BADREQ, 0, "Enter your password to turn "
+		    "on two-factor authentication.");
+	else if (self_verify(r, f, pw, NEED_ENROLLING,
+	    totp_confirm_verified) == 0)
+		f = NULL;
+	flow_free(f);
+	explicit_bzero(pw, sizeof(pw));
 }
 
 static void
 totp_disable_verified(struct flow *f)
 {
 	struct account	 a;
-	struct session	*s;
 	DB_TXN		*txn;
 
 	memset(&a, 0, sizeof(a));
 	if (f->job.result != 1) {
-		flow_fail(f, AUTH_E_CREDENTIALS, 0, "Wrong password.");
+		self_wrong_password(f);
 		goto done;
 	}
-	if ((s = session_by_id(f->sess_id)) == NULL) {
-		flow_fail(f, AUTH_E_SESSION, 0, "Your session has ended.");
+	if ((txn = self_resume(f, NEED_TOTP_ON, NULL, &a)) == NULL)
 		goto done;
-	}
-	if ((txn = self_begin(f->peerid, s->name, s->uid, &a)) == NULL)
-		goto done;
-	if (!a.totp_on || strcmp(a.pwhash, f->before) != 0) {
-		authdb_abort(txn);
-		flow_fail(f, AUTH_E_STATE, 0, "The account changed meanwhile. "
-		    "Try again.");
-		goto done;
-	}
+	/* A wrong code leaves the failure counted before hashing. */
 	switch (otp_check(txn, &a, f->otp, time(NULL), f->addr)) {
 	case OTP_GOOD:
-		a.totp_on = 0;
-		explicit_bzero(a.totp_secret, sizeof(a.totp_secret));
-		account_rcodes_void(&a);
+		account_totp_off(&a);
+		lockout_success(&a.lockout);
 		auth_event(txn, &a, "totp_disabled", f->addr, "");
 		if (account_commit(txn, &a) == 0)
 			reply_ok(f->peerid);
@@ -361,13 +495,14 @@ h_totp_disable(struct req *r)
 	char		 pw[AUTH_PWMAX];
 
 	if ((f = flow_new(r)) == NULL)
-		fatalx("out of memory");
+		return;
 	req_str(r, pw, sizeof(pw));
 	req_str(r, f->otp, sizeof(f->otp));
 	req_end(r);
 	if (r->bad)
 		reply_fail(r, AUTH_E_BADREQ, 0, "A field is too long.");
-	else if (self_verify(r, f, pw, 1, totp_disable_verified) == 0)
+	else if (self_verify(r, f, pw, NEED_TOTP_ON,
+	    totp_disable_verified) == 0)
 		f = NULL;
 	flow_free(f);
 	explicit_bzero(pw, sizeof(pw));
@@ -397,6 +532,10 @@ h_sessions(struct req *r)
 	reply_send(PROC_FRONT, &mb);
 }
 
+/*
+ * End one of the user's sessions.  It may be the request's own: then
+ * r->sess goes with it, so the account is read from copies first.
+ */
 void
 h_revoke(struct req *r)
 {
@@ -404,17 +543,21 @@ h_revoke(struct req *r)
 	struct session	*s;
 	DB_TXN		*txn;
 	uint64_t	 id;
+	uint32_t	 uid = r->sess->uid;
+	char		 name[ACCOUNT_NAME_MAX + 1];
 
 	if (msg_get_u64(&r->cur, &id) == -1)
 		fatalx("malformed AUTH_REVOKE");
 	req_end(r);
-	if ((s = session_by_id(id)) == NULL || s->uid != r->sess->uid) {
+	if ((s = session_by_id(id, r->now)) == NULL || s->uid != uid) {
 		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such session.");
 		return;
 	}
+	strlcpy(name, r->sess->name, sizeof(name));
+	if (s == r->sess)
+		r->sess = NULL;
 	session_end(s);
-	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
-	    NULL)
+	if ((txn = self_begin(r->peerid, name, uid, &a)) == NULL)
 		return;
 	auth_event(txn, &a, "session_revoked", r->addr, "");
 	authdb_commit(txn);

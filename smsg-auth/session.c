@@ -1,7 +1,7 @@
 /*
  * The session table: a tree by token hash for lookups and a list in
- * creation order, so that the oldest session is the one ended when a
- * bound is reached.
+ * creation order, so that a user's oldest session is the one ended when
+ * that user's bound is reached.
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,9 +27,14 @@ static struct {
 	struct sesstree	 tree;
 	struct sessq	 list;
 	size_t		 n;
+	size_t		 npending;
 	uint32_t	 idle;
 	uint32_t	 lifetime;
-} S = { RB_INITIALIZER(&S.tree), TAILQ_HEAD_INITIALIZER(S.list), 0, 0, 0 };
+	size_t		 per_user, max, pending_per_user, pending_max;
+} S = {
+	RB_INITIALIZER(&S.tree), TAILQ_HEAD_INITIALIZER(S.list), 0, 0, 0, 0,
+	SESSION_PER_USER, SESSION_MAX, PENDING_PER_USER, PENDING_MAX
+};
 
 static int
 session_cmp(const struct session *a, const struct session *b)
@@ -43,6 +49,17 @@ sessions_init(uint32_t idle, uint32_t lifetime)
 {
 	S.idle = idle;
 	S.lifetime = lifetime;
+}
+
+/* Other bounds than the built-in ones (the unit test's small table). */
+void
+sessions_limits(size_t per_user, size_t max, size_t pending_per_user,
+    size_t pending_max)
+{
+	S.per_user = per_user;
+	S.max = max;
+	S.pending_per_user = pending_per_user;
+	S.pending_max = pending_max;
 }
 
 /* End every session: at exit, so no key outlives the process's use. */
@@ -132,6 +149,8 @@ session_end(struct session *s)
 	RB_REMOVE(sesstree, &S.tree, s);
 	TAILQ_REMOVE(&S.list, s, entry);
 	S.n--;
+	if (s->pending)
+		S.npending--;
 	freezero(s, sizeof(*s));	/* the keys, the csrf secret */
 }
 
@@ -146,22 +165,55 @@ session_id_taken(uint64_t id)
 	return 0;
 }
 
-/* Make room: expired first, then the user's oldest, then anyone's. */
-static void
-session_make_room(uint32_t uid, time_t now)
+/* uid's oldest session of this kind (pending or not, or either: -1). */
+static struct session *
+session_oldest(uint32_t uid, int pending)
+{
+	struct session	*s;
+
+	TAILQ_FOREACH(s, &S.list, entry)
+		if (s->uid == uid && (pending == -1 || s->pending == pending))
+			return s;
+	return NULL;
+}
+
+static size_t
+sessions_of(uint32_t uid, int pending)
+{
+	struct session	*s;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(s, &S.list, entry)
+		if (s->uid == uid && (pending == -1 || s->pending == pending))
+			n++;
+	return n;
+}
+
+/*
+ * Room for one more session of uid: expired ones go first, then, over
+ * the user's own bounds, the user's oldest (a pending sign-in, which
+ * proves only the password, ends only pending ones).  Never anyone
+ * else's: -1 when the table is full.
+ */
+static int
+session_make_room(uint32_t uid, int pending, time_t now)
 {
 	struct session	*s;
 
 	sessions_purge(now);
-	if (sessions_count(uid) >= SESSION_PER_USER) {
-		TAILQ_FOREACH(s, &S.list, entry)
-			if (s->uid == uid && !s->pending)
-				break;
-		if (s != NULL)
-			session_end(s);
+	if (pending && sessions_of(uid, 1) >= S.pending_per_user &&
+	    (s = session_oldest(uid, 1)) != NULL)
+		session_end(s);
+	if (sessions_of(uid, -1) >= S.per_user) {
+		if ((s = session_oldest(uid, 1)) == NULL && !pending)
+			s = session_oldest(uid, 0);
+		if (s == NULL)
+			return -1;
+		session_end(s);
 	}
-	if (S.n >= SESSION_MAX)
-		session_end(TAILQ_FIRST(&S.list));
+	if (S.n >= S.max || (pending && S.npending >= S.pending_max))
+		return -1;
+	return 0;
 }
 
 static void
@@ -182,7 +234,8 @@ session_fill(struct session *s, const struct account *a, const char *addr,
 
 /*
  * A new session for a, holding a copy of keys; its token is written to
- * token, which the caller hands out and forgets.
+ * token, which the caller hands out and forgets.  NULL with errno EBUSY
+ * when a bound refuses it, ENOMEM (or another) when it could not be made.
  */
 struct session *
 session_new(const struct account *a, const char *addr, const char *agent,
@@ -197,12 +250,10 @@ session_new(const struct account *a, const char *addr, const char *agent,
 	memset(&k, 0, sizeof(k));
 	if (keys != NULL)
 		memcpy(&k, keys, sizeof(k));
-	if (!pending)
-		session_make_room(a->uid, now);
-	else if (S.n >= SESSION_MAX) {
-		sessions_purge(now);
-		if (S.n >= SESSION_MAX)
-			session_end(TAILQ_FIRST(&S.list));
+	if (session_make_room(a->uid, pending, now) == -1) {
+		explicit_bzero(&k, sizeof(k));
+		errno = EBUSY;
+		return NULL;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		explicit_bzero(&k, sizeof(k));
@@ -216,6 +267,7 @@ session_new(const struct account *a, const char *addr, const char *agent,
 		explicit_bzero(&k, sizeof(k));
 		explicit_bzero(token, SESSION_TOKENLEN);
 		freezero(s, sizeof(*s));
+		errno = EINVAL;
 		return NULL;
 	}
 	explicit_bzero(csrf, sizeof(csrf));
@@ -223,6 +275,8 @@ session_new(const struct account *a, const char *addr, const char *agent,
 	explicit_bzero(&k, sizeof(k));
 	TAILQ_INSERT_TAIL(&S.list, s, entry);
 	S.n++;
+	if (pending)
+		S.npending++;
 	return s;
 }
 
@@ -247,15 +301,22 @@ session_find(const char *token, int pending, time_t now)
 	return s->pending == pending ? s : NULL;
 }
 
+/* The live session with this id, or NULL; an expired one is ended. */
 struct session *
-session_by_id(uint64_t id)
+session_by_id(uint64_t id, time_t now)
 {
 	struct session	*s;
 
 	TAILQ_FOREACH(s, &S.list, entry)
 		if (s->id == id && !s->pending)
-			return s;
-	return NULL;
+			break;
+	if (s == NULL)
+		return NULL;
+	if (session_expires(s) <= (uint64_t)now) {
+		session_end(s);
+		return NULL;
+	}
+	return s;
 }
 
 struct session *
@@ -292,16 +353,11 @@ sessions_end_user(uint32_t uid, const struct session *keep)
 	return n;
 }
 
+/* uid's sessions, not counting pending sign-ins. */
 size_t
 sessions_count(uint32_t uid)
 {
-	struct session	*s;
-	size_t		 n = 0;
-
-	TAILQ_FOREACH(s, &S.list, entry)
-		if (s->uid == uid && !s->pending)
-			n++;
-	return n;
+	return sessions_of(uid, 0);
 }
 
 size_t

@@ -7,6 +7,11 @@
  * 43 characters) and kept here as the token's SHA-256.  A "pending"
  * session is a right password waiting for its second factor: its own
  * token, five minutes, three tries.
+ *
+ * Bounds: a user holds at most SESSION_PER_USER sessions, pending ones
+ * included, of which at most PENDING_PER_USER pending; the table holds
+ * at most SESSION_MAX, of which at most PENDING_MAX pending.  A full
+ * table refuses (EBUSY); it never ends another user's session.
  */
 #ifndef SMSG_AUTH_SESSION_H
 #define SMSG_AUTH_SESSION_H
@@ -30,6 +35,8 @@
 #define SESSION_AGENTMAX	256
 #define PENDING_LIFETIME	300
 #define PENDING_TRIES		3
+#define PENDING_PER_USER	3
+#define PENDING_MAX		500
 
 struct session {
 	RB_ENTRY(session)	 byhash;
@@ -49,12 +56,13 @@ struct session {
 };
 
 void	 sessions_init(uint32_t, uint32_t);
+void	 sessions_limits(size_t, size_t, size_t, size_t);
 void	 sessions_clear(void);
 struct session *session_new(const struct account *, const char *,
 	    const char *, const struct userkeys *, int, time_t,
 	    char [SESSION_TOKENLEN]);
 struct session *session_find(const char *, int, time_t);
-struct session *session_by_id(uint64_t);
+struct session *session_by_id(uint64_t, time_t);
 struct session *session_first(void);
 struct session *session_next(struct session *);
 void	 session_touch(struct session *, time_t);

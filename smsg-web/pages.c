@@ -159,13 +159,16 @@ page_render(enum web_page page, uint16_t status, const struct kv *in,
 	    !kv_valid(in, n))
 		return PAGE_INVALID;
 	if ((kv = calloc(n + PAGE_NDERIVED, sizeof(*kv))) == NULL)
-		return PAGE_INVALID;
+		return PAGE_NOMEM;
 	if (n > 0)
 		memcpy(kv, in, n * sizeof(*kv));
 	snprintf(st, sizeof(st), "%u", status);
-	if (kv_sort(kv, n) == -1 ||
-	    pages_derive(page, st, kv, &n, &grouped) == -1)
+	if (kv_sort(kv, n) == -1)
 		goto done;
+	if (pages_derive(page, st, kv, &n, &grouped) == -1) {
+		rv = PAGE_NOMEM;
+		goto done;
+	}
 	*ctype = page_descs[page].ctype;
 	if (tmpl_render(pages_set, pages_idx[page], kv, n, out) == -1)
 		rv = out->err ? PAGE_TOOBIG : PAGE_INVALID;

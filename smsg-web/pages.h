@@ -55,6 +55,7 @@ struct kv;
 #define PAGE_OK		0
 #define PAGE_INVALID	(-1)		/* bad request: fatal from a peer */
 #define PAGE_TOOBIG	(-2)		/* the page outgrew its buffer */
+#define PAGE_NOMEM	(-3)		/* out of memory: an error answer */
 
 /*
  * pages_init() compiles the templates (err, errlen); page_render() appends

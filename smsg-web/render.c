@@ -55,30 +55,37 @@ render_reply(struct msgbuf *reply, uint32_t peerid, uint16_t status,
 	msg_add_bytes(reply, body->data ? body->data : "", body->len);
 }
 
-/* A page that outgrew one message becomes a short error page. */
-static int
-render_toobig(uint32_t peerid, struct msgbuf *reply)
+/*
+ * A page that cannot be made (it outgrew one message, or memory ran
+ * out) becomes a short error page, or plain text if even that fails:
+ * a limit or a lack of memory is answered, never a reason to stop.
+ */
+static void
+render_error(uint32_t peerid, uint16_t status, const char *text,
+    struct msgbuf *reply)
 {
-	struct kv	 kv[] = {
-		{ "message", "This page is too large to show." },
-	};
-	struct buf	 body;
+	struct kv	 kv[] = { { "message", text } };
+	struct buf	 body, plain;
 	const char	*ctype;
 
 	buf_init(&body, WEB_BODY_MAX);
-	if (page_render(WEB_PAGE_ERROR, 500, kv, 1, &body, &ctype) !=
-	    PAGE_OK) {
-		buf_free(&body);
-		return -1;
+	if (page_render(WEB_PAGE_ERROR, status, kv, 1, &body, &ctype) ==
+	    PAGE_OK)
+		render_reply(reply, peerid, status, ctype, &body);
+	else {
+		memset(&plain, 0, sizeof(plain));
+		plain.data = (char *)text;
+		plain.len = strlen(text);
+		render_reply(reply, peerid, status,
+		    "text/plain; charset=utf-8", &plain);
 	}
-	render_reply(reply, peerid, 500, ctype, &body);
 	buf_free(&body);
-	return 0;
 }
 
 /*
  * Build the answer to one MSG_WEB_RENDER in reply; -1 when the request
- * is malformed (reply is then untouched).
+ * is malformed (reply is then untouched).  Running out of memory is
+ * answered with an error page.
  */
 int
 web_render_request(const struct msg *m, struct msgbuf *reply)
@@ -103,15 +110,23 @@ web_render_request(const struct msg *m, struct msgbuf *reply)
 		goto done;
 	alen = m->len + 2 * (size_t)n + 1;
 	if ((kv = calloc(n ? n : 1, sizeof(*kv))) == NULL ||
-	    (arena = malloc(alen)) == NULL)
-		fatal("render request");
+	    (arena = malloc(alen)) == NULL) {
+		log_warn("render request");
+		render_error(m->peerid, 503, "Out of memory.", reply);
+		rv = 0;
+		goto done;
+	}
 	if (render_read_kv(&cur, n, kv, arena, alen) == -1 ||
 	    msg_get_end(&cur) == -1)
 		goto done;
 	r = page_render(page, status, kv, n, &body, &ctype);
-	if (r == PAGE_TOOBIG) {
-		log_warnx("page %u too large for one message", page);
-		rv = render_toobig(m->peerid, reply);
+	if (r == PAGE_TOOBIG || r == PAGE_NOMEM) {
+		log_warnx("page %u: %s", page, r == PAGE_TOOBIG ?
+		    "too large for one message" : "out of memory");
+		render_error(m->peerid, r == PAGE_TOOBIG ? 500 : 503,
+		    r == PAGE_TOOBIG ? "This page is too large to show." :
+		    "Out of memory.", reply);
+		rv = 0;
 	} else if (r == PAGE_OK) {
 		render_reply(reply, m->peerid, status, ctype, &body);
 		rv = 0;

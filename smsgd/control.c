@@ -3,7 +3,8 @@
  * members of the admin group may run every command; the optional
  * read-only socket serves show commands to anyone.  A malformed request
  * ends that connection only.  Connections are bounded in number, per
- * user, and in idle time.
+ * user, and in idle time, each socket on its own: local accounts that
+ * fill the read-only socket cannot crowd administrators out.
  */
 #include "config.h"
 
@@ -28,13 +29,18 @@
 #include "proc.h"
 #include "smsgd.h"
 
-#define CTL_MAXCONN	32
+#define CTL_MAXCONN	16	/* the admin socket */
 #define CTL_MAXPERUID	8
+#define CTL_RO_MAXCONN	16	/* the read-only socket */
+#define CTL_RO_MAXPERUID 4
 #define CTL_IDLE	30	/* seconds */
 #define CTL_RELAY_WAIT	30	/* seconds for auth to answer */
 
+struct listener;
+
 struct ctlconn {
 	TAILQ_ENTRY(ctlconn)	 entry;
+	struct listener		*l;	/* the socket it came in on */
 	struct chan		 chan;
 	struct event		*ev;
 	struct event		*idle;	/* idle, or waiting for auth */
@@ -49,7 +55,6 @@ struct ctlconn {
 };
 
 static TAILQ_HEAD(, ctlconn)	 conns = TAILQ_HEAD_INITIALIZER(conns);
-static unsigned int		 nconns;
 static uint32_t			 lastid;
 
 /*
@@ -85,9 +90,13 @@ struct listener {
 	int		 readonly;
 	const char	*path;
 	struct event	*ev;
+	unsigned int	 nconns;
+	unsigned int	 maxconn;
+	unsigned int	 maxperuid;
 };
 static struct listener	 listeners[2] = {
-	{ -1, 0, NULL, NULL }, { -1, 0, NULL, NULL }
+	{ -1, 0, NULL, NULL, 0, CTL_MAXCONN, CTL_MAXPERUID },
+	{ -1, 1, NULL, NULL, 0, CTL_RO_MAXCONN, CTL_RO_MAXPERUID }
 };
 
 static void	ctl_event(int, short, void *);
@@ -96,7 +105,7 @@ static void
 ctl_close(struct ctlconn *cc)
 {
 	TAILQ_REMOVE(&conns, cc, entry);
-	nconns--;
+	cc->l->nconns--;
 	event_free(cc->ev);
 	event_free(cc->idle);
 	chan_clear(&cc->chan);
@@ -482,14 +491,15 @@ is_admin(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* Connections of uid on the socket l. */
 static unsigned int
-conns_of(uid_t uid)
+conns_of(const struct listener *l, uid_t uid)
 {
 	struct ctlconn	*cc;
 	unsigned int	 n = 0;
 
 	TAILQ_FOREACH(cc, &conns, entry)
-		if (cc->uid == uid)
+		if (cc->l == l && cc->uid == uid)
 			n++;
 	return n;
 }
@@ -509,8 +519,8 @@ ctl_accept(int lfd, short what, void *arg)
 		close(fd);
 		return;
 	}
-	if ((!l->readonly && !is_admin(uid, gid)) || nconns >= CTL_MAXCONN ||
-	    conns_of(uid) >= CTL_MAXPERUID) {
+	if ((!l->readonly && !is_admin(uid, gid)) ||
+	    l->nconns >= l->maxconn || conns_of(l, uid) >= l->maxperuid) {
 		log_warnx("control: refused uid %u on %s", (unsigned)uid,
 		    l->path);
 		close(fd);
@@ -523,6 +533,7 @@ ctl_accept(int lfd, short what, void *arg)
 		return;
 	}
 	cc->id = ctl_newid();
+	cc->l = l;
 	cc->uid = uid;
 	cc->readonly = l->readonly;
 	cc->ev = event_new(smsgd->base, fd, EV_READ | EV_PERSIST, ctl_event,
@@ -533,7 +544,7 @@ ctl_accept(int lfd, short what, void *arg)
 	cc->events = EV_READ | EV_PERSIST;
 	event_add(cc->ev, NULL);
 	TAILQ_INSERT_TAIL(&conns, cc, entry);
-	nconns++;
+	l->nconns++;
 	ctl_update(cc);
 }
 
@@ -585,7 +596,6 @@ listen_one(struct listener *l, const char *path, int readonly)
 		fatal("permissions of %s", path);
 	if (listen(l->fd, 16) == -1)
 		fatal("listen %s", path);
-	l->readonly = readonly;
 	l->path = path;
 	l->ev = event_new(smsgd->base, l->fd, EV_READ | EV_PERSIST,
 	    ctl_accept, l);

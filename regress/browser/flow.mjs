@@ -121,7 +121,8 @@ async function flow(page) {
 	const secret = m ? m[1].replace(/\s/g, '') : '';
 	ok(secret.length === 32, `the 2FA page shows a 160-bit secret (${secret.length} chars)`);
 	await page.screenshot({ path: `${outdir}/totp.png` });
-	await submit(page, '/settings/2fa/confirm', { code: await freshCode(secret) });
+	await submit(page, '/settings/2fa/confirm',
+	    { code: await freshCode(secret), password });
 	const after = await page.textContent('body');
 	ok(/enabled|recovery code|\bon\b/i.test(after), '2FA confirmed with the computed code',
 	    after.slice(0, 200));

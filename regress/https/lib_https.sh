@@ -97,13 +97,18 @@ https_start() {
 	exit 1
 }
 
-# api METHOD PATH [JSON]: a JSON API call with $TOKEN as bearer when set.
-# The body lands in $PREFIX/body, the headers in $PREFIX/hdr; prints the
-# status code.
+# api METHOD PATH [JSON]: a JSON API call with $TOKEN as bearer when set,
+# from the loopback address $FROM when set (the whole of 127/8 is local:
+# tests of per-address limits use addresses of their own).  The body
+# lands in $PREFIX/body, the headers in $PREFIX/hdr; prints the status
+# code.
 api() {
 	set -- "$1" "$2" "${3-}"
 	if [ -n "${TOKEN:-}" ]; then
 		set -- "$@" -H "Authorization: Bearer $TOKEN"
+	fi
+	if [ -n "${FROM:-}" ]; then
+		set -- "$@" --interface "$FROM"
 	fi
 	if [ -n "$3" ]; then
 		set -- "$@" -H "Content-Type: application/json" --data-binary "$3"
@@ -218,5 +223,26 @@ redirects_to() {
 	case $(hdr_get "$PREFIX/hdr" location) in
 	*"$1") return 0 ;;
 	esac
+	return 1
+}
+
+# fresh_code: in OTP, a code for $SECRET of a 30 s step after the last
+# one used (USED), with at least 5 s of that step left, so that a code
+# is never refused as reused or late.
+USED=0
+fresh_code() {
+	i=0
+	while [ $i -lt 70 ]; do
+		now=$(date +%s)
+		step=$((now / 30))
+		left=$((30 - now % 30))
+		if [ $step -gt $USED ] && [ $left -ge 5 ]; then
+			OTP=$(oathtool --totp -b "$SECRET")
+			USED=$step
+			return 0
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
 	return 1
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Two-factor login over the API: enrol (secret from POST totp, code from
-# oathtool), confirm, login asks for the code, each code works once, 20
+# oathtool), confirm (with the password), login asks for the code, each code works once, 20
 # parallel logins with one fresh code give exactly one session; the HTML
 # login goes through /login/totp; disabling needs password and code.
 # 19 reused codes in the race must not lock the account: lockout is
@@ -12,26 +12,6 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 missing"
 https_start
 
 PW='gravel monsoon lantern 55 quiver'
-USED=0
-
-# fresh_code: a code of a 30 s step after the last one used, with at
-# least 5 s of that step left; sets CODE_STEP and prints nothing.
-fresh_code() {
-	i=0
-	while [ $i -lt 70 ]; do
-		now=$(date +%s)
-		step=$((now / 30))
-		left=$((30 - now % 30))
-		if [ $step -gt $USED ] && [ $left -ge 5 ]; then
-			OTP=$(oathtool --totp -b "$SECRET")
-			USED=$step
-			return 0
-		fi
-		sleep 1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 check "register alice" register_api alice "$PW"
 login_api alice "$PW"
@@ -48,11 +28,21 @@ check "... an otpauth://totp/ URI with the secret and issuer smsg" \
 code=$(api GET me)
 check "2FA is not on before confirmation" json_is "$PREFIX/body" totp false
 
-code=$(api POST totp/confirm '{"otp": "12345x"}')
+code=$(api POST totp/confirm "{\"otp\": \"12345x\", \"password\": \"$PW\"}")
 check "confirm with a malformed code is refused ($code)" is_4xx "$code"
 check "fresh step for the enrolment" fresh_code
 code=$(api POST totp/confirm "{\"otp\": \"$OTP\"}")
-check "POST totp/confirm with the oathtool code: 200 ($code)" [ "$code" = 200 ]
+check "confirm without the password: 400 ($code)" [ "$code" = 400 ]
+code=$(api POST totp/confirm \
+    "{\"otp\": \"$OTP\", \"password\": \"not the password at all\"}")
+check "confirm with a wrong password: 401 ($code)" [ "$code" = 401 ]
+check "... invalid_credentials" \
+    json_is "$PREFIX/body" error invalid_credentials
+api GET me > /dev/null
+check "... and 2FA is still off" json_is "$PREFIX/body" totp false
+code=$(api POST totp/confirm "{\"otp\": \"$OTP\", \"password\": \"$PW\"}")
+check "POST totp/confirm with the oathtool code and the password: 200 ($code)" \
+    [ "$code" = 200 ]
 n=$(python3 -c 'import json,sys
 c = json.load(open(sys.argv[1])).get("recovery_codes", [])
 print(len(c) if isinstance(c, list) and all(isinstance(x, str) and x for x in c) else -1)' \

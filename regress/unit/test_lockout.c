@@ -237,9 +237,40 @@ test_addr(void)
 	addrthrottle_free(at);
 }
 
+/* A right password waiting for its code takes its failure back. */
+static void
+test_forgive(void)
+{
+	struct lockout_policy	 p = { 5, 60, 3600 };
+	struct lockout_state	 s;
+	int			 i;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 20; i++) {
+		lockout_fail(&p, &s, 1000 + i);
+		lockout_forgive(&s);
+	}
+	tap_ok(s.failures == 0 && s.hour_count == 0 &&
+	    lockout_wait(&p, &s, 1020) == 0,
+	    "forgiven attempts never lock (%u failures)", s.failures);
+	for (i = 0; i < 5; i++)
+		lockout_fail(&p, &s, 2000);
+	lockout_fail(&p, &s, 2000);
+	lockout_forgive(&s);
+	tap_ok(s.failures == 5 && s.hour_count == 5,
+	    "forgiving takes back exactly one failure");
+	tap_ok(lockout_wait(&p, &s, 2000) > 0,
+	    "the real failures before it still count");
+	memset(&s, 0, sizeof(s));
+	lockout_forgive(&s);
+	tap_ok(s.failures == 0 && s.hour_count == 0,
+	    "forgiving nothing stays at zero");
+}
+
 int
 main(void)
 {
+	test_forgive();
 	test_backoff();
 	test_hour();
 	test_simulation();

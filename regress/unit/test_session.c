@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,9 +67,11 @@ test_tokens(void)
 	tap_ok(session_find(t2, 0, T0 + 1) == NULL,
 	    "a pending token is not a session token");
 	tap_ok(session_find(t2, 1, T0 + 1) == p, "a pending token is found");
+	tap_ok(session_by_id(p->id, T0 + 1) == NULL,
+	    "a pending sign-in is not found by id");
 	tap_ok(session_find(t2, 1, T0 + PENDING_LIFETIME) == NULL,
 	    "a pending token lasts five minutes");
-	tap_ok(session_by_id(s->id) == s && s->id != 0, "found by its id");
+	tap_ok(session_by_id(s->id, T0 + 1) == s && s->id != 0, "found by its id");
 	tap_ok(sessions_count(1) == 1, "the user has one session");
 	session_end(s);
 	tap_ok(session_find(t1, 0, T0 + 2) == NULL, "an ended session is gone");
@@ -104,9 +107,27 @@ test_expiry(void)
 }
 
 static void
+test_by_id_expiry(void)
+{
+	struct session	*s;
+	char		 t[SESSION_TOKENLEN];
+	uint64_t	 id;
+
+	s = mk(4, 0, T0, t);
+	id = s->id;
+	tap_ok(session_by_id(id, T0 + IDLE - 1) == s,
+	    "by id: found while alive");
+	tap_ok(session_by_id(id, T0 + IDLE) == NULL,
+	    "by id: an expired session is not found");
+	tap_ok(sessions_total() == 0 && session_find(t, 0, T0) == NULL,
+	    "by id: the expired session is ended");
+}
+
+/* The built-in bounds, at full size: a per-user limit and a full table. */
+static void
 test_bounds(void)
 {
-	struct session	*first, *s;
+	struct session	*first;
 	char		 t[SESSION_TOKENLEN], t0[SESSION_TOKENLEN];
 	uint32_t	 i;
 	int		 ok = 1;
@@ -128,11 +149,73 @@ test_bounds(void)
 			ok = 0;
 	tap_ok(ok && sessions_total() == SESSION_MAX, "%d sessions in all",
 	    SESSION_MAX);
-	s = mk(7, 0, T0, t);
-	tap_ok(s != NULL && sessions_total() == SESSION_MAX &&
-	    sessions_count(100) == 0, "one more ends the oldest of all");
+	errno = 0;
+	tap_ok(mk(7, 0, T0, t) == NULL && errno == EBUSY,
+	    "a full table refuses one more (EBUSY)");
+	tap_ok(sessions_total() == SESSION_MAX && sessions_count(100) == 1,
+	    "... and ends nobody's session");
 	sessions_clear();
 	tap_ok(sessions_total() == 0, "clear ends everything");
+}
+
+/*
+ * Small bounds set for the test: 4 per user, 2 of them pending; 6 in
+ * all, 3 pending.
+ */
+static void
+test_small_table(void)
+{
+	struct session	*a[4], *p[3], *s;
+	char		 t[SESSION_TOKENLEN], tp[3][SESSION_TOKENLEN];
+	uint64_t	 id0;
+	int		 i;
+
+	sessions_limits(4, 6, 2, 3);
+	for (i = 0; i < 3; i++)
+		a[i] = mk(10, 0, T0 + i, t);
+	p[0] = mk(10, 1, T0 + 3, tp[0]);
+	tap_ok(p[0] != NULL && sessions_count(10) == 3 && sessions_total() == 4,
+	    "a pending sign-in counts toward the user's limit");
+	a[3] = mk(10, 0, T0 + 4, t);
+	tap_ok(a[3] != NULL && session_find(tp[0], 1, T0 + 4) == NULL &&
+	    sessions_count(10) == 4,
+	    "a full user: a new session ends the user's pending one first");
+	errno = 0;
+	p[1] = mk(10, 1, T0 + 5, tp[1]);
+	tap_ok(p[1] == NULL && errno == EBUSY && sessions_count(10) == 4,
+	    "a pending sign-in never ends a signed-in session");
+	id0 = a[0]->id;
+	s = mk(10, 0, T0 + 6, t);
+	tap_ok(s != NULL && sessions_count(10) == 4 &&
+	    session_by_id(id0, T0 + 6) == NULL &&
+	    session_by_id(a[1]->id, T0 + 6) == a[1],
+	    "a new session of a full user ends that user's oldest");
+	sessions_end_user(10, NULL);
+
+	p[0] = mk(11, 1, T0, tp[0]);
+	p[1] = mk(11, 1, T0 + 1, tp[1]);
+	p[2] = mk(11, 1, T0 + 2, tp[2]);
+	tap_ok(p[2] != NULL && session_find(tp[0], 1, T0 + 3) == NULL &&
+	    session_find(tp[1], 1, T0 + 3) == p[1],
+	    "a third pending sign-in ends the user's oldest pending one");
+	tap_ok(mk(12, 1, T0 + 3, t) != NULL, "pending sign-ins of another");
+	errno = 0;
+	tap_ok(mk(13, 1, T0 + 4, t) == NULL && errno == EBUSY,
+	    "the pending cap refuses one more (EBUSY)");
+	tap_ok(session_find(tp[1], 1, T0 + 4) == p[1] &&
+	    session_find(tp[2], 1, T0 + 4) == p[2],
+	    "... and ends no one else's pending sign-in");
+	tap_ok(mk(13, 0, T0 + 4, t) != NULL && mk(14, 0, T0 + 4, t) != NULL &&
+	    mk(16, 0, T0 + 4, t) != NULL && sessions_total() == 6,
+	    "full sessions fill the rest of the table");
+	errno = 0;
+	tap_ok(mk(15, 0, T0 + 5, t) == NULL && errno == EBUSY &&
+	    sessions_total() == 6, "a full table refuses a new user");
+	tap_ok(mk(15, 0, T0 + 3 + PENDING_LIFETIME, t) != NULL &&
+	    sessions_total() == 4, "expired pending sign-ins make room");
+	sessions_clear();
+	sessions_limits(SESSION_PER_USER, SESSION_MAX, PENDING_PER_USER,
+	    PENDING_MAX);
 }
 
 int
@@ -144,6 +227,8 @@ main(void)
 	test_b64url();
 	test_tokens();
 	test_expiry();
+	test_by_id_expiry();
 	test_bounds();
+	test_small_table();
 	return tap_done();
 }

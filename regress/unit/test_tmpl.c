@@ -494,6 +494,15 @@ test_pages_registered(void)
 	html = page(WEB_PAGE_REGISTERED, 200, &l, &ct);
 	tap_ok(has(html, "is changed") && !has(html, "is ready"),
 	    "registered: recover mode says so");
+	tap_ok(has(html, "Every session of this account has been signed out") &&
+	    !has(html, "Two-factor authentication is now"),
+	    "registered: recovery signs every session out");
+	free(html);
+	kvl_set(&l, "totp_off", "1");
+	html = page(WEB_PAGE_REGISTERED, 200, &l, &ct);
+	tap_ok(has(html, "Two-factor authentication is now") &&
+	    has(html, "set it up again"),
+	    "registered: recovery says two-factor authentication is off");
 	free(html);
 
 	memset(&l, 0, sizeof(l));

@@ -103,12 +103,15 @@ void
 a_get_registered(struct msg *m, struct a_registered *r)
 {
 	struct msgcur	 c;
+	uint8_t		 off;
 
 	msg_cursor(m, &c);
 	if (msg_get_string(&c, r->name, sizeof(r->name)) == -1 ||
 	    msg_get_string(&c, r->recovery_key, sizeof(r->recovery_key)) ==
-	    -1 || msg_get_end(&c) == -1)
+	    -1 || msg_get_u8(&c, &off) == -1 || off > 1 ||
+	    msg_get_end(&c) == -1)
 		BAD("AUTH_REGISTERED");
+	r->totp_off = off;
 }
 
 void

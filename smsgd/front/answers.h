@@ -32,6 +32,7 @@ struct a_session {
 struct a_registered {
 	char		 name[64];
 	char		 recovery_key[64];
+	int		 totp_off;	/* recovery turned 2FA off */
 };
 struct a_totp {
 	char		 secret[64];

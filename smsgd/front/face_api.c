@@ -48,11 +48,20 @@ api_error(struct app_req *ar, const struct app_error *e)
 	    "message", e->text));
 }
 
+/*
+ * A new account (201), or a recovered one: then every session of it was
+ * ended and 2FA turned off when it was on, and the answer says so.
+ */
 static void
 api_registered(struct app_req *ar, const struct a_registered *reg)
 {
-	api_send(ar, 201, json_pack("{s:s, s:s}", "username", reg->name,
-	    "recovery_key", reg->recovery_key));
+	if (ar->route->handler != feat_recover)
+		api_send(ar, 201, json_pack("{s:s, s:s}", "username",
+		    reg->name, "recovery_key", reg->recovery_key));
+	else
+		api_send(ar, 200, json_pack("{s:s, s:s, s:b, s:b}",
+		    "username", reg->name, "recovery_key", reg->recovery_key,
+		    "sessions_ended", 1, "totp_off", reg->totp_off));
 }
 
 static void

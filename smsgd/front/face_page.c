@@ -219,6 +219,8 @@ page_registered(struct app_req *ar, const struct a_registered *reg)
 	vars_add(page_vars(ar), "recovery_key", "%s", reg->recovery_key);
 	vars_add(page_vars(ar), "mode", "%s",
 	    ar->route->page == WEB_PAGE_RECOVER ? "recover" : "register");
+	if (reg->totp_off)
+		vars_add(page_vars(ar), "totp_off", "1");
 	page_render(ar, WEB_PAGE_REGISTERED, 200);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Two-factor features, each written once for both faces: begin an
- * enrolment (a secret to scan), confirm it with a first code (recovery
- * codes, shown once), turn it off with the password and a code.
+ * enrolment (a secret to scan), confirm it with a first code and the
+ * password (recovery codes, shown once), turn it off with the password
+ * and a code.
  */
 #include "config.h"
 
@@ -44,16 +45,18 @@ on_totp_confirm(struct req *r, struct msg *m)
 	return 0;
 }
 
+/* Turning 2FA on needs the password too: a session alone may not. */
 void
 feat_totp_confirm(struct app_req *ar)
 {
-	static const enum field in[] = { F_OTP, F_END };
+	static const enum field in[] = { F_OTP, F_PASSWORD, F_END };
 	struct msgbuf	 mb;
 
 	if (in_check(ar, in) == -1)
 		return;
 	ask_prefix(ar, &mb, MSG_AUTH_TOTP_CONFIRM);
 	msg_add_string(&mb, in_text(ar, F_OTP));
+	msg_add_string(&mb, in_text(ar, F_PASSWORD));
 	ask_auth(ar, &mb, on_totp_confirm);
 }
 
