@@ -62,6 +62,9 @@ static const struct key schema[] = {
 	  "largest form or JSON request body, in bytes" },
 	{ "front", "max_connections", K_UINT, U(front.max_conns), 1, 100000,
 	  "open connections at most" },
+	{ "front", "max_connections_per_network", K_UINT, U(front.max_conns_net),
+	  1, 100000, "open connections at most from one client network "
+	  "(see limits)" },
 	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
 	  "sign-in attempts per minute from one address" },
 	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
@@ -99,6 +102,10 @@ static const struct key schema[] = {
 	  "seconds of inactivity that end a session" },
 	{ "session", "lifetime", K_UINT, U(session.lifetime), 60, 604800,
 	  "seconds after sign-in that end a session in any case" },
+	{ "limits", "ipv4_prefix", K_UINT, U(limits.ipv4_prefix), 8, 32,
+	  "IPv4 clients sharing this many leading bits are one network" },
+	{ "limits", "ipv6_prefix", K_UINT, U(limits.ipv6_prefix), 16, 128,
+	  "IPv6 clients sharing this many leading bits are one network" },
 	{ "restart", "limit", K_UINT, U(restart_limit), 1, 100,
 	  "a child that dies more often than this ..." },
 	{ "restart", "window", K_UINT, U(restart_window), 1, 3600,
@@ -132,6 +139,7 @@ config_defaults(struct smsg_config *c)
 	c->front.idle_timeout = 60;
 	c->front.form_max = 65536;
 	c->front.max_conns = 1024;
+	c->front.max_conns_net = 64;
 	c->front.login_rate = 20;
 	c->front.register_rate = 5;
 	strlcpy(c->tls.cert, PATH_TLSCERT, sizeof(c->tls.cert));
@@ -146,6 +154,8 @@ config_defaults(struct smsg_config *c)
 	strlcpy(c->auth.issuer, "smsg", sizeof(c->auth.issuer));
 	c->session.idle_timeout = 900;
 	c->session.lifetime = 43200;
+	c->limits.ipv4_prefix = 32;
+	c->limits.ipv6_prefix = 64;
 }
 
 static const struct key *

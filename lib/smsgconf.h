@@ -29,7 +29,7 @@ struct smsg_config {
 		char		 listen[CONFIG_HOSTLEN];
 		unsigned int	 port, http_port, workers;
 		unsigned int	 header_timeout, body_timeout, idle_timeout;
-		unsigned int	 form_max, max_conns;
+		unsigned int	 form_max, max_conns, max_conns_net;
 		unsigned int	 login_rate, register_rate;
 	} front;
 	struct {
@@ -46,6 +46,9 @@ struct smsg_config {
 	struct {
 		unsigned int	 idle_timeout, lifetime;
 	} session;
+	struct {
+		unsigned int	 ipv4_prefix, ipv6_prefix;
+	} limits;
 };
 
 /* Largest scrypt working set a configuration may ask for. */

@@ -112,7 +112,8 @@ user_info(const struct account *a, void *arg)
 	uint32_t		 wait;
 	uint8_t			 lock = a->lock;
 
-	wait = lockout_wait(&authconf.lockout, &a->lockout, r->now);
+	/* Only clients the account does not trust wait (lockout.h). */
+	wait = lockout_hour_wait(&a->lockout, r->now);
 	if (lock == USER_LOCK_NONE && wait > 0)
 		lock = USER_LOCK_FAILURES;
 	msg_init(&mb, MSG_CTL_USER_INFO, r->peerid);

@@ -13,6 +13,7 @@
 #include "hashpool.h"
 #include "lockout.h"
 #include "msg.h"
+#include "netkey.h"
 #include "proto.h"
 #include "pwhash.h"
 #include "session.h"
@@ -30,10 +31,11 @@ struct auth_conf {
 	uint8_t			 min_score;
 	struct lockout_policy	 lockout;
 	char			 issuer[AUTH_ISSUERMAX];
+	struct net_prefix	 net;		/* what one client network is */
 	int			 set;
 };
 extern struct auth_conf	 authconf;
-extern struct addrthrottle *auth_throttle;
+extern struct signin_limits auth_limits;	/* lockout.h */
 
 /* Which requests need what, for the dispatch table. */
 enum req_state {
@@ -120,6 +122,9 @@ struct flow {
 	char			 otp[AUTH_OTPMAX];
 	char			 newpw[AUTH_PWMAX];
 	char			 before[PWHASH_STRLEN];	/* verifier then */
+	char			 device[SESSION_TOKENLEN];	/* presented */
+	int			 trusted;	/* ... and valid for this account */
+	int			 rehash;	/* newpw holds it to rehash */
 	int			 known;		/* the account exists */
 	int			 stage;
 	uint64_t		 sess_id;

@@ -324,23 +324,24 @@ rate_limited(struct app_req *ar)
 {
 	struct ratelimit	*rl = NULL;
 	unsigned int		 retry = 0;
-	char			 secs[16];
+	char			 secs[16], net[NETKEY_MAX];
 
 	if (ar->route->flags & R_RATE_LOGIN)
 		rl = rate_login;
 	else if (ar->route->flags & R_RATE_REGISTER)
 		rl = rate_register;
-	if (rl == NULL || ratelimit_take(rl, app_addr(ar), time(NULL),
-	    &retry) == 1)
+	/* Counted per client network: an IPv6 /64 is one client. */
+	net_key(&front_conf.net, app_addr(ar), net, sizeof(net));
+	if (rl == NULL || ratelimit_take(rl, net, time(NULL), &retry) == 1)
 		return 0;
 	snprintf(secs, sizeof(secs), "%u", retry);
 	req_header(ar->r, "Retry-After", secs);
-	log_info("rate limit: %s from %s", ar->route->path, app_addr(ar));
+	log_info("rate limit: %s from %s", ar->route->path, net);
 	if (ar->route->flags & R_API)
 		api_error(ar, 429, "throttled", "Too many attempts from your "
-		    "address; wait a minute and try again.");
+		    "network; wait a minute and try again.");
 	else
-		page_error(ar, 429, "Too many attempts from your address. "
+		page_error(ar, 429, "Too many attempts from your network. "
 		    "Wait a minute and try again.");
 	return 1;
 }

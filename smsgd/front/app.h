@@ -17,6 +17,7 @@
 
 #define COOKIE_SESSION	"__Host-smsg"
 #define COOKIE_PENDING	"__Host-smsg-pending"
+#define COOKIE_DEVICE	"__Host-smsg-device"	/* smsg-auth.8: device tokens */
 #define TOKEN_MAX	128	/* longest token we pass on */
 #define AGENT_MAX	200	/* user agent kept with a session */
 #define VARS_MAX	512	/* keys sent to smsg-web for one page */
@@ -95,6 +96,8 @@ struct a_session {
 	char		 csrf[TOKEN_MAX];
 	uint64_t	 expires;
 	char		 name[64];
+	char		 device[TOKEN_MAX];	/* "" none */
+	uint32_t	 device_max_age;
 };
 struct a_registered {
 	char		 name[64];

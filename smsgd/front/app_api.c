@@ -153,8 +153,9 @@ on_login(struct req *r, struct msg *m)
 		return 0;
 	}
 	a_get_session(m, &s);
-	api_send(ar, 200, json_pack("{s:s, s:I}", "token", s.token,
-	    "expires", (json_int_t)s.expires));
+	/* The device token: sent back as "device" at the next login. */
+	api_send(ar, 200, json_pack("{s:s, s:I, s:s}", "token", s.token,
+	    "expires", (json_int_t)s.expires, "device", s.device));
 	explicit_bzero(&s, sizeof(s));
 	return 0;
 }
@@ -163,7 +164,7 @@ static void
 a_login(struct app_req *ar)
 {
 	static const char *const need[] = { "username", "password", "otp",
-	    NULL };
+	    "device", NULL };
 	struct msgbuf	 mb;
 
 	if (!members_ok(ar, need))
@@ -174,6 +175,8 @@ a_login(struct app_req *ar)
 	msg_add_string(&mb, member(ar, "otp"));
 	msg_add_string(&mb, app_addr(ar));
 	msg_add_string(&mb, ar->agent);
+	msg_add_string(&mb, app_valid_token(member(ar, "device")) ?
+	    member(ar, "device") : "");
 	app_ask_auth(ar, &mb, on_login);
 }
 

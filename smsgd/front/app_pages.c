@@ -200,13 +200,27 @@ h_login_get(struct app_req *ar)
 	show(ar, WEB_PAGE_LOGIN);
 }
 
+/* The browser's device token for the sign-in form; "" none. */
+static void
+device_cookie(struct app_req *ar, char *buf, size_t len)
+{
+	if (http_cookie_get(ar->h, COOKIE_DEVICE, buf, len) == -1 ||
+	    !app_valid_token(buf))
+		buf[0] = '\0';
+}
+
 static void
 signed_in(struct app_req *ar, struct msg *m)
 {
 	struct a_session	 s;
+	char			 age[16];
 
 	a_get_session(m, &s);
 	set_cookie(ar, COOKIE_SESSION, s.token, NULL);
+	if (s.device[0] != '\0') {
+		snprintf(age, sizeof(age), "%u", s.device_max_age);
+		set_cookie(ar, COOKIE_DEVICE, s.device, age);
+	}
 	if (http_cookie_get(ar->h, COOKIE_PENDING, s.token,
 	    sizeof(s.token)) == 0)
 		set_cookie(ar, COOKIE_PENDING, "", "0");
@@ -241,13 +255,17 @@ static void
 h_login_post(struct app_req *ar)
 {
 	struct msgbuf	 mb;
+	char		 device[TOKEN_MAX];
 
+	device_cookie(ar, device, sizeof(device));
 	msg_init(&mb, MSG_AUTH_LOGIN, 0);
 	msg_add_string(&mb, field(ar, "username"));
 	msg_add_string(&mb, field(ar, "password"));
 	msg_add_string(&mb, "");
 	msg_add_string(&mb, app_addr(ar));
 	msg_add_string(&mb, ar->agent);
+	msg_add_string(&mb, device);
+	explicit_bzero(device, sizeof(device));
 	app_ask_auth(ar, &mb, on_login);
 }
 
@@ -297,19 +315,22 @@ static void
 h_otp_post(struct app_req *ar)
 {
 	struct msgbuf	 mb;
-	char		 pending[TOKEN_MAX];
+	char		 pending[TOKEN_MAX], device[TOKEN_MAX];
 
 	if (http_cookie_get(ar->h, COOKIE_PENDING, pending,
 	    sizeof(pending)) == -1 || !app_valid_token(pending)) {
 		redirect(ar, "/login");
 		return;
 	}
+	device_cookie(ar, device, sizeof(device));
 	msg_init(&mb, MSG_AUTH_LOGIN_OTP, 0);
 	msg_add_string(&mb, pending);
 	msg_add_string(&mb, field(ar, "code"));
 	msg_add_string(&mb, app_addr(ar));
 	msg_add_string(&mb, ar->agent);
+	msg_add_string(&mb, device);
 	explicit_bzero(pending, sizeof(pending));
+	explicit_bzero(device, sizeof(device));
 	app_ask_auth(ar, &mb, on_login_otp);
 }
 

@@ -17,6 +17,7 @@
 
 #include "http.h"
 #include "msg.h"
+#include "netkey.h"
 #include "proto.h"
 
 struct event_base;
@@ -24,8 +25,9 @@ struct event_base;
 struct front_conf {
 	unsigned int	 workers, header_timeout, body_timeout,
 			 idle_timeout, form_max, login_rate, register_rate,
-			 max_conns;
+			 max_conns, max_conns_net;
 	uint16_t	 https_port;
+	struct net_prefix net;		/* what one client network is */
 };
 extern struct front_conf front_conf;
 
