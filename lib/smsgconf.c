@@ -66,9 +66,9 @@ static const struct key schema[] = {
 	  1, 100000, "open connections at most from one client network "
 	  "(see limits)" },
 	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
-	  "sign-in attempts per minute from one address" },
+	  "sign-in attempts per minute from one client network" },
 	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
-	  "registrations per minute from one address" },
+	  "registrations per minute from one client network" },
 	{ "tls", "certificate", K_PATH, S(tls.cert), 0, 0,
 	  "PEM certificate, then its chain; read by smsgd as root" },
 	{ "tls", "key", K_PATH, S(tls.key), 0, 0,

@@ -52,8 +52,9 @@ h_check(struct req *r)
 	struct msgbuf	 mb;
 
 	req_end(r);
+	/* Gone, replaced, or locked by an administrator: the session ends. */
 	if (account_get(NULL, r->sess->name, &a) != 1 ||
-	    a.uid != r->sess->uid) {
+	    a.uid != r->sess->uid || a.lock == USER_LOCK_ADMIN) {
 		session_end(r->sess);
 		reply_fail(r, AUTH_E_SESSION, 0, "Your session has ended. "
 		    "Please sign in again.");
