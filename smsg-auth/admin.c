@@ -213,11 +213,17 @@ change_lock(struct account *a)
 	return "locked";
 }
 
+/* Unlocked, and every wait of its sign-ins ended (lockout.h). */
 static const char *
 change_unlock(struct account *a)
 {
+	int	 i;
+
 	a->lock = USER_LOCK_NONE;
 	memset(&a->lockout, 0, sizeof(a->lockout));
+	for (i = 0; i < a->ndevices && i < ACCOUNT_DEVICES; i++)
+		memset(&a->devices[i].lockout, 0, sizeof(a->devices[i].lockout));
+	signin_forget_account(&auth_limits, a->name);
 	return "unlocked";
 }
 

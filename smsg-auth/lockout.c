@@ -248,6 +248,16 @@ throttle_forget(struct throttle *t, const char *key)
 		explicit_bzero(e, sizeof(*e));
 }
 
+void
+throttle_forget_prefix(struct throttle *t, const char *prefix)
+{
+	size_t	 i, n = strlen(prefix);
+
+	for (i = 0; t != NULL && i < t->max; i++)
+		if (t->e[i].used && strncmp(t->e[i].key, prefix, n) == 0)
+			explicit_bzero(&t->e[i], sizeof(t->e[i]));
+}
+
 size_t
 throttle_count(const struct throttle *t)
 {
@@ -263,6 +273,15 @@ signin_keys(struct signin_attempt *at, const char *name, const char *net)
 {
 	strlcpy(at->net, net, sizeof(at->net));
 	snprintf(at->pair, sizeof(at->pair), "%s %s", name, net);
+}
+
+void
+signin_forget_account(const struct signin_limits *l, const char *name)
+{
+	char	 prefix[THROTTLE_KEYMAX];
+
+	snprintf(prefix, sizeof(prefix), "%s ", name);
+	throttle_forget_prefix(l->pair, prefix);
 }
 
 enum signin_gate

@@ -80,6 +80,7 @@ uint32_t throttle_failures(struct throttle *, const char *key);
 /* Take n failures back from key's counter (never below 0). */
 void	throttle_take(struct throttle *, const char *key, uint32_t n);
 void	throttle_forget(struct throttle *, const char *key);
+void	throttle_forget_prefix(struct throttle *, const char *prefix);
 size_t	throttle_count(const struct throttle *);
 /* The counter of key, made if absent: a name that is no account is
    counted as an account would be, so the two answer alike. */
@@ -118,6 +119,9 @@ enum signin_gate {
 /* Keys of an account name and a network key (netkey.h). */
 void	signin_keys(struct signin_attempt *, const char *name,
 	    const char *net);
+/* An administrator's unlock: every pair of the account is forgotten. */
+void	signin_forget_account(const struct signin_limits *,
+	    const char *name);
 /* May the attempt be hashed now?  Else *wait seconds. */
 enum signin_gate signin_gate(const struct signin_limits *,
 	    const struct lockout_policy *, const struct signin_attempt *,

@@ -22,6 +22,7 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 : "${H_BODY_TIMEOUT:=30}"
 : "${H_FORM_MAX:=65536}"
 : "${H_LOCKOUT_THRESHOLD:=5}"
+: "${H_CONNS_PER_NET:=64}"
 
 # https_conf: the knobs as daemon_setup's per-section extras.  The
 # rates are in daemon_setup's own front line, so they are edited in place
@@ -29,7 +30,8 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 https_conf() {
 	FRONT_CONF="http_port = 0; workers = 0; \
 header_timeout = $H_HEADER_TIMEOUT; body_timeout = $H_BODY_TIMEOUT; \
-idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024;"
+idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024; \
+max_connections_per_network = $H_CONNS_PER_NET;"
 	AUTH_CONF="hash_threads = 0; scrypt_r = 8; scrypt_p = 1; \
 lockout_threshold = $H_LOCKOUT_THRESHOLD; lockout_max = 3600; \
 issuer = \"smsg\";"
@@ -92,22 +94,22 @@ https_start() {
 	exit 1
 }
 
-# api METHOD PATH [JSON]: a JSON API call with $TOKEN as bearer when set.
-# The body lands in $PREFIX/body, the headers in $PREFIX/hdr; prints the
-# status code.
+# api METHOD PATH [JSON [curl args...]]: a JSON API call with $TOKEN as
+# bearer when set.  The body lands in $PREFIX/body, the headers in
+# $PREFIX/hdr; prints the status code.
 api() {
-	set -- "$1" "$2" "${3-}"
+	m=$1 p=$2 b=${3-}
+	shift 2
+	[ $# -gt 0 ] && shift
 	if [ -n "${TOKEN:-}" ]; then
 		set -- "$@" -H "Authorization: Bearer $TOKEN"
 	fi
-	if [ -n "$3" ]; then
-		set -- "$@" -H "Content-Type: application/json" --data-binary "$3"
-	elif [ "$1" = POST ] || [ "$1" = DELETE ]; then
+	if [ -n "$b" ]; then
+		set -- "$@" -H "Content-Type: application/json" --data-binary "$b"
+	elif [ "$m" = POST ] || [ "$m" = DELETE ]; then
 		# no body, said as a client does (curl -X alone sends no length)
 		set -- "$@" -H "Content-Length: 0"
 	fi
-	m=$1 p=$2
-	shift 3
 	curl -sk -m $CURL_MAX -o "$PREFIX/body" -D "$PREFIX/hdr" \
 	    -w '%{http_code}' -X "$m" "$@" "$BASE/api/v1/$p"
 }
@@ -171,13 +173,22 @@ register_api() {
 }
 
 # login_api NAME PASSWORD [OTP]: sets CODE to the status, and TOKEN on 200.
+# With $FROM set, the client binds to that source address (the whole of
+# 127/8 is local); with $DEVICE set, it sends that device token.
 login_api() {
+	body="\"username\": \"$1\", \"password\": \"$2\""
 	if [ -n "${3:-}" ]; then
-		body="{\"username\": \"$1\", \"password\": \"$2\", \"otp\": \"$3\"}"
-	else
-		body="{\"username\": \"$1\", \"password\": \"$2\"}"
+		body="$body, \"otp\": \"$3\""
 	fi
-	CODE=$(TOKEN='' api POST login "$body")
+	if [ -n "${DEVICE:-}" ]; then
+		body="$body, \"device\": \"$DEVICE\""
+	fi
+	if [ -n "${FROM:-}" ]; then
+		set -- --interface "$FROM"
+	else
+		set --
+	fi
+	CODE=$(TOKEN='' api POST login "{$body}" "$@")
 	if [ "$CODE" = 200 ]; then
 		TOKEN=$(json_get "$PREFIX/body" token)
 	fi
