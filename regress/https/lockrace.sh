@@ -24,7 +24,12 @@ code=$(cat "$PREFIX/race.code")
 check "the sign-in in flight when the lock came is refused: 403 ($code)" \
     [ "$code" = 403 ]
 check "... error locked" json_is "$PREFIX/race.body" error locked
-check "... no token" [ -z "$(json_get "$PREFIX/race.body" token)" ]
+RACED=$(json_get "$PREFIX/race.body" token)
+check "... no token" [ -z "$RACED" ]
+check "... and had it got one, the lock refuses it at each request" \
+    sh -c "[ -z '$RACED' ] || [ \"\$(TOKEN='$RACED' curl -sk -m $CURL_MAX \
+    -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $RACED' \
+    '$BASE/api/v1/me')\" = 401 ]"
 check "... auth found the lock after hashing" wait_for 10 log_has \
     "user alice: sign-in refused after hashing"
 
