@@ -15,7 +15,7 @@
 #include "lockout.h"
 
 const struct lockout_policy signin_net_policy = {
-	SIGNIN_NET_FREE, 1, SIGNIN_NET_CAP
+	SIGNIN_NET_FREE, SIGNIN_NET_BASE, SIGNIN_NET_CAP
 };
 
 struct throttle_entry {

@@ -4,7 +4,7 @@
  * number of password guesses that are evaluated (hashed):
  *
  *  - per client network (netkey.h) over all accounts: after 10
- *    failures, 2^(n-10) s after the last one, at most 300 s;
+ *    failures, 10 * 2^(n-10) s after the last one, at most 300 s;
  *  - per pair of account and client network: after `threshold'
  *    failures, base_delay * 2^(n - threshold) s, at most max_delay;
  *  - per account, for clients it does not trust: at most 100 failures
@@ -86,8 +86,9 @@ size_t	throttle_count(const struct throttle *);
    counted as an account would be, so the two answer alike. */
 struct lockout_state *throttle_state(struct throttle *, const char *key);
 
-/* The per-network policy: 10 free, then 1 s doubling to 300 s. */
+/* The per-network policy: 10 free, then 10 s doubling to 300 s. */
 #define SIGNIN_NET_FREE		10
+#define SIGNIN_NET_BASE		10
 #define SIGNIN_NET_CAP		300
 extern const struct lockout_policy signin_net_policy;
 
