@@ -17,7 +17,7 @@
 #define ACCOUNT_VERSION		2	/* 1: without devices */
 #define ACCOUNT_NAME_MIN	3
 #define ACCOUNT_NAME_MAX	32
-#define ACCOUNT_RECMAX		4096	/* an encoded record is smaller */
+#define ACCOUNT_RECMAX		2048	/* an encoded record is smaller */
 #define ACCOUNT_DEVICES		8	/* device tokens kept per account */
 #define DEVICE_HASHLEN		32
 
