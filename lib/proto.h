@@ -171,7 +171,7 @@ enum listen_kind {
 /* MSG_CTL_USER_INFO lock states. */
 enum user_lock {
 	USER_LOCK_NONE,
-	USER_LOCK_FAILURES,	/* too many failed sign-ins, until a time */
+	USER_LOCK_FAILURES,	/* unknown browsers wait, until a time */
 	USER_LOCK_ADMIN,	/* by an administrator, until unlocked */
 };
 
