@@ -38,7 +38,7 @@ int	 account_put(DB_TXN *, const struct account *, int);
 int	 account_commit(DB_TXN *, const struct account *);
 int	 account_delete(DB_TXN *, const char *);
 int	 account_new_uid(DB_TXN *, uint32_t *);
-#define AUTHDB_DECOYLEN	1024	/* about an account record */
+#define AUTHDB_DECOYLEN	790	/* an account record with one device */
 int	 authdb_decoy(DB_TXN *);
 int	 account_foreach(account_cb, void *);
 
