@@ -279,13 +279,13 @@ test_flows(struct event_base *base)
 	    "an unknown name commits what a known one does (%llu, %llu)",
 	    (unsigned long long)(c1 - c0), (unsigned long long)(c2 - c1));
 
-	/* Rehash: the account was made at 2^10; the server now wants 2^11. */
-	authconf.params.logn = 11;
+	/* Rehash: the account was made at 2^10; the server now wants 2^12. */
+	authconf.params.logn = 12;
 	tap_ok(stored_logn("dave") == 10, "dave's verifier is at logn 10");
 	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
 	    MSG_AUTH_SESSION, "sign-in under new parameters: AUTH_SESSION");
-	tap_ok(stored_logn("dave") == 11, "... and the verifier is rehashed "
-	    "to logn 11 (%u)", stored_logn("dave"));
+	tap_ok(stored_logn("dave") == 12, "... and the verifier is rehashed "
+	    "to logn 12 (%u)", stored_logn("dave"));
 	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
 	    MSG_AUTH_SESSION, "the keys open under the new kek: AUTH_SESSION");
 	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, bad, 6, &code) ==
