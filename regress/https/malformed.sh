@@ -1,7 +1,8 @@
 #!/bin/sh
 # The HTTP parser refuses what RFC 9112 says to refuse, with the right
 # status, and closes the connection: 400, 408 (a header section never
-# finished, cut at header_timeout while others are served), 411, 413,
+# finished, cut at header_timeout while others are served), 411 (a
+# chunked body to a route that takes none), 413,
 # 414, 431, 501, 505.  Afterwards the daemon still serves normally.
 H_HEADER_TIMEOUT=2
 H_FORM_MAX=65536
@@ -58,7 +59,8 @@ raw "target not starting with /" 400 "GET login HTTP/1.1\\r\\n$H\\r\\n\\r\\n"
 raw "space before a header colon" 400 "GET / HTTP/1.1\\r\\nHost : 127.0.0.1\\r\\n\\r\\n"
 raw "HTTP/1.1 without Host" 400 "GET / HTTP/1.1\\r\\nX-A: b\\r\\n\\r\\n"
 
-raw "POST without a length" 411 "POST /login HTTP/1.1\\r\\n$H\\r\\n$FORM\\r\\n\\r\\n"
+raw "a chunked body where none is taken" 411 \
+    "GET /login HTTP/1.1\\r\\n$H\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n"
 raw "body over form_max (Content-Length 70000)" 413 \
     "POST /login HTTP/1.1\\r\\n$H\\r\\n$FORM\\r\\nContent-Length: 70000\\r\\n\\r\\nusername=a"
 

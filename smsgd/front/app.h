@@ -1,8 +1,19 @@
 /*
- * The front's application: routes, sessions, CSRF, rate limits, and the
- * two faces on top of them, the web pages (app_pages.c, rendered by
- * smsg-web) and the JSON API (app_api.c).  Runs on the worker threads of
- * server.c; everything it needs from auth and web it asks with req_ask().
+ * The front's application, on top of the server core (server.h):
+ *
+ *	routes.c	the one route table; route_match.c matches it
+ *	app.c		a request's way: route, refusals, body, session
+ *	ask.c		asking auth, and the one error value
+ *	input.c		a request's named inputs, whatever the face
+ *	feat_*.c	each feature once: its exchange with auth, typed data
+ *	face_api.c	the JSON face (/api/v1) of every feature and error
+ *	face_page.c	the HTML face, pages rendered by smsg-web
+ *	pages.c		pages with no feature behind them (forms, redirects)
+ *	answers.c	auth's answers read into typed data
+ *
+ * A feature never knows which face answers: it hands its result to
+ * ar->face, a table of functions per face (the output vtable of bgpctl).
+ * Everything runs on the request's worker thread.
  */
 #ifndef SMSGD_APP_H
 #define SMSGD_APP_H
@@ -11,141 +22,142 @@
 
 #include <jansson.h>
 
+#include "answers.h"
 #include "http.h"
 #include "msg.h"
+#include "routes.h"
 #include "server.h"
+#include "vars.h"
 
 #define COOKIE_SESSION	"__Host-smsg"
 #define COOKIE_PENDING	"__Host-smsg-pending"
 #define COOKIE_DEVICE	"__Host-smsg-device"	/* smsg-auth.8: device tokens */
-#define TOKEN_MAX	128	/* longest token we pass on */
-#define AGENT_MAX	200	/* user agent kept with a session */
-#define VARS_MAX	512	/* keys sent to smsg-web for one page */
+
+/*
+ * One error value, two renderings.  status is the same on both faces;
+ * code is the API's "error" member; answered says auth refused what the
+ * feature asked (a page then shows its form again with the text).
+ */
+struct app_error {
+	int		 status;
+	const char	*code;
+	const char	*text;
+	unsigned int	 retry_after;	/* seconds; 0: no Retry-After */
+	int		 answered;
+};
+
+/* Named inputs of the features; input.c knows their name per face. */
+enum field {
+	F_USERNAME, F_PASSWORD, F_PASSWORD2, F_NEW_PASSWORD, F_CURRENT,
+	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_DEVICE,
+	F_END
+};
 
 struct app_req;
-typedef void	(*app_handler)(struct app_req *);
 
-/* Route flags. */
-#define R_SESSION	0x01	/* needs a signed-in session */
-#define R_PREFIX	0x02	/* path is a prefix ("/api/v1/sessions/") */
-#define R_API		0x04	/* JSON, bearer token */
-#define R_RATE_LOGIN	0x08	/* counts against front.login_rate */
-#define R_RATE_REGISTER	0x10	/* counts against front.register_rate */
-
-struct route {
-	enum http_method method;
-	const char	*path;
-	int		 flags;
-	app_handler	 handler;
+/* A face: how each feature's result, and any error, is answered. */
+struct face {
+	void	(*error)(struct app_req *, const struct app_error *);
+	void	(*registered)(struct app_req *, const struct a_registered *);
+	void	(*signed_in)(struct app_req *, const struct a_session *);
+	void	(*need_otp)(struct app_req *, const char *pending);
+	void	(*signed_out)(struct app_req *);
+	void	(*whoami)(struct app_req *);
+	void	(*password_changed)(struct app_req *);
+	void	(*totp_secret)(struct app_req *, const struct a_totp *);
+	void	(*totp_codes)(struct app_req *, const struct a_codes *);
+	void	(*totp_off)(struct app_req *);
+	void	(*revoked)(struct app_req *);
+	/* Lists: a row at a time, then the end; name is the list's. */
+	void	(*session_row)(struct app_req *, const struct a_sessinfo *);
+	void	(*event_row)(struct app_req *, const struct a_event *);
+	void	(*list_end)(struct app_req *, const char *name);
 };
 
-/* Values for one smsg-web page. */
-struct vars {
-	size_t		 n;
-	struct {
-		char	*key;
-		char	*value;
-	} kv[VARS_MAX];
-};
-
-/* Who the session belongs to, from AUTH_WHO. */
-struct who {
-	char		 name[64];
-	uint32_t	 uid;
-	uint64_t	 sid;
-	uint64_t	 expires;
-	char		 csrf[TOKEN_MAX];
-	int		 totp_on;
-};
+extern const struct face	 face_api, face_page;
 
 struct app_req {
 	struct req			*r;
 	const struct http_request	*h;
 	const struct route		*route;
+	const struct face		*face;
+	struct route_params		 params;
+	void				(*done)(struct app_req *); /* AUTH_OK */
 	char				 token[TOKEN_MAX];	/* session */
 	char				 agent[AGENT_MAX];
 	struct who			 who;
-	struct http_form		 form;		/* pages */
-	json_t				*json;		/* API body */
-	json_t				*list;		/* API answers */
-	struct vars			*vars;		/* page answers */
-	int				 page;		/* page being built */
-	int				 status;
+	struct http_form		 form;		/* form body */
+	json_t				*json;		/* JSON body */
+	json_t				*list;		/* API list answers */
+	int				 rows;		/* page list rows */
+	char				 text[160];	/* a built error text */
+	struct vars			*vars;		/* page values */
 };
 
-/* app.c: shared by pages and API */
-const char	*app_addr(struct app_req *);
-void		 app_auth_prefix(struct app_req *, struct msgbuf *,
-		    uint32_t, int);
-int		 app_ask_auth(struct app_req *, struct msgbuf *,
-		    req_answer_cb);
-void		 app_ask_session(struct app_req *, uint32_t, int,
-		    req_answer_cb);
-struct app_req	*app_of(struct req *);
-int		 app_fail_status(uint32_t);
-const char	*app_fail_code(uint32_t);
-int		 app_get_fail(struct msg *, uint32_t *, uint32_t *, char *,
-		    size_t);
-void		 app_plain(struct app_req *, int, const char *);
-void		 app_fmt_time(uint64_t, char *, size_t);
-int		 app_valid_token(const char *);
+/* app.c */
+extern const struct server_app app_server;	/* for front.c */
 
-/* app_auth.c: the answers of auth, read field by field */
-struct a_session {
-	char		 token[TOKEN_MAX];
-	char		 csrf[TOKEN_MAX];
-	uint64_t	 expires;
-	char		 name[64];
-	char		 device[TOKEN_MAX];	/* "" none */
-	uint32_t	 device_max_age;
-};
-struct a_registered {
-	char		 name[64];
-	char		 recovery_key[64];
-};
-struct a_totp {
-	char		 secret[64];
-	char		 uri[1024];
-};
-#define CODES_MAX	10
-struct a_codes {
-	uint32_t	 n;
-	char		 code[CODES_MAX][32];
-};
-struct a_sessinfo {
-	uint64_t	 id, created, last_seen, expires;
-	char		 addr[128];
-	char		 agent[AGENT_MAX];
-	int		 current;
-};
-struct a_event {
-	uint64_t	 time;
-	char		 event[64];
-	char		 addr[128];
-	char		 detail[1024];
-};
-void	 a_get_session(struct msg *, struct a_session *);
-void	 a_get_pending(struct msg *, char *, size_t);
-void	 a_get_registered(struct msg *, struct a_registered *);
-void	 a_get_totp(struct msg *, struct a_totp *);
-void	 a_get_codes(struct msg *, struct a_codes *);
-void	 a_get_sessinfo(struct msg *, struct a_sessinfo *);
-void	 a_get_event(struct msg *, struct a_event *);
-void	 a_expect(struct msg *, uint32_t, uint32_t);
-void	 a_expect_empty(struct msg *);
+static inline struct app_req *
+app_of(struct req *r)
+{
+	return req_data(r);
+}
 
-/* app_pages.c */
-extern const struct route	 page_routes[];
-void		 page_error(struct app_req *, int, const char *);
-void		 page_need_login(struct app_req *);
+static inline const char *
+app_addr(struct app_req *ar)
+{
+	return req_addr(ar->r);
+}
 
-/* app_api.c */
-extern const struct route	 api_routes[];
-void		 api_error(struct app_req *, int, const char *, const char *);
+/* ask.c */
+void	 app_fail(struct app_req *, int status, const char *code,
+	    const char *text);
+void	 app_fail_after(struct app_req *, unsigned int, int, const char *,
+	    const char *);
+void	 app_fail_answer(struct app_req *, struct msg *);
+void	 ask_prefix(struct app_req *, struct msgbuf *, uint32_t);
+int	 ask_auth(struct app_req *, struct msgbuf *, req_answer_cb);
+void	 ask_session(struct app_req *, uint32_t, req_answer_cb);
+int	 ask_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
+int	 ask_on_ok(struct req *, struct msg *);
 
-/* vars for smsg-web */
-void		 vars_add(struct vars *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-void		 vars_free(struct vars *);
+/* input.c */
+int	 in_check(struct app_req *, const enum field *);
+const char *in_text(struct app_req *, enum field);
+const char *in_device(struct app_req *, char *, size_t);
+int	 in_flag(struct app_req *, enum field);
+int	 in_session_id(struct app_req *, uint64_t *);
+int	 in_confirmed(struct app_req *, enum field);
+
+/* face_page.c, for pages.c */
+struct vars *page_vars(struct app_req *);
+void	 page_render(struct app_req *, enum web_page, int status);
+void	 page_redirect(struct app_req *, const char *);
+
+/* The handlers of the route table. */
+void	 feat_register(struct app_req *);	/* feat_account.c */
+void	 feat_recover(struct app_req *);
+void	 feat_login(struct app_req *);
+void	 feat_login_otp(struct app_req *, const char *pending);
+void	 feat_logout(struct app_req *);
+void	 feat_whoami(struct app_req *);
+void	 feat_password(struct app_req *);
+void	 feat_totp_begin(struct app_req *);	/* feat_totp.c */
+void	 feat_totp_confirm(struct app_req *);
+void	 feat_totp_disable(struct app_req *);
+void	 feat_sessions(struct app_req *);	/* feat_session.c */
+void	 feat_revoke(struct app_req *);
+void	 feat_activity(struct app_req *);
+void	 page_show(struct app_req *);		/* pages.c */
+void	 page_root(struct app_req *);
+void	 page_login(struct app_req *);
+void	 page_otp_form(struct app_req *);
+void	 page_otp_post(struct app_req *);
+void	 page_settings(struct app_req *);
+void	 page_totp(struct app_req *);
+
+/* json_wipe.c */
+void	 json_wipe_init(void);
+void	 json_wipe_free(void *);
 
 #endif

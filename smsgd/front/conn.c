@@ -8,7 +8,7 @@
  *   IDLE   between keep-alive requests; idle_timeout, then a silent close
  *   HEAD   from connection start or a request's first byte; header_timeout
  *   BODY   reading the body; body_timeout
- *   APP    the application has the request (its head, in app_head, or
+ *   APP    the application has the request (its head, in app->head, or
  *          all of it); reading is off (pipelined bytes wait);
  *          SERVER_APP_TIMEOUT as a last resort
  *   WRITE  the response drains; body_timeout, then close
@@ -307,7 +307,7 @@ static void
 conn_request(struct conn *c)
 {
 	conn_to_app(c);
-	app_request(c->req);
+	srv.app->request(c->req);
 }
 
 /*
@@ -339,7 +339,7 @@ conn_head_done(struct conn *c)
 	r->conn = c;
 	c->req = r;
 	conn_to_app(c);
-	if (app_head(r) == -1 || r->responded) {
+	if (srv.app->head(r) == -1 || r->responded) {
 		/* The body stays unread: nothing may follow this answer. */
 		c->close = 1;
 		return -1;

@@ -3,18 +3,20 @@
  * parent links none of the HTTP, TLS-record or JSON code.  It receives
  * its sockets and TLS material as descriptors and never opens a file.
  * The work is in server.c (threads, bridge), conn.c (connections) and
- * tls.c; the application on top is app*.c.
+ * tls.c; the application on top is handed to the server here, the only
+ * place that knows both.
  */
 #include "config.h"
 
 #include "log.h"
 #include "proc.h"
+#include "app.h"
 #include "server.h"
 
 static void
 front_init(const struct proc_settings *ps, struct event_base *base)
 {
-	server_init(base);
+	server_init(base, &app_server);
 }
 
 static const struct proc_role front_role = {

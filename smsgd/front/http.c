@@ -309,10 +309,11 @@ check_length(struct http_parser *p)
 			    (v[i] - '0');
 		}
 	}
-	if (!r->chunked && r->content_length < 0 &&
-	    (r->method == HTTP_POST || r->method == HTTP_PUT ||
-	    r->method == HTTP_PATCH))
-		return fail(p, 411, "length required");
+	/*
+	 * Neither Content-Length nor Transfer-Encoding: no body (RFC 9112
+	 * 6.3), whatever the method.  Whether a route wants a length is
+	 * the application's call (411), made when the head is in.
+	 */
 	return HTTP_MORE;
 }
 

@@ -74,7 +74,7 @@ struct http_parser {
 	size_t			 remain;	/* bytes left in body/chunk */
 	size_t			 extbytes;	/* chunk extension bytes */
 	int			 digits;	/* hex digits of this chunk */
-	/* On HTTP_ERROR: 400 408 411 413 414 417 431 500 501 505. */
+	/* On HTTP_ERROR: 400 408 413 414 417 431 500 501 505. */
 	int			 status;
 	/* A short reason, for the response body and logs. */
 	const char		*error;

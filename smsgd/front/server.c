@@ -283,7 +283,7 @@ worker_setup(struct worker *w, int id)
 
 /* After the privilege drop, before the sandbox. */
 void
-server_init(struct event_base *base)
+server_init(struct event_base *base, const struct server_app *app)
 {
 	struct timeval	 tick = { 0, TICK_MS * 1000 };
 	unsigned int	 i;
@@ -300,6 +300,7 @@ server_init(struct event_base *base)
 			fatalx("listener %s: no TLS certificate",
 			    srv.ls[j].name);
 	srv.main = base;
+	srv.app = app;
 	srv.nworkers = front_conf.workers;
 	if ((srv.workers = calloc(srv.nworkers,
 	    sizeof(*srv.workers))) == NULL)
@@ -312,7 +313,7 @@ server_init(struct event_base *base)
 		fatalx("server events");
 	for (i = 0; i < srv.nworkers; i++)
 		worker_setup(&srv.workers[i], i);
-	app_init();
+	app->init();
 	for (j = 0; j < srv.nls; j++)
 		log_info("listening on %s (%s)", srv.ls[j].name,
 		    srv.ls[j].kind == LISTEN_HTTPS ? "https" :

@@ -4,10 +4,10 @@
  * web (through the main thread, which owns the peer channels) and their
  * answers back to the request's worker.
  *
- * The application (smsgd/front/app*.c) sees a request twice on its
- * worker thread: when the head is complete (app_head), before a byte of
- * the body is read, and when the body is in (app_request).  It answers
- * exactly once with req_respond().
+ * The application (registered as a struct server_app) sees a request
+ * twice on its worker thread: when the head is complete, before a byte
+ * of the body is read, and when the body is in.  It answers exactly once
+ * with req_respond().
  */
 #ifndef SMSGD_SERVER_H
 #define SMSGD_SERVER_H
@@ -31,9 +31,30 @@ struct front_conf {
 };
 extern struct front_conf front_conf;
 
+struct req;
+
+/*
+ * The application on top of the server, registered by front.c: the
+ * server reaches it only through this table.  All three run on the
+ * worker thread of the request, init once before the threads start.
+ *
+ * head: as soon as the head is complete.  Returns 0 to read the body
+ * under the policy set with req_body_buffer() (default: no body at
+ * all), then request(); or -1 when the app answers (or has answered)
+ * without reading the body: the connection closes after that answer, so
+ * a client told 413 or 415 never has to send its body.
+ * request: the body is in.
+ */
+struct server_app {
+	void	(*init)(void);
+	int	(*head)(struct req *);
+	void	(*request)(struct req *);
+};
+
 /* For front.c, the role. */
 void	 server_configure(struct msg *);
-void	 server_init(struct event_base *);	/* main base; before the sandbox */
+/* main base; before the sandbox */
+void	 server_init(struct event_base *, const struct server_app *);
 void	 server_threads(void);
 void	 server_dispatch(enum proc_id, struct msg *);	/* answers from auth and web */
 /*
@@ -42,20 +63,6 @@ void	 server_dispatch(enum proc_id, struct msg *);	/* answers from auth and web 
  * questions then fail at their 60 s timeout.
  */
 void	 server_peer_lost(enum proc_id);
-
-struct req;
-
-/* Implemented by the application: */
-void	 app_init(void);		/* once, in server_init */
-/*
- * On the worker, as soon as the head is complete.  Returns 0 to read the
- * body under the policy set with req_body_buffer() (default: no body at
- * all), then app_request(); or -1 when the app answers (or has answered)
- * without reading the body: the connection closes after that answer, so
- * a client told 413 or 415 never has to send its body.
- */
-int	 app_head(struct req *);
-void	 app_request(struct req *);	/* on the worker, the body is in */
 
 /* For the application: */
 const struct http_request *req_http(const struct req *);

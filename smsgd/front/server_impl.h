@@ -60,6 +60,7 @@ struct server {
 	struct event		*tick;	/* timeouts, lost peers */
 	atomic_uint		 conns;
 	int			 linked[PROC_MAX];
+	const struct server_app	*app;
 };
 
 extern struct server	 srv;

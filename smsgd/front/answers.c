@@ -5,13 +5,59 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <string.h>
 
-#include "app.h"
+#include "answers.h"
 #include "log.h"
 #include "proto.h"
 
 #define BAD(what)	fatalx("malformed %s from auth", what)
+
+/* Tokens come from auth as base64url; anything else never reaches it. */
+int
+a_valid_token(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			return 0;
+	return i > 0 && i < TOKEN_MAX;
+}
+
+/* AUTH_WHO: string name, u32 uid, u64 sid, u64 expires, string csrf, u8. */
+void
+a_get_who(struct msg *m, struct who *w)
+{
+	struct msgcur	 c;
+	uint8_t		 totp;
+
+	msg_cursor(m, &c);
+	if (msg_get_string(&c, w->name, sizeof(w->name)) == -1 ||
+	    msg_get_u32(&c, &w->uid) == -1 ||
+	    msg_get_u64(&c, &w->sid) == -1 ||
+	    msg_get_u64(&c, &w->expires) == -1 ||
+	    msg_get_string(&c, w->csrf, sizeof(w->csrf)) == -1 ||
+	    msg_get_u8(&c, &totp) == -1 || msg_get_end(&c) == -1)
+		BAD("AUTH_WHO");
+	w->totp_on = totp != 0;
+}
+
+/* AUTH_FAIL: u32 code, u32 retry_after, string message. */
+void
+a_get_fail(struct msg *m, struct a_fail *f)
+{
+	struct msgcur	 c;
+
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &f->code) == -1 ||
+	    msg_get_u32(&c, &f->retry) == -1 ||
+	    msg_get_string(&c, f->text, sizeof(f->text)) == -1 ||
+	    msg_get_end(&c) == -1 || f->code >= AUTH_E_MAX)
+		BAD("AUTH_FAIL");
+}
 
 void
 a_expect(struct msg *m, uint32_t want, uint32_t alt)
@@ -40,8 +86,8 @@ a_get_session(struct msg *m, struct a_session *s)
 	    msg_get_string(&c, s->name, sizeof(s->name)) == -1 ||
 	    msg_get_string(&c, s->device, sizeof(s->device)) == -1 ||
 	    msg_get_u32(&c, &s->device_max_age) == -1 ||
-	    msg_get_end(&c) == -1 || !app_valid_token(s->token) ||
-	    (s->device[0] != '\0' && !app_valid_token(s->device)))
+	    msg_get_end(&c) == -1 || !a_valid_token(s->token) ||
+	    (s->device[0] != '\0' && !a_valid_token(s->device)))
 		BAD("AUTH_SESSION");
 }
 
@@ -52,7 +98,7 @@ a_get_pending(struct msg *m, char *pending, size_t len)
 
 	msg_cursor(m, &c);
 	if (msg_get_string(&c, pending, len) == -1 ||
-	    msg_get_end(&c) == -1 || !app_valid_token(pending))
+	    msg_get_end(&c) == -1 || !a_valid_token(pending))
 		BAD("AUTH_NEED_OTP");
 }
 

@@ -1,0 +1,178 @@
+/*
+ * The JSON face of the features, under /api/v1: bearer tokens, never
+ * cookies; every error is {"error": code, "message": text}.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "log.h"
+
+/* Said when an answer cannot be built (memory, or a value jansson refuses). */
+static const char unbuilt[] =
+    "{\"error\":\"internal\",\"message\":\"The answer could not be built.\"}";
+
+static void
+api_send(struct app_req *ar, int status, json_t *obj)
+{
+	char	*s = NULL;
+
+	if (obj != NULL)
+		s = json_dumps(obj, JSON_COMPACT);
+	if (s == NULL) {
+		log_warnx("an API answer could not be built");
+		req_respond(ar->r, 500, "application/json; charset=utf-8",
+		    unbuilt, sizeof(unbuilt) - 1);
+	} else
+		req_respond(ar->r, status, "application/json; charset=utf-8",
+		    s, strlen(s));
+	json_wipe_free(s);
+	if (obj != NULL)
+		json_decref(obj);
+}
+
+static void
+api_no_content(struct app_req *ar)
+{
+	req_respond(ar->r, 204, NULL, NULL, 0);
+}
+
+static void
+api_error(struct app_req *ar, const struct app_error *e)
+{
+	api_send(ar, e->status, json_pack("{s:s, s:s}", "error", e->code,
+	    "message", e->text));
+}
+
+static void
+api_registered(struct app_req *ar, const struct a_registered *reg)
+{
+	api_send(ar, 201, json_pack("{s:s, s:s}", "username", reg->name,
+	    "recovery_key", reg->recovery_key));
+}
+
+static void
+api_signed_in(struct app_req *ar, const struct a_session *s)
+{
+	/* The device token: sent back as "device" at the next login. */
+	api_send(ar, 200, json_pack("{s:s, s:I, s:s}", "token", s->token,
+	    "expires", (json_int_t)s->expires, "device", s->device));
+}
+
+/* The API sends password and code together: there is no pending step. */
+static void
+api_need_otp(struct app_req *ar, const char *pending)
+{
+	app_fail(ar, 401, "otp_required", "This account uses two-factor "
+	    "authentication: send \"otp\" as well.");
+}
+
+static void
+api_whoami(struct app_req *ar)
+{
+	api_send(ar, 200, json_pack("{s:s, s:I, s:I, s:b}", "username",
+	    ar->who.name, "uid", (json_int_t)ar->who.uid, "expires",
+	    (json_int_t)ar->who.expires, "totp", ar->who.totp_on));
+}
+
+static void
+api_password_changed(struct app_req *ar)
+{
+	api_send(ar, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static void
+api_totp_secret(struct app_req *ar, const struct a_totp *t)
+{
+	api_send(ar, 200, json_pack("{s:s, s:s}", "secret", t->secret,
+	    "uri", t->uri));
+}
+
+static void
+api_totp_codes(struct app_req *ar, const struct a_codes *k)
+{
+	json_t		*codes;
+	uint32_t	 i;
+
+	if ((codes = json_array()) != NULL)
+		for (i = 0; i < k->n; i++)
+			if (json_array_append_new(codes,
+			    json_string(k->code[i])) == -1) {
+				json_decref(codes);
+				codes = NULL;
+				break;
+			}
+	api_send(ar, 200, codes == NULL ? NULL :
+	    json_pack("{s:o}", "recovery_codes", codes));
+}
+
+/* Rows: one JSON object each, sent at the end; a row lost makes it 500. */
+static void
+api_row(struct app_req *ar, json_t *row)
+{
+	if (ar->rows == 0 && ar->list == NULL &&
+	    (ar->list = json_array()) == NULL)
+		ar->rows = -1;
+	if (ar->rows < 0) {
+		json_decref(row);
+		return;
+	}
+	/* jansson takes row, even when it fails */
+	if (json_array_append_new(ar->list, row) == -1) {
+		json_decref(ar->list);
+		ar->list = NULL;
+		ar->rows = -1;
+		return;
+	}
+	ar->rows++;
+}
+
+static void
+api_session_row(struct app_req *ar, const struct a_sessinfo *s)
+{
+	char	 id[17];
+
+	snprintf(id, sizeof(id), "%016" PRIx64, s->id);
+	api_row(ar, json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:b}", "id", id,
+	    "created", (json_int_t)s->created, "last_seen",
+	    (json_int_t)s->last_seen, "expires", (json_int_t)s->expires,
+	    "addr", s->addr, "agent", s->agent, "current", s->current));
+}
+
+static void
+api_event_row(struct app_req *ar, const struct a_event *e)
+{
+	api_row(ar, json_pack("{s:I, s:s, s:s, s:s}", "time",
+	    (json_int_t)e->time, "event", e->event, "addr", e->addr,
+	    "detail", e->detail));
+}
+
+static void
+api_list_end(struct app_req *ar, const char *name)
+{
+	if (ar->rows == 0 && ar->list == NULL)
+		ar->list = json_array();
+	api_send(ar, 200, ar->rows < 0 || ar->list == NULL ? NULL :
+	    json_pack("{s:O}", name, ar->list));
+}
+
+const struct face face_api = {
+	.error = api_error,
+	.registered = api_registered,
+	.signed_in = api_signed_in,
+	.need_otp = api_need_otp,
+	.signed_out = api_no_content,
+	.whoami = api_whoami,
+	.password_changed = api_password_changed,
+	.totp_secret = api_totp_secret,
+	.totp_codes = api_totp_codes,
+	.totp_off = api_no_content,
+	.revoked = api_no_content,
+	.session_row = api_session_row,
+	.event_row = api_event_row,
+	.list_end = api_list_end,
+};

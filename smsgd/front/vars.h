@@ -1,0 +1,29 @@
+/*
+ * The values of one page for smsg-web: keys and strings, escaped by
+ * smsg-web.  Bounded: past VARS_MAX values, or when memory runs out,
+ * the set is marked failed and the page is answered with an error
+ * instead (a request can never make the front fail).
+ */
+#ifndef SMSGD_VARS_H
+#define SMSGD_VARS_H
+
+#include <stddef.h>
+
+#define VARS_MAX	512	/* keys sent to smsg-web for one page */
+
+struct vars {
+	size_t		 n;
+	int		 failed;	/* a value could not be kept */
+	struct {
+		char	*key;
+		char	*value;
+	} kv[VARS_MAX];
+};
+
+/* Adds key = printf(fmt, ...); on failure marks v failed. */
+void	 vars_add(struct vars *, const char *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Frees (values wiped) and empties v, failure mark included. */
+void	 vars_free(struct vars *);
+
+#endif
