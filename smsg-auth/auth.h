@@ -141,6 +141,10 @@ int	 flow_hash(struct flow *, enum hashjob_kind, const char *,
 void	 flow_fail(struct flow *, uint32_t, uint32_t, const char *);
 void	 flow_busy(const struct req *);
 
+/* Every password check counts against the sign-in limits (login.c). */
+int	 login_limits_enter(struct req *, struct flow *, struct account *);
+void	 login_limits_leave(struct flow *, struct account *);
+
 /* Shared steps of the flows (keys.c). */
 int	 account_rcode_use(struct account *, const char *);
 enum otp_outcome { OTP_GOOD, OTP_BAD, OTP_REUSED };

@@ -174,6 +174,64 @@ login_attempt(const struct flow *f, struct account *a,
 	}
 }
 
+/* Not evaluated: the answer says how long to wait, the log why. */
+static void
+login_refuse(struct req *r, const struct flow *f, enum signin_gate g,
+    uint32_t wait)
+{
+	static const char *const whom[] = {
+		[SIGNIN_DEVICE] = "this browser",
+		[SIGNIN_NETWORK] = "your network",
+		[SIGNIN_PAIR] = "your network to this account",
+		[SIGNIN_ACCOUNT] = "browsers this account has not used "
+		    "before",
+	};
+	char	 why[256];
+
+	log_info("sign-in for %s from %s not evaluated: too many failures "
+	    "from %s; %u s to wait", f->name, f->addr, whom[g], wait);
+	snprintf(why, sizeof(why), "Too many failed sign-ins from %s. Try "
+	    "again in %u minute%s%s.", whom[g], (wait + 59) / 60,
+	    (wait + 59) / 60 == 1 ? "" : "s", g == SIGNIN_ACCOUNT ?
+	    ", or from a browser you signed in with before" : "");
+	reply_fail(r, AUTH_E_THROTTLED, wait, why);
+}
+
+/*
+ * A password of f->name (a; NULL: no such account) about to be hashed,
+ * for a sign-in or a check inside a session: the limits, then the
+ * attempt recorded as a failure (in a, for the caller to store).  0 go
+ * on; -1 refused and answered.
+ */
+int
+login_limits_enter(struct req *r, struct flow *f, struct account *a)
+{
+	struct signin_attempt	 at;
+	enum signin_gate	 g;
+	uint32_t		 wait;
+
+	login_attempt(f, a, &at, r->now);
+	if ((g = signin_gate(&auth_limits, &authconf.lockout, &at, r->now,
+	    &wait)) != SIGNIN_OPEN) {
+		login_refuse(r, f, g, wait);
+		return -1;
+	}
+	signin_record(&auth_limits, &authconf.lockout, &at, r->now);
+	f->trusted = at.device != NULL;
+	return 0;
+}
+
+/* The password was right: login_limits_enter's attempt taken back. */
+void
+login_limits_leave(struct flow *f, struct account *a)
+{
+	struct signin_attempt	 at;
+
+	login_attempt(f, a, &at, time(NULL));
+	if (f->trusted == (at.device != NULL))
+		signin_success(&auth_limits, &at);
+}
+
 /*
  * The second factor against a, read in txn: 0 accepted; -1 refused and
  * answered.  Either way a has changed (step, code or failure count) and
@@ -291,11 +349,7 @@ static void
 login_accept(struct flow *f, DB_TXN *txn, struct account *a,
     const struct userkeys *keys)
 {
-	struct signin_attempt	 at;
-
-	login_attempt(f, a, &at, time(NULL));
-	if (f->trusted == (at.device != NULL))
-		signin_success(&auth_limits, &at);
+	login_limits_leave(f, a);
 	if (a->totp_on && f->otp[0] == '\0') {
 		if (account_commit(txn, a) == -1)
 			flow_fail(f, AUTH_E_INTERNAL, 0, "Sign-in failed.");
@@ -402,29 +456,6 @@ done:
 	flow_free(f);
 }
 
-/* Not evaluated: the answer says how long to wait, the log why. */
-static void
-login_refuse(struct req *r, const struct flow *f, enum signin_gate g,
-    uint32_t wait)
-{
-	static const char *const whom[] = {
-		[SIGNIN_DEVICE] = "this browser",
-		[SIGNIN_NETWORK] = "your network",
-		[SIGNIN_PAIR] = "your network to this account",
-		[SIGNIN_ACCOUNT] = "browsers this account has not used "
-		    "before",
-	};
-	char	 why[256];
-
-	log_info("sign-in for %s from %s not evaluated: too many failures "
-	    "from %s; %u s to wait", f->name, f->addr, whom[g], wait);
-	snprintf(why, sizeof(why), "Too many failed sign-ins from %s. Try "
-	    "again in %u minute%s%s.", whom[g], (wait + 59) / 60,
-	    (wait + 59) / 60 == 1 ? "" : "s", g == SIGNIN_ACCOUNT ?
-	    ", or from a browser you signed in with before" : "");
-	reply_fail(r, AUTH_E_THROTTLED, wait, why);
-}
-
 /*
  * Before hashing: the administrator's lock, then the limits (lockout.h);
  * the attempt recorded as a failure (committed) so that parallel
@@ -434,10 +465,8 @@ login_refuse(struct req *r, const struct flow *f, enum signin_gate g,
 static int
 login_precheck(struct req *r, struct flow *f)
 {
-	struct signin_attempt	 at;
 	struct account		 a;
 	DB_TXN			*txn;
-	enum signin_gate	 g;
 	char			 why[256];
 	uint32_t		 wait;
 
@@ -456,16 +485,11 @@ login_precheck(struct req *r, struct flow *f)
 		account_clear(&a);
 		return -1;
 	}
-	login_attempt(f, f->known ? &a : NULL, &at, r->now);
-	if ((g = signin_gate(&auth_limits, &authconf.lockout, &at, r->now,
-	    &wait)) != SIGNIN_OPEN) {
+	if (login_limits_enter(r, f, f->known ? &a : NULL) == -1) {
 		authdb_abort(txn);
-		login_refuse(r, f, g, wait);
 		account_clear(&a);
 		return -1;
 	}
-	signin_record(&auth_limits, &authconf.lockout, &at, r->now);
-	f->trusted = at.device != NULL;
 	if (f->known) {
 		strlcpy(f->before, a.pwhash, sizeof(f->before));
 		f->rehash = login_outdated(a.pwhash);
