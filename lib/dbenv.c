@@ -43,11 +43,21 @@ dbenv_open(const char *home)
 DB *
 dbenv_open_db(DB_ENV *env, const char *name, DBTYPE type)
 {
+	return dbenv_open_db_paged(env, name, type, 0);
+}
+
+/* pagesize 0: Berkeley DB's choice; it applies when the file is made. */
+DB *
+dbenv_open_db_paged(DB_ENV *env, const char *name, DBTYPE type,
+    u_int32_t pagesize)
+{
 	DB	*db;
 	int	 r;
 
 	if ((r = db_create(&db, env, 0)) != 0)
 		fatalx("db_create: %s", db_strerror(r));
+	if (pagesize != 0 && (r = db->set_pagesize(db, pagesize)) != 0)
+		fatalx("%s: set_pagesize: %s", name, db_strerror(r));
 	if ((r = db->open(db, NULL, name, NULL, type,
 	    DB_CREATE | DB_AUTO_COMMIT | DB_THREAD, 0600)) != 0)
 		fatalx("opening %s: %s", name, db_strerror(r));
@@ -80,6 +90,35 @@ dbenv_begin(DB_ENV *env)
 		return NULL;
 	}
 	return txn;
+}
+
+/*
+ * Group commit: a transaction that commits without waiting for the disk,
+ * and one log flush that makes every such commit so far durable.
+ */
+DB_TXN *
+dbenv_begin_nosync(DB_ENV *env)
+{
+	DB_TXN	*txn;
+	int	 r;
+
+	if ((r = env->txn_begin(env, NULL, &txn, DB_TXN_NOSYNC)) != 0) {
+		log_warnx("txn_begin: %s", db_strerror(r));
+		return NULL;
+	}
+	return txn;
+}
+
+int
+dbenv_flush(DB_ENV *env)
+{
+	int	 r;
+
+	if ((r = env->log_flush(env, NULL)) != 0) {
+		log_warnx("log flush: %s", db_strerror(r));
+		return -1;
+	}
+	return 0;
 }
 
 int

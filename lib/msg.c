@@ -534,8 +534,11 @@ chan_recvnow(struct chan *c, struct msg *m, int ms)
 void
 msg_cursor(const struct msg *m, struct msgcur *cur)
 {
-	cur->p = m->data;
-	cur->left = m->len;
+	static const uint8_t	 empty[1];
+
+	/* An empty payload may have no buffer; NULL means a failed read. */
+	cur->p = m->data != NULL ? m->data : empty;
+	cur->left = m->data != NULL ? m->len : 0;
 }
 
 static const uint8_t *

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	3
+#define SMSG_PROTO_VERSION	6
 
 enum proc_id {
 	PROC_PARENT,
@@ -42,10 +42,13 @@ enum msg_type {
 	 * drops privileges, read synchronously by proc_child_setup().
 	 */
 	MSG_CONF_FRONT,		/* u32 workers, u32 header_timeout,
-				   u32 body_timeout, u32 idle_timeout,
-				   u32 form_max, u32 login_rate,
-				   u32 register_rate, u16 https_port,
-				   u32 max_conns, u32 max_conns_per_net,
+				   u32 body_idle_timeout, u32 body_min_rate,
+				   u32 idle_timeout, u32 form_max,
+				   u32 login_rate, u32 register_rate,
+				   u16 https_port, u32 max_conns,
+				   u32 event_heartbeat,
+				   u32 event_max_per_user,
+				   u32 max_conns_per_net,
 				   u8 ipv4_prefix, u8 ipv6_prefix */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
@@ -88,6 +91,10 @@ enum msg_type {
 				   AUTH_END */
 	MSG_AUTH_REVOKE,	/* session prefix, u64 id -> AUTH_OK */
 	MSG_AUTH_ACTIVITY,	/* session prefix -> AUTH_EVENT..., AUTH_END */
+	MSG_AUTH_REPLAY,	/* session prefix, u64 after (an event id)
+				   -> AUTH_REPLAY_EVENT..., AUTH_END:
+				   the user's events after that one, oldest
+				   first, for an event stream's Last-Event-ID */
 
 	/* auth -> front */
 	MSG_AUTH_OK,
@@ -107,7 +114,17 @@ enum msg_type {
 				   u8 current */
 	MSG_AUTH_EVENT,		/* u64 time, string event, string addr,
 				   string detail */
+	MSG_AUTH_REPLAY_EVENT,	/* u64 id, string event, string data */
 	MSG_AUTH_END,
+
+	/*
+	 * Pushes: auth or store -> front, unsolicited (peerid 0).  Event
+	 * ids grow per user; the front delivers an event to each live event
+	 * stream of the user (of that session only, when sid is not 0).
+	 */
+	MSG_PUSH_EVENT,		/* u32 uid, u64 sid (0: every session),
+				   u64 event id, string event, string data */
+	MSG_PUSH_SESSION_END,	/* u64 sid: close its event streams */
 
 	/* front -> web -> front; peerid is the front's request id */
 	MSG_WEB_RENDER,		/* u16 page (WEB_PAGE_*), u16 status,
@@ -141,12 +158,104 @@ enum msg_type {
 	MSG_CTL_USER_INFO,	/* string name, u32 uid, u64 created,
 				   u8 lock (USER_LOCK_*), u64 locked_until,
 				   u32 failures, u8 totp_on, u32 sessions,
-				   u64 last_login */
+				   u64 last_login, u8 admin */
 	MSG_CTL_USER_SECRET,	/* string label, string value: shown once */
 	MSG_CTL_SHOW_SESSIONS,	/* string name ("" for everyone) */
 	MSG_CTL_SESSION_INFO,	/* u64 id, string name, u64 created,
 				   u64 last_seen, u64 expires, string addr */
 	MSG_CTL_SESSION_REVOKE,	/* u64 id */
+
+	/* parent -> store, before its privilege drop */
+	MSG_CONF_STORE,		/* u32 subject_max, u32 body_max,
+				   u32 recipients_max, u32 files_max,
+				   u64 file_max, u64 quota, u32 retention,
+				   u32 retention_max, u32 upload_timeout */
+
+	/*
+	 * front -> store; peerid is the front's request id.  Each starts
+	 * with u32 uid: the caller, as auth vouched for the session.  Ids
+	 * are the 16 raw bytes (fixed).  Every request is answered by one
+	 * of its listed answers or STORE_FAIL; lists end with STORE_END.
+	 */
+	MSG_STORE_UPLOAD_BEGIN,	/* uid, u64 unlock (0: none), u64 lifetime
+				   (0: default), u32 flags (MC_F_*),
+				   u32 n, n * u32 recipient -> STORE_UPLOADING */
+	MSG_STORE_UPLOAD_CHUNK,	/* uid, id, u32 stream, u64 index, u8 last,
+				   bytes sealed chunk -> STORE_OK */
+	MSG_STORE_UPLOAD_COMMIT, /* uid, id, u32 nstreams, nstreams * u64
+				   sealed size, fixed digest, fixed signature,
+				   u32 n, n * (u32 uid, fixed wrapped key):
+				   the sender's copy first, then the
+				   recipients in order -> STORE_SENT, once on
+				   disk */
+	MSG_STORE_UPLOAD_ABORT,	/* uid, id -> STORE_OK */
+	MSG_STORE_LIST,		/* uid, u8 folder, u8 has_before, id before,
+				   u32 limit -> STORE_HEADER..., STORE_END */
+	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
+	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
+				   -> STORE_CHUNK */
+	MSG_STORE_READ,		/* uid, id: read in full -> STORE_OK */
+	MSG_STORE_DELETE,	/* uid, id -> STORE_OK */
+	MSG_STORE_CONTACTS,	/* uid -> STORE_CONTACT..., STORE_END */
+	MSG_STORE_CONTACT_ADD,	/* uid, u32 contact, string nickname */
+	MSG_STORE_CONTACT_REMOVE, /* uid, u32 contact */
+	MSG_STORE_CONTACT_VERIFY, /* uid, u32 contact, string fingerprint
+				   ("": clear) */
+	MSG_STORE_CONTACT_BLOCK, /* uid, u32 contact, u8 on */
+
+	/* store -> front */
+	MSG_STORE_OK,
+	MSG_STORE_FAIL,		/* u32 code (STORE_E_*), u64 detail (the
+				   unlock time when LOCKED), string message */
+	MSG_STORE_UPLOADING,	/* id */
+	MSG_STORE_SENT,		/* id, u64 created, u64 unlock, u64 expires */
+	MSG_STORE_HEADER,	/* u8 locked, id, u32 sender, u64 created,
+				   u64 unlock, u64 expires, u32 flags,
+				   fixed digest, u32 nstreams, nstreams * u64
+				   size, u32 nrcpt, nrcpt * u32 uid,
+				   fixed signature, u8 state (COPY_*),
+				   fixed wrapped key (zero while locked) */
+	MSG_STORE_CHUNK,	/* u8 last, bytes sealed chunk */
+	MSG_STORE_CONTACT,	/* u32 uid, string nickname, u8 blocked,
+				   u8 verified, string fingerprint,
+				   u64 added */
+	MSG_STORE_END,		/* u8 more, id next */
+
+	/*
+	 * front -> auth, on a session (the session prefix first): the keys
+	 * of a message.  auth wraps with the recipients' public keys, signs
+	 * and unwraps with the session's private keys.
+	 */
+	MSG_AUTH_PUBKEYS,	/* prefix, string name -> AUTH_PUBKEY */
+	MSG_AUTH_KEY_WRAP,	/* prefix, id, u64 unlock, fixed content key,
+				   u32 n, n * u32 uid -> AUTH_WRAPPED */
+	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
+	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
+				   fixed wrapped key -> AUTH_CONTENT_KEY */
+	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
+				   fixed ed25519, string fingerprint */
+	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
+				   the session user's own copy first */
+	MSG_AUTH_SIGNATURE,	/* fixed signature */
+	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
+				   signer, string signer's fingerprint */
+	MSG_AUTH_TEST_UNWRAP,	/* test builds: AUTH_KEY_UNWRAP without the
+				   unlock time check in the front */
+
+	/* smsgctl -> parent -> store, and back */
+	MSG_CTL_SHOW_MESSAGES,
+	MSG_CTL_MESSAGES_INFO,	/* u64 messages, u64 bytes, u64 locked,
+				   u64 locked_bytes, u64 uploads,
+				   u64 quarantined */
+	MSG_CTL_MESSAGES_DAY,	/* u64 day (since the epoch), u64 messages,
+				   u64 bytes */
+	MSG_CTL_PURGE,
+	MSG_CTL_PURGED,		/* u32 messages, u64 chunks */
+	MSG_CTL_USER_USAGE,	/* u32 uid: after show user, its messages */
+	MSG_CTL_USAGE_INFO,	/* u32 sent, u32 received, u64 bytes,
+				   u64 quota */
+	/* smsgctl -> parent -> auth */
+	MSG_CTL_USER_ADMIN,	/* string name, u8 on */
 
 	MSG_TYPE_MAX
 };
@@ -190,7 +299,24 @@ enum auth_err {
 	AUTH_E_THROTTLED,	/* 429: retry_after seconds */
 	AUTH_E_BUSY,		/* 503: too many requests in flight */
 	AUTH_E_INTERNAL,	/* 500 */
+	AUTH_E_TIMELOCK,	/* 423: the message is locked until later */
+	AUTH_E_SIGNATURE,	/* 502: a stored message fails its checks */
 	AUTH_E_MAX
+};
+
+/* Store answers (MSG_STORE_FAIL codes); the front maps each to a status. */
+enum store_err {
+	STORE_E_OK,
+	STORE_E_BADREQ,		/* 400: a field out of bounds */
+	STORE_E_NOTFOUND,	/* 404: no such message, or not the caller's */
+	STORE_E_LOCKED,		/* 423: time-locked until detail */
+	STORE_E_LIMIT,		/* 413: a configured size or count exceeded */
+	STORE_E_QUOTA,		/* 507: the sender's quota is full */
+	STORE_E_BLOCKED,	/* 403: a recipient blocks the sender */
+	STORE_E_STATE,		/* 409: not now (upload not open, ...) */
+	STORE_E_BUSY,		/* 503: too many uploads open */
+	STORE_E_INTERNAL,	/* 500 */
+	STORE_E_MAX
 };
 
 /* MSG_WEB_RENDER pages; smsg-web/pages.h documents each page's keys. */

@@ -54,14 +54,20 @@ static const struct key schema[] = {
 	  "connection threads (0: one per CPU)" },
 	{ "front", "header_timeout", K_UINT, U(front.header_timeout), 1, 300,
 	  "seconds for a client to send a request's headers" },
-	{ "front", "body_timeout", K_UINT, U(front.body_timeout), 1, 600,
-	  "seconds for a client to send a request's body" },
+	{ "front", "body_idle_timeout", K_UINT, U(front.body_idle_timeout), 1,
+	  600, "seconds a body may stall, or a client leave a response unread" },
+	{ "front", "body_min_rate", K_UINT, U(front.body_min_rate), 0,
+	  100000000, "slowest average body, bytes/s, after body_idle_timeout" },
 	{ "front", "idle_timeout", K_UINT, U(front.idle_timeout), 1, 3600,
 	  "seconds a kept-alive connection may wait for its next request" },
 	{ "front", "form_max", K_UINT, U(front.form_max), 1024, 1048576,
 	  "largest form or JSON request body, in bytes" },
 	{ "front", "max_connections", K_UINT, U(front.max_conns), 1, 100000,
 	  "open connections at most" },
+	{ "front", "event_heartbeat", K_UINT, U(front.event_heartbeat), 1, 3600,
+	  "seconds between keep-alive comments on a live event stream" },
+	{ "front", "event_max_per_user", K_UINT, U(front.event_max_per_user), 1,
+	  1000, "live event streams one user may hold open" },
 	{ "front", "max_connections_per_network", K_UINT, U(front.max_conns_net),
 	  1, 100000, "open connections at most from one client network "
 	  "(see limits)" },
@@ -95,6 +101,24 @@ static const struct key schema[] = {
 	{ "store", "user", K_NAME, S(proc[PROC_STORE].user), 0, 0, NULL },
 	{ "store", "datadir", K_PATH, S(proc[PROC_STORE].dir), 0, 0,
 	  "message database; owned by the store user, mode 0700" },
+	{ "store", "subject_max", K_UINT, U(store.subject_max), 1, 4096,
+	  "longest subject, in bytes" },
+	{ "store", "body_max", K_UINT, U(store.body_max), 1, 16777216,
+	  "longest message text, in bytes" },
+	{ "store", "recipients_max", K_UINT, U(store.recipients_max), 1, 256,
+	  "recipients of one message at most" },
+	{ "store", "files_max", K_UINT, U(store.files_max), 0, 64,
+	  "files attached to one message at most" },
+	{ "store", "file_max", K_UINT, U(store.file_max), 1, 2147483647,
+	  "largest file, in bytes" },
+	{ "store", "quota_mb", K_UINT, U(store.quota_mb), 1, 1048576,
+	  "MiB of stored messages each user may have sent" },
+	{ "store", "retention", K_UINT, U(store.retention), 60, 31536000,
+	  "seconds a message is kept unless its sender asks for less" },
+	{ "store", "retention_max", K_UINT, U(store.retention_max), 60, 31536000,
+	  "longest a sender may ask a message to be kept, in seconds" },
+	{ "store", "upload_timeout", K_UINT, U(store.upload_timeout), 10, 86400,
+	  "seconds an unfinished upload may stay idle before it is swept" },
 	{ "web", "user", K_NAME, S(proc[PROC_WEB].user), 0, 0, NULL },
 	{ "web", "chroot", K_PATH, S(proc[PROC_WEB].dir), 0, 0,
 	  "an empty directory owned by root, used by no other process" },
@@ -135,7 +159,10 @@ config_defaults(struct smsg_config *c)
 	c->front.http_port = 0;
 	c->front.workers = 0;
 	c->front.header_timeout = 10;
-	c->front.body_timeout = 30;
+	c->front.body_idle_timeout = 30;
+	c->front.body_min_rate = 1024;
+	c->front.event_heartbeat = 30;
+	c->front.event_max_per_user = 8;
 	c->front.idle_timeout = 60;
 	c->front.form_max = 65536;
 	c->front.max_conns = 1024;
@@ -154,6 +181,15 @@ config_defaults(struct smsg_config *c)
 	strlcpy(c->auth.issuer, "smsg", sizeof(c->auth.issuer));
 	c->session.idle_timeout = 900;
 	c->session.lifetime = 43200;
+	c->store.subject_max = 256;
+	c->store.body_max = 1048576;
+	c->store.recipients_max = 50;
+	c->store.files_max = 20;
+	c->store.file_max = 104857600;
+	c->store.quota_mb = 1024;
+	c->store.retention = 604800;
+	c->store.retention_max = 2592000;
+	c->store.upload_timeout = 300;
 	c->limits.ipv4_prefix = 32;
 	c->limits.ipv6_prefix = 64;
 }
@@ -364,6 +400,11 @@ config_check(const struct smsg_config *c, const char *file, char *err,
 	if (c->front.http_port == c->front.port) {
 		SETERR("%s: front.http_port and front.port are both %u",
 		    file, c->front.port);
+		return -1;
+	}
+	if (c->store.retention > c->store.retention_max) {
+		SETERR("%s: store.retention is longer than store.retention_max",
+		    file);
 		return -1;
 	}
 	if (c->session.idle_timeout > c->session.lifetime) {

@@ -28,7 +28,9 @@ struct smsg_config {
 	struct {
 		char		 listen[CONFIG_HOSTLEN];
 		unsigned int	 port, http_port, workers;
-		unsigned int	 header_timeout, body_timeout, idle_timeout;
+		unsigned int	 header_timeout, body_idle_timeout, idle_timeout;
+		unsigned int	 body_min_rate, event_heartbeat;
+		unsigned int	 event_max_per_user;
 		unsigned int	 form_max, max_conns, max_conns_net;
 		unsigned int	 login_rate, register_rate;
 	} front;
@@ -46,6 +48,13 @@ struct smsg_config {
 	struct {
 		unsigned int	 idle_timeout, lifetime;
 	} session;
+	struct {
+		unsigned int	 subject_max, body_max;
+		unsigned int	 recipients_max, files_max, file_max;
+		unsigned int	 quota_mb;
+		unsigned int	 retention, retention_max;
+		unsigned int	 upload_timeout;
+	} store;
 	struct {
 		unsigned int	 ipv4_prefix, ipv6_prefix;
 	} limits;

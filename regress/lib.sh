@@ -27,6 +27,16 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# jcheck description FILE FILTER: the jq filter is true on the file
+jcheck() {
+	if ! command -v jq > /dev/null; then
+		T_N=$((T_N + 1))
+		echo "ok $T_N # SKIP $1: jq is not installed"
+		return
+	fi
+	check "$1" sh -c "jq -e '$3' '$2' > /dev/null"
+}
+
 diag() {
 	echo "# $*"
 }

@@ -127,6 +127,7 @@ account_encode(const struct account *a, uint8_t *buf, size_t bufsz,
 	msg_add_fixed(&mb, a->ed25519_pub, KEY_LEN);
 	msg_add_fixed(&mb, a->wrapped_pw, WRAPPED_LEN);
 	msg_add_fixed(&mb, a->wrapped_rec, WRAPPED_LEN);
+	msg_add_u8(&mb, a->admin);
 	devices_encode(&mb, a);
 	if (mb.err || mb.len > bufsz) {
 		msg_free(&mb);
@@ -185,9 +186,14 @@ account_decode(const uint8_t *buf, size_t len, struct account *a)
 	    msg_get_fixed(&c, a->x25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->ed25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->wrapped_pw, WRAPPED_LEN) == -1 ||
-	    msg_get_fixed(&c, a->wrapped_rec, WRAPPED_LEN) == -1 ||
-	    (version > 1 && devices_decode(&c, a) == -1) ||
-	    msg_get_end(&c) == -1)
+	    msg_get_fixed(&c, a->wrapped_rec, WRAPPED_LEN) == -1)
+		goto bad;
+	/* the administrator flag came with version 2, devices with 3 */
+	if (version >= 2 && msg_get_u8(&c, &a->admin) == -1)
+		goto bad;
+	if (version >= 3 && devices_decode(&c, a) == -1)
+		goto bad;
+	if (msg_get_end(&c) == -1 || a->admin > 1)
 		goto bad;
 	if (account_name_check(a->name, why, sizeof(why)) == -1 ||
 	    (a->lock != USER_LOCK_NONE && a->lock != USER_LOCK_ADMIN) ||

@@ -14,7 +14,7 @@
 #include "pwhash.h"
 #include "totp.h"
 
-#define ACCOUNT_VERSION		2	/* 1: without devices */
+#define ACCOUNT_VERSION		3	/* 1: without admin, 2: without devices */
 #define ACCOUNT_NAME_MIN	3
 #define ACCOUNT_NAME_MAX	32
 #define ACCOUNT_RECMAX		2048	/* an encoded record is smaller */
@@ -50,6 +50,7 @@ struct account {
 	uint8_t		 ed25519_pub[KEY_LEN];
 	uint8_t		 wrapped_pw[WRAPPED_LEN];	/* under the kek */
 	uint8_t		 wrapped_rec[WRAPPED_LEN];	/* recovery key */
+	uint8_t		 admin;		/* may broadcast (smsgctl user admin) */
 	uint8_t		 ndevices;
 	struct device	 devices[ACCOUNT_DEVICES];
 };

@@ -126,6 +126,7 @@ user_info(const struct account *a, void *arg)
 	msg_add_u8(&mb, a->totp_on);
 	msg_add_u32(&mb, sessions_count(a->uid));
 	msg_add_u64(&mb, a->last_login);
+	msg_add_u8(&mb, a->admin);
 	reply_send(PROC_PARENT, &mb);
 }
 

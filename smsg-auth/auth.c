@@ -18,6 +18,7 @@
 #include "authdb.h"
 #include "hashpool.h"
 #include "log.h"
+#include "msgcrypt.h"
 #include "proc.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
@@ -62,7 +63,8 @@ auth_configure(struct msg *m)
 	ac->net.v6 = v6;
 	ac->set = 1;
 	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
-	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1)
+	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1 ||
+	    msgcrypt_init() == -1)
 		fatalx("cannot load the OpenSSL algorithms");
 	if (pwpolicy_init() == -1)
 		fatalx("password policy: cannot load its dictionary");
@@ -71,6 +73,7 @@ auth_configure(struct msg *m)
 static void
 auth_close(void)
 {
+	sessions_on_end(NULL);	/* exiting: nobody to tell */
 	sessions_clear();
 	authdb_close();
 }
@@ -94,6 +97,7 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	authdb_open(".");
 	atexit(auth_close);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
+	sessions_on_end(auth_push_session_end);
 	auth_limits.net = throttle_new(AUTH_THROTTLE_NETS);
 	auth_limits.pair = throttle_new(AUTH_THROTTLE_PAIRS);
 	auth_limits.unknown = throttle_new(AUTH_THROTTLE_NAMES);

@@ -81,6 +81,10 @@ void	 auth_event(DB_TXN *, const struct account *, const char *,
 	    const char *, const char *);
 int	 auth_locked(const struct account *, time_t, char *, size_t,
 	    uint32_t *);
+void	 auth_push_session_end(uint64_t);
+/* The data of a "notice" event: {"event": NAME, "time": T}.  Length. */
+#define AUTH_NOTICE_MAX	128
+int	 auth_notice_data(char *, size_t, const char *, uint64_t);
 
 /* Handlers (front: login.c, self.c; parent: admin.c). */
 void	 h_register(struct req *);
@@ -96,6 +100,7 @@ void	 h_totp_disable(struct req *);
 void	 h_sessions(struct req *);
 void	 h_revoke(struct req *);
 void	 h_activity(struct req *);
+void	 h_replay(struct req *);
 void	 h_user_add(struct req *);
 void	 h_user_list(struct req *);
 void	 h_user_show(struct req *);
@@ -106,6 +111,12 @@ void	 h_user_reset_password(struct req *);
 void	 h_user_delete(struct req *);
 void	 h_show_sessions(struct req *);
 void	 h_session_revoke(struct req *);
+void	 h_user_admin(struct req *);
+/* Keys of messages (msgkeys.c). */
+void	 h_pubkeys(struct req *);
+void	 h_key_wrap(struct req *);
+void	 h_key_sign(struct req *);
+void	 h_key_unwrap(struct req *);
 
 /*
  * A request waiting for a hashing thread: what it needs when the job

@@ -347,8 +347,9 @@ fail:
 
 int
 activity_add(DB_TXN *txn, uint32_t uid, uint64_t t, const char *event,
-    const char *addr, const char *detail)
+    const char *addr, const char *detail, uint64_t *id)
 {
+	uint32_t	 seq = 0;
 	struct msgbuf	 mb;
 	uint8_t		 k[ACTKEY_LEN];
 	DBT		 key, val;
@@ -367,7 +368,8 @@ activity_add(DB_TXN *txn, uint32_t uid, uint64_t t, const char *event,
 	/* The sequence tells events of one second apart. */
 	for (tries = 0, r = DB_KEYEXIST; tries < 8 && r == DB_KEYEXIST;
 	    tries++) {
-		actkey(k, uid, t, adb.seq++);
+		seq = adb.seq++;
+		actkey(k, uid, t, seq);
 		dbt_set(&key, k, sizeof(k));
 		r = adb.activity->put(adb.activity, txn, &key, &val,
 		    DB_NOOVERWRITE);
@@ -377,6 +379,8 @@ activity_add(DB_TXN *txn, uint32_t uid, uint64_t t, const char *event,
 		log_warnx("writing activity: %s", db_strerror(r));
 		return -1;
 	}
+	if (id != NULL)
+		*id = t << 32 | seq;
 	return activity_trim(txn, uid);
 }
 
@@ -389,8 +393,12 @@ activity_decode(const DBT *key, const uint8_t *v, size_t len,
 	uint64_t	 t;
 	uint8_t		 version;
 
+	uint32_t	 seq;
+
 	memcpy(&t, (const uint8_t *)key->data + 4, 8);
+	memcpy(&seq, (const uint8_t *)key->data + 12, 4);
 	ev->time = be64toh(t);
+	ev->id = ev->time << 32 | be32toh(seq);
 	memset(&m, 0, sizeof(m));
 	m.data = v;
 	m.len = len;
@@ -404,25 +412,22 @@ activity_decode(const DBT *key, const uint8_t *v, size_t len,
 	return 0;
 }
 
-/* uid's events, newest first. */
-int
-activity_list(uint32_t uid, activity_cb cb, void *arg)
+/*
+ * From the record c stands on (r: how getting there went), uid's events
+ * in direction (DB_PREV or DB_NEXT), at most ACTIVITY_KEEP, to cb.
+ */
+static int
+activity_walk(DBC *c, int r, u_int32_t direction, uint32_t uid, DBT *key,
+    DBT *val, const uint8_t *v, activity_cb cb, void *arg)
 {
 	struct activity	 ev;
-	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
 	uint32_t	 ku;
-	DBC		*c;
-	DBT		 key, val;
-	int		 r, n = 0;
+	int		 n = 0;
 
-	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0)
-		goto fail;
-	r = activity_newest(c, uid, &key, k, &val, v);
-	for (; r == 0 && n < ACTIVITY_KEEP;
-	    r = c->get(c, &key, &val, DB_PREV)) {
-		if (actkey_uid(&key, &ku) == -1 || ku != uid)
+	for (; r == 0 && n < ACTIVITY_KEEP; r = c->get(c, key, val, direction)) {
+		if (actkey_uid(key, &ku) == -1 || ku != uid)
 			break;
-		if (activity_decode(&key, v, val.size, &ev) == -1) {
+		if (activity_decode(key, v, val->size, &ev) == -1) {
 			log_warnx("skipping a corrupt activity record");
 			continue;
 		}
@@ -430,12 +435,56 @@ activity_list(uint32_t uid, activity_cb cb, void *arg)
 		n++;
 	}
 	c->close(c);
-	if (r != 0 && r != DB_NOTFOUND)
-		goto fail;
+	if (r != 0 && r != DB_NOTFOUND) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
 	return 0;
-fail:
-	log_warnx("reading activity: %s", db_strerror(r));
-	return -1;
+}
+
+/* uid's events, newest first. */
+int
+activity_list(uint32_t uid, activity_cb cb, void *arg)
+{
+	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
+	DBC		*c;
+	DBT		 key, val;
+	int		 r;
+
+	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
+	r = activity_newest(c, uid, &key, k, &val, v);
+	return activity_walk(c, r, DB_PREV, uid, &key, &val, v, cb, arg);
+}
+
+int
+activity_after(uint32_t uid, uint64_t after, activity_cb cb, void *arg)
+{
+	uint8_t		 k[ACTKEY_LEN], v[ACTREC_MAX];
+	uint64_t	 t = after >> 32;
+	uint32_t	 seq = (uint32_t)after;
+	DBC		*c;
+	DBT		 key, val;
+	int		 r;
+
+	/* The first key past (uid, t, seq). */
+	if (seq == UINT32_MAX) {
+		t++;
+		seq = 0;
+	} else
+		seq++;
+	if ((r = adb.activity->cursor(adb.activity, NULL, &c, 0)) != 0) {
+		log_warnx("reading activity: %s", db_strerror(r));
+		return -1;
+	}
+	actkey(k, uid, t, seq);
+	dbt_user(&key, k, ACTKEY_LEN);
+	key.size = ACTKEY_LEN;
+	dbt_user(&val, v, ACTREC_MAX);
+	r = c->get(c, &key, &val, DB_SET_RANGE);
+	return activity_walk(c, r, DB_NEXT, uid, &key, &val, v, cb, arg);
 }
 
 int

@@ -17,6 +17,7 @@
 #define ACTIVITY_DETAILMAX	128
 
 struct activity {
+	uint64_t	 id;		/* time << 32 | seq: grows per user */
 	uint64_t	 time;
 	char		 event[ACTIVITY_EVENTMAX];
 	char		 addr[ACTIVITY_ADDRMAX];
@@ -43,8 +44,10 @@ int	 authdb_decoy(DB_TXN *);
 int	 account_foreach(account_cb, void *);
 
 int	 activity_add(DB_TXN *, uint32_t, uint64_t, const char *,
-	    const char *, const char *);
+	    const char *, const char *, uint64_t *);
 int	 activity_list(uint32_t, activity_cb, void *);
+/* uid's events after the one with id after, oldest first. */
+int	 activity_after(uint32_t, uint64_t, activity_cb, void *);
 int	 activity_delete_user(DB_TXN *, uint32_t);
 
 #endif

@@ -35,6 +35,7 @@ static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_SESSIONS,	PROC_FRONT, REQ_SESSION, h_sessions },
 	{ MSG_AUTH_REVOKE,	PROC_FRONT, REQ_SESSION, h_revoke },
 	{ MSG_AUTH_ACTIVITY,	PROC_FRONT, REQ_SESSION, h_activity },
+	{ MSG_AUTH_REPLAY,	PROC_FRONT, REQ_SESSION, h_replay },
 	{ MSG_CTL_USER_ADD,	PROC_PARENT, REQ_ANY, h_user_add },
 	{ MSG_CTL_USER_LIST,	PROC_PARENT, REQ_ANY, h_user_list },
 	{ MSG_CTL_USER_SHOW,	PROC_PARENT, REQ_ANY, h_user_show },
@@ -46,6 +47,15 @@ static const struct auth_handler handlers[] = {
 	{ MSG_CTL_USER_DELETE,	PROC_PARENT, REQ_ANY, h_user_delete },
 	{ MSG_CTL_SHOW_SESSIONS, PROC_PARENT, REQ_ANY, h_show_sessions },
 	{ MSG_CTL_SESSION_REVOKE, PROC_PARENT, REQ_ANY, h_session_revoke },
+	{ MSG_CTL_USER_ADMIN,	PROC_PARENT, REQ_ANY, h_user_admin },
+	{ MSG_AUTH_PUBKEYS,	PROC_FRONT, REQ_SESSION, h_pubkeys },
+	{ MSG_AUTH_KEY_WRAP,	PROC_FRONT, REQ_SESSION, h_key_wrap },
+	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
+	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+#ifdef SMSG_TEST_HOOKS
+	/* the same checks, asked for directly: auth refuses on its own */
+	{ MSG_AUTH_TEST_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+#endif
 };
 
 /* The entry for type from this sender, or NULL: not allowed, ever. */
@@ -142,16 +152,77 @@ ctl_end(uint32_t peerid)
 	reply_send(PROC_PARENT, &mb);
 }
 
+/*
+ * A "notice" for the user's live event streams (every session): the
+ * event's name and time, nothing more; the activity page has the rest.
+ * Sent as the event is logged, before its transaction ends: a notice of
+ * an event that is then rolled back is possible, a missed one is not.
+ */
+int
+auth_notice_data(char *buf, size_t len, const char *event, uint64_t t)
+{
+	int	 n;
+
+	/* Event names are ours ("login"), but JSON is never built blind. */
+	if (strspn(event, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	    strlen(event))
+		return -1;
+	n = snprintf(buf, len, "{\"event\": \"%s\", \"time\": %llu}",
+	    event, (unsigned long long)t);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+static void
+push_notice(uint32_t uid, uint64_t id, const char *event, time_t t)
+{
+	struct msgbuf	 mb;
+	char		 data[AUTH_NOTICE_MAX];
+	int		 n;
+
+	if ((n = auth_notice_data(data, sizeof(data), event, t)) == -1)
+		return;
+	msg_init(&mb, MSG_PUSH_EVENT, 0);
+	msg_add_u32(&mb, uid);
+	msg_add_u64(&mb, 0);
+	msg_add_u64(&mb, id);
+	msg_add_string(&mb, "notice");
+	msg_add_bytes(&mb, data, n);
+	if (proc_linked(PROC_FRONT))
+		reply_send(PROC_FRONT, &mb);
+	else
+		msg_free(&mb);
+}
+
+/* A session ended (logout, revoke, expiry, ...): close its streams. */
+void
+auth_push_session_end(uint64_t sid)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_PUSH_SESSION_END, 0);
+	msg_add_u64(&mb, sid);
+	if (proc_linked(PROC_FRONT))
+		reply_send(PROC_FRONT, &mb);
+	else
+		msg_free(&mb);
+}
+
 /* A security event: the user's activity log and syslog, no secrets. */
 void
 auth_event(DB_TXN *txn, const struct account *a, const char *event,
     const char *addr, const char *detail)
 {
+	time_t		 now = time(NULL);
+	uint64_t	 id;
+
 	log_info("user %s: %s from %s%s%s", a->name, event,
 	    addr[0] ? addr : "-", detail[0] ? ": " : "", detail);
-	if (txn != NULL && activity_add(txn, a->uid, time(NULL), event, addr,
-	    detail) == -1)
+	if (txn == NULL)
+		return;
+	if (activity_add(txn, a->uid, now, event, addr, detail, &id) == -1)
 		log_warnx("user %s: event %s not recorded", a->name, event);
+	else
+		push_notice(a->uid, id, event, now);
 }
 
 /*

@@ -23,8 +23,13 @@ void
 auth_hash_dummy_init(void)
 {
 	uint8_t	 pw[32], kek[PWHASH_KEYLEN];
+	size_t	 i;
 
 	arc4random_buf(pw, sizeof(pw));
+	/* a password holds no NUL: one in 8 random draws would */
+	for (i = 0; i < sizeof(pw); i++)
+		if (pw[i] == '\0')
+			pw[i] = 1;
 	if (pwhash_create(&authconf.params, (const char *)pw, sizeof(pw),
 	    dummy_verifier, sizeof(dummy_verifier), kek) == -1)
 		fatalx("cannot make the dummy verifier");

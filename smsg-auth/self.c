@@ -437,6 +437,47 @@ activity_send(const struct activity *ev, void *arg)
 	reply_send(PROC_FRONT, &mb);
 }
 
+/* One replayed event, as its notice was pushed (see dispatch.c). */
+static void
+replay_send(const struct activity *ev, void *arg)
+{
+	const struct req	*r = arg;
+	struct msgbuf		 mb;
+	char			 data[AUTH_NOTICE_MAX];
+	int			 n;
+
+	if ((n = auth_notice_data(data, sizeof(data), ev->event,
+	    ev->time)) == -1)
+		return;
+	msg_init(&mb, MSG_AUTH_REPLAY_EVENT, r->peerid);
+	msg_add_u64(&mb, ev->id);
+	msg_add_string(&mb, "notice");
+	msg_add_bytes(&mb, data, n);
+	reply_send(PROC_FRONT, &mb);
+}
+
+void
+h_replay(struct req *r)
+{
+	struct msgbuf	 mb;
+	uint64_t	 after;
+
+	if (msg_get_u64(&r->cur, &after) == -1)
+		r->bad = 1;
+	req_end(r);
+	if (r->bad) {
+		reply_fail(r, AUTH_E_BADREQ, 0, "Malformed replay request.");
+		return;
+	}
+	if (activity_after(r->sess->uid, after, replay_send, r) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "The activity log could not "
+		    "be read.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_END, r->peerid);
+	reply_send(PROC_FRONT, &mb);
+}
+
 void
 h_activity(struct req *r)
 {

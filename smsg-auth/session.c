@@ -116,9 +116,19 @@ session_expires(const struct session *s)
 	return idle < abs ? idle : abs;
 }
 
+static void	(*on_end)(uint64_t);
+
+void
+sessions_on_end(void (*fn)(uint64_t))
+{
+	on_end = fn;
+}
+
 void
 session_end(struct session *s)
 {
+	if (on_end != NULL && !s->pending)
+		on_end(s->id);
 	RB_REMOVE(sesstree, &S.tree, s);
 	TAILQ_REMOVE(&S.list, s, entry);
 	S.n--;

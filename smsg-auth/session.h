@@ -60,6 +60,8 @@ struct session *session_next(struct session *);
 void	 session_touch(struct session *, time_t);
 uint64_t session_expires(const struct session *);
 void	 session_end(struct session *);
+/* Called with each ended session (not pending ones); NULL: none. */
+void	 sessions_on_end(void (*)(uint64_t id));
 size_t	 sessions_end_user(uint32_t, const struct session *);
 size_t	 sessions_count(uint32_t);
 size_t	 sessions_total(void);

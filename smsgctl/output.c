@@ -193,6 +193,7 @@ text_user_block(const struct user_info *u)
 	printf("2fa:         %s\n", u->totp_on ? "on" : "off");
 	printf("sessions:    %u\n", u->sessions);
 	printf("last login:  %s\n", fmt_time(u->last_login, t, sizeof(t)));
+	printf("admin:       %s\n", u->admin ? "yes" : "no");
 }
 
 static void
@@ -242,6 +243,61 @@ text_secret(const char *label, const char *value)
 }
 
 static void
+text_messages(const struct messages_info *i)
+{
+	printf("messages:     %llu\n", (unsigned long long)i->messages);
+	printf("bytes:        %llu\n", (unsigned long long)i->bytes);
+	printf("locked:       %llu\n", (unsigned long long)i->locked);
+	printf("locked bytes: %llu\n", (unsigned long long)i->locked_bytes);
+	printf("uploads:      %llu\n", (unsigned long long)i->uploads);
+	printf("quarantined:  %llu\n", (unsigned long long)i->quarantined);
+}
+
+/* The day as a date: days since the epoch, in UTC. */
+static const char *
+fmt_day(uint64_t day, char *buf, size_t len)
+{
+	char	 t[32];
+
+	fmt_time(day * 86400 + 1, t, sizeof(t));
+	snprintf(buf, len, "%.10s", t);
+	return buf;
+}
+
+static void
+text_messages_day(const struct messages_day *d)
+{
+	static const char *head[] = { "EXPIRES", "MESSAGES", "BYTES" };
+	char		 day[16], n[24], b[24];
+	const char	*row[3];
+
+	if (tbl.nrows == 0)
+		table_row(head, 3);
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)d->messages);
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)d->bytes);
+	row[0] = fmt_day(d->day, day, sizeof(day));
+	row[1] = n;
+	row[2] = b;
+	table_row(row, 3);
+}
+
+static void
+text_purged(uint32_t n, uint64_t chunks)
+{
+	/* the result line that follows says it in words */
+}
+
+static void
+text_usage(const struct usage_info *u)
+{
+	printf("sent:        %u message%s\n", u->sent, u->sent == 1 ? "" : "s");
+	printf("received:    %u message%s\n", u->received,
+	    u->received == 1 ? "" : "s");
+	printf("stored:      %llu of %llu bytes\n",
+	    (unsigned long long)u->bytes, (unsigned long long)u->quota);
+}
+
+static void
 text_end(void)
 {
 	if (tbl.nrows > 0)
@@ -262,7 +318,8 @@ text_result(uint32_t code, const char *text)
 
 const struct output output_text = {
 	text_begin, text_status_daemon, text_status_proc, text_user,
-	text_session, text_secret, text_end, text_result
+	text_session, text_secret, text_messages, text_messages_day,
+	text_purged, text_usage, text_end, text_result
 };
 
 /* JSON: one document per command, printed at the end. */
@@ -335,7 +392,7 @@ json_user(const struct user_info *u)
 {
 	static const char *locks[] = { "none", "failures", "admin" };
 
-	json_add(json_pack("{s:s, s:I, s:o, s:s, s:o, s:I, s:b, s:I, s:o}",
+	json_add(json_pack("{s:s, s:I, s:o, s:s, s:o, s:I, s:b, s:I, s:o, s:b}",
 	    "name", u->name, "uid", (json_int_t)u->uid,
 	    "created", json_time(u->created),
 	    "lock", u->lock <= USER_LOCK_ADMIN ? locks[u->lock] : "unknown",
@@ -343,7 +400,7 @@ json_user(const struct user_info *u)
 	    u->locked_until : 0),
 	    "failures", (json_int_t)u->failures, "two_factor", u->totp_on,
 	    "sessions", (json_int_t)u->sessions,
-	    "last_login", json_time(u->last_login)));
+	    "last_login", json_time(u->last_login), "admin", u->admin));
 }
 
 static void
@@ -377,6 +434,59 @@ json_secret(const char *label, const char *value)
 	json_object_set_new(jdoc, key, json_string(value));
 }
 
+static json_t	*jdays;
+
+static void
+json_messages(const struct messages_info *i)
+{
+	jdays = json_array();
+	json_decref(jdoc);
+	jdoc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	    "messages", (json_int_t)i->messages, "bytes", (json_int_t)i->bytes,
+	    "locked", (json_int_t)i->locked,
+	    "locked_bytes", (json_int_t)i->locked_bytes,
+	    "uploads", (json_int_t)i->uploads,
+	    "quarantined", (json_int_t)i->quarantined,
+	    "by_expiry_day", jdays);
+}
+
+static void
+json_messages_day(const struct messages_day *d)
+{
+	char	 day[16];
+
+	if (jdays == NULL)
+		return;
+	json_array_append_new(jdays, json_pack("{s:s, s:I, s:I}",
+	    "expires", fmt_day(d->day, day, sizeof(day)),
+	    "messages", (json_int_t)d->messages,
+	    "bytes", (json_int_t)d->bytes));
+}
+
+/* Joined to the result that follows. */
+static void
+json_purged(uint32_t n, uint64_t chunks)
+{
+	json_decref(jdoc);
+	jdoc = json_pack("{s:I, s:I}", "messages", (json_int_t)n,
+	    "chunks", (json_int_t)chunks);
+}
+
+/* Members of the show user object. */
+static void
+json_usage(const struct usage_info *u)
+{
+	if (!json_is_object(jdoc))
+		return;
+	json_object_set_new(jdoc, "messages_sent", json_integer(u->sent));
+	json_object_set_new(jdoc, "messages_received",
+	    json_integer(u->received));
+	json_object_set_new(jdoc, "bytes_stored",
+	    json_integer((json_int_t)u->bytes));
+	json_object_set_new(jdoc, "quota_bytes",
+	    json_integer((json_int_t)u->quota));
+}
+
 static void
 json_end(void)
 {
@@ -385,6 +495,7 @@ json_end(void)
 	json_decref(jdoc);
 	jdoc = NULL;
 	jprocs = NULL;
+	jdays = NULL;
 }
 
 /*
@@ -408,5 +519,6 @@ json_result(uint32_t code, const char *text)
 
 const struct output output_json = {
 	json_begin, json_status_daemon, json_status_proc, json_user,
-	json_session, json_secret, json_end, json_result
+	json_session, json_secret, json_messages, json_messages_day,
+	json_purged, json_usage, json_end, json_result
 };

@@ -39,6 +39,8 @@ static const struct token t_name_pw[];
 static const struct token t_pwopt[];
 static const struct token t_pwstdin[];
 static const struct token t_session_revoke[];
+static const struct token t_admin[];
+static const struct token t_onoff[];
 
 static const struct token t_main[] = {
 	{ KEYWORD, "show", ACT_NONE, t_show },
@@ -46,6 +48,7 @@ static const struct token t_main[] = {
 	{ KEYWORD, "user", ACT_NONE, t_user },
 	{ KEYWORD, "session", ACT_NONE, t_session },
 	{ KEYWORD, "stop", ACT_STOP, NULL },
+	{ KEYWORD, "purge", ACT_PURGE, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -53,6 +56,7 @@ static const struct token t_show[] = {
 	{ KEYWORD, "status", ACT_SHOW_STATUS, NULL },
 	{ KEYWORD, "user", ACT_USER_SHOW, t_name },
 	{ KEYWORD, "sessions", ACT_SHOW_SESSIONS, t_show_sessions },
+	{ KEYWORD, "messages", ACT_SHOW_MESSAGES, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -76,6 +80,18 @@ static const struct token t_user[] = {
 	{ KEYWORD, "reset-2fa", ACT_USER_RESET_2FA, t_name },
 	{ KEYWORD, "reset-password", ACT_USER_RESET_PASSWORD, t_name_pw },
 	{ KEYWORD, "delete", ACT_USER_DELETE, t_name },
+	{ KEYWORD, "admin", ACT_NONE, t_admin },
+	{ ENDTOKEN, NULL, ACT_NONE, NULL }
+};
+
+static const struct token t_admin[] = {
+	{ USERNAME, "NAME", ACT_NONE, t_onoff },
+	{ ENDTOKEN, NULL, ACT_NONE, NULL }
+};
+
+static const struct token t_onoff[] = {
+	{ KEYWORD, "on", ACT_USER_ADMIN_ON, NULL },
+	{ KEYWORD, "off", ACT_USER_ADMIN_OFF, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 

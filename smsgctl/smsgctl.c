@@ -204,6 +204,7 @@ get_user(struct msg *m, struct user_info *u)
 	    msg_get_u8(&cur, &u->totp_on) == -1 ||
 	    msg_get_u32(&cur, &u->sessions) == -1 ||
 	    msg_get_u64(&cur, &u->last_login) == -1 ||
+	    msg_get_u8(&cur, &u->admin) == -1 ||
 	    msg_get_end(&cur) == -1)
 		die(EXIT_FAILED, "malformed user information from smsgd");
 }
@@ -243,9 +244,67 @@ show_secret(struct msg *m)
 	explicit_bzero(value, sizeof(value));
 }
 
-/* Print replies until the command's last one; return the exit code. */
+/* The store's totals, a day of them, or what a purge removed. */
+static void
+show_messages(struct msg *m)
+{
+	struct msgcur		 cur;
+	struct messages_info	 i;
+	struct messages_day	 d;
+	uint32_t		 n;
+	uint64_t		 chunks;
+
+	msg_cursor(m, &cur);
+	if (m->type == MSG_CTL_MESSAGES_INFO) {
+		msg_get_u64(&cur, &i.messages);
+		msg_get_u64(&cur, &i.bytes);
+		msg_get_u64(&cur, &i.locked);
+		msg_get_u64(&cur, &i.locked_bytes);
+		msg_get_u64(&cur, &i.uploads);
+		msg_get_u64(&cur, &i.quarantined);
+	} else if (m->type == MSG_CTL_MESSAGES_DAY) {
+		msg_get_u64(&cur, &d.day);
+		msg_get_u64(&cur, &d.messages);
+		msg_get_u64(&cur, &d.bytes);
+	} else {
+		msg_get_u32(&cur, &n);
+		msg_get_u64(&cur, &chunks);
+	}
+	if (msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed %s from smsgd",
+		    msg_type_name(m->type));
+	if (m->type == MSG_CTL_MESSAGES_INFO)
+		out->messages(&i);
+	else if (m->type == MSG_CTL_MESSAGES_DAY)
+		out->messages_day(&d);
+	else
+		out->purged(n, chunks);
+}
+
+static uint32_t	 shown_uid;	/* of the account show user printed */
+
+static void
+show_usage(struct msg *m)
+{
+	struct msgcur		 cur;
+	struct usage_info	 u;
+
+	msg_cursor(m, &cur);
+	msg_get_u32(&cur, &u.sent);
+	msg_get_u32(&cur, &u.received);
+	msg_get_u64(&cur, &u.bytes);
+	msg_get_u64(&cur, &u.quota);
+	if (msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed usage from smsgd");
+	out->usage(&u);
+}
+
+/*
+ * Print replies until the command's last one; return the exit code.
+ * A list that a second request continues (show user) is not ended.
+ */
 static int
-read_replies(struct chan *c)
+read_replies(struct chan *c, int last)
 {
 	struct msg		 m;
 	struct status_daemon	 d;
@@ -259,7 +318,8 @@ read_replies(struct chan *c)
 		case MSG_CTL_RESULT:
 			return show_result(&m);
 		case MSG_CTL_END:
-			out->end();
+			if (last)
+				out->end();
 			return 0;
 		case MSG_CTL_STATUS_DAEMON:
 			get_daemon(&m, &d);
@@ -271,7 +331,11 @@ read_replies(struct chan *c)
 			break;
 		case MSG_CTL_USER_INFO:
 			get_user(&m, &u);
+			shown_uid = u.uid;
 			out->user(&u);
+			break;
+		case MSG_CTL_USAGE_INFO:
+			show_usage(&m);
 			break;
 		case MSG_CTL_SESSION_INFO:
 			get_session(&m, &s);
@@ -279,6 +343,11 @@ read_replies(struct chan *c)
 			break;
 		case MSG_CTL_USER_SECRET:
 			show_secret(&m);
+			break;
+		case MSG_CTL_MESSAGES_INFO:
+		case MSG_CTL_MESSAGES_DAY:
+		case MSG_CTL_PURGED:
+			show_messages(&m);
 			break;
 		default:
 			die(EXIT_FAILED, "unexpected %s from smsgd",
@@ -293,6 +362,7 @@ read_replies(struct chan *c)
 #define A_ID		0x04	/* u64 session id */
 #define A_VERBOSE	0x08	/* u8 1 for ACT_LOG_VERBOSE */
 #define A_RELAYED	0x10	/* answered by auth, through smsgd */
+#define A_ONOFF		0x20	/* u8 1 for ACT_USER_ADMIN_ON */
 
 static const struct request {
 	enum ctl_action	 action;
@@ -314,6 +384,10 @@ static const struct request {
 	{ ACT_USER_DELETE, MSG_CTL_USER_DELETE, A_NAME | A_RELAYED },
 	{ ACT_SHOW_SESSIONS, MSG_CTL_SHOW_SESSIONS, A_NAME | A_RELAYED },
 	{ ACT_SESSION_REVOKE, MSG_CTL_SESSION_REVOKE, A_ID | A_RELAYED },
+	{ ACT_SHOW_MESSAGES, MSG_CTL_SHOW_MESSAGES, A_RELAYED },
+	{ ACT_PURGE, MSG_CTL_PURGE, A_RELAYED },
+	{ ACT_USER_ADMIN_ON, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
+	{ ACT_USER_ADMIN_OFF, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
 };
 
 /* The password being sent; wiped at exit, whatever the way out. */
@@ -389,6 +463,8 @@ build_request(const struct request *rq, const struct parse_result *res,
 		msg_add_string(mb, password);
 	if (rq->args & A_ID)
 		msg_add_u64(mb, res->id);
+	if (rq->args & A_ONOFF)
+		msg_add_u8(mb, res->action == ACT_USER_ADMIN_ON);
 }
 
 int
@@ -398,7 +474,7 @@ main(int argc, char *argv[])
 	struct parse_result	 res;
 	struct chan		 c;
 	struct msgbuf		 mb;
-	int			 ch;
+	int			 ch, rv;
 
 	/* "+": options end at the command, whose own words may start with - */
 	while ((ch = getopt(argc, argv, "+js:")) != -1) {
@@ -442,5 +518,13 @@ main(int argc, char *argv[])
 	if (rq->args & A_RELAYED)
 		reply_timeout = RELAY_TIMEOUT;
 	out->begin(res.action);
-	return read_replies(&c);
+	if (res.action != ACT_USER_SHOW)
+		return read_replies(&c, 1);
+	/* show user: the account from auth, then its messages from store */
+	if ((rv = read_replies(&c, 0)) != 0 || shown_uid == 0)
+		return rv;
+	msg_init(&mb, MSG_CTL_USER_USAGE, 0);
+	msg_add_u32(&mb, shown_uid);
+	ctl_send(&c, &mb);
+	return read_replies(&c, 1);
 }

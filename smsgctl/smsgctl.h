@@ -24,6 +24,10 @@ enum ctl_action {
 	ACT_USER_DELETE,
 	ACT_SHOW_SESSIONS,
 	ACT_SESSION_REVOKE,
+	ACT_SHOW_MESSAGES,
+	ACT_PURGE,
+	ACT_USER_ADMIN_ON,
+	ACT_USER_ADMIN_OFF,
 };
 
 #define USERNAME_MIN	3
@@ -70,6 +74,7 @@ struct user_info {
 	uint8_t		 totp_on;
 	uint32_t	 sessions;
 	uint64_t	 last_login;
+	uint8_t		 admin;
 };
 
 struct session_info {
@@ -79,6 +84,28 @@ struct session_info {
 	uint64_t	 last_seen;
 	uint64_t	 expires;
 	char		 addr[NAMEBUF];
+};
+
+struct messages_info {
+	uint64_t	 messages;
+	uint64_t	 bytes;
+	uint64_t	 locked;
+	uint64_t	 locked_bytes;
+	uint64_t	 uploads;
+	uint64_t	 quarantined;
+};
+
+struct messages_day {
+	uint64_t	 day;		/* days since the epoch */
+	uint64_t	 messages;
+	uint64_t	 bytes;
+};
+
+struct usage_info {
+	uint32_t	 sent;		/* messages in the sent folder */
+	uint32_t	 received;	/* ... and in the inbox */
+	uint64_t	 bytes;		/* stored bytes of those sent */
+	uint64_t	 quota;
 };
 
 /*
@@ -92,6 +119,10 @@ struct output {
 	void	(*user)(const struct user_info *);
 	void	(*session)(const struct session_info *);
 	void	(*secret)(const char *, const char *);
+	void	(*messages)(const struct messages_info *);
+	void	(*messages_day)(const struct messages_day *);
+	void	(*purged)(uint32_t, uint64_t);
+	void	(*usage)(const struct usage_info *);
 	void	(*end)(void);
 	void	(*result)(uint32_t, const char *);
 };

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ struct ctlconn {
 	uid_t			 uid;
 	int			 readonly;
 	int			 hello;
-	int			 waiting;	/* a relayed request is open */
+	int			 waiting;	/* the child answering, or 0 */
 	int			 closing;	/* close once output is flushed */
 	int			 failed;	/* close now */
 };
@@ -52,25 +53,31 @@ static unsigned int		 nconns;
 static uint32_t			 lastid;
 
 /*
- * Requests the parent relays to auth, and the payload each must have:
- * s a string, q a u64.  The parent checks the layout so that a bad
- * request from smsgctl ends only its connection, never auth (for which
- * a malformed message from the parent is fatal).
+ * Requests the parent relays to auth or the store, and the payload each
+ * must have: s a string, q a u64, u a u32, b a u8 that is 0 or 1.  The parent
+ * checks the layout so that a bad request from smsgctl ends only its
+ * connection, never the child (for which a malformed message from the
+ * parent is fatal).
  */
 static const struct relay {
 	uint32_t	 type;
+	enum proc_id	 to;
 	const char	*layout;
 } relays[] = {
-	{ MSG_CTL_USER_ADD, "ss" },
-	{ MSG_CTL_USER_LIST, "" },
-	{ MSG_CTL_USER_SHOW, "s" },
-	{ MSG_CTL_USER_LOCK, "s" },
-	{ MSG_CTL_USER_UNLOCK, "s" },
-	{ MSG_CTL_USER_RESET_2FA, "s" },
-	{ MSG_CTL_USER_RESET_PASSWORD, "ss" },
-	{ MSG_CTL_USER_DELETE, "s" },
-	{ MSG_CTL_SHOW_SESSIONS, "s" },
-	{ MSG_CTL_SESSION_REVOKE, "q" },
+	{ MSG_CTL_USER_ADD, PROC_AUTH, "ss" },
+	{ MSG_CTL_USER_LIST, PROC_AUTH, "" },
+	{ MSG_CTL_USER_SHOW, PROC_AUTH, "s" },
+	{ MSG_CTL_USER_LOCK, PROC_AUTH, "s" },
+	{ MSG_CTL_USER_UNLOCK, PROC_AUTH, "s" },
+	{ MSG_CTL_USER_RESET_2FA, PROC_AUTH, "s" },
+	{ MSG_CTL_USER_RESET_PASSWORD, PROC_AUTH, "ss" },
+	{ MSG_CTL_USER_DELETE, PROC_AUTH, "s" },
+	{ MSG_CTL_SHOW_SESSIONS, PROC_AUTH, "s" },
+	{ MSG_CTL_SESSION_REVOKE, PROC_AUTH, "q" },
+	{ MSG_CTL_USER_ADMIN, PROC_AUTH, "sb" },
+	{ MSG_CTL_SHOW_MESSAGES, PROC_STORE, "" },
+	{ MSG_CTL_PURGE, PROC_STORE, "" },
+	{ MSG_CTL_USER_USAGE, PROC_STORE, "u" },
 };
 
 struct listener {
@@ -115,7 +122,7 @@ ctl_update(struct ctlconn *cc)
 		event_add(cc->ev, NULL);
 		cc->events = want;
 	}
-	/* While auth works on a request, the timer is the relay's. */
+	/* While a child works on a request, the timer is the relay's. */
 	if (!cc->waiting)
 		evtimer_add(cc->idle, &tv);
 }
@@ -217,6 +224,8 @@ relay_check(const struct relay *r, struct msg *m)
 	const char	*l;
 	size_t		 len;
 	uint64_t	 q;
+	uint32_t	 u;
+	uint8_t		 b;
 
 	msg_cursor(m, &cur);
 	for (l = r->layout; *l != '\0'; l++) {
@@ -230,6 +239,14 @@ relay_check(const struct relay *r, struct msg *m)
 			if (msg_get_u64(&cur, &q) == -1)
 				return -1;
 			break;
+		case 'u':
+			if (msg_get_u32(&cur, &u) == -1)
+				return -1;
+			break;
+		case 'b':
+			if (msg_get_u8(&cur, &b) == -1 || b > 1)
+				return -1;
+			break;
 		default:
 			fatalx("control: bad relay layout for %s",
 			    msg_type_name(r->type));
@@ -239,30 +256,34 @@ relay_check(const struct relay *r, struct msg *m)
 }
 
 /*
- * Hand a request to auth, tagged with the connection's id; the answers
- * come back through control_relay_up().  One request at a time.
+ * Hand a request to its child, tagged with the connection's id; the
+ * answers come back through control_relay_up().  One request at a time.
  */
 static int
 ctl_relay(struct ctlconn *cc, const struct relay *r, struct msg *m)
 {
 	struct timeval	 tv = { CTL_RELAY_WAIT, 0 };
 	struct msgbuf	 mb;
+	char		 down[64];
 
 	if (cc->waiting || relay_check(r, m) == -1)
 		return -1;
-	if (!proc_linked(PROC_AUTH)) {
-		ctl_result(cc, CTL_FAILED, "smsg-auth is not running");
+	snprintf(down, sizeof(down), "%s is not running",
+	    proc_desc(r->to)->title);
+	if (!proc_linked(r->to)) {
+		ctl_result(cc, CTL_FAILED, down);
 		return 0;
 	}
 	msg_init(&mb, m->type, cc->id);
 	msg_add_fixed(&mb, m->data, m->len);
-	if (proc_send(PROC_AUTH, &mb) == -1) {
-		ctl_result(cc, CTL_FAILED, "smsg-auth is not running");
+	if (proc_send(r->to, &mb) == -1) {
+		ctl_result(cc, CTL_FAILED, down);
 		return 0;
 	}
-	log_debug("control: %s from uid %u relayed to auth as request %u",
-	    msg_type_name(m->type), (unsigned)cc->uid, cc->id);
-	cc->waiting = 1;
+	log_debug("control: %s from uid %u relayed to %s as request %u",
+	    msg_type_name(m->type), (unsigned)cc->uid, proc_name(r->to),
+	    cc->id);
+	cc->waiting = r->to;
 	evtimer_add(cc->idle, &tv);
 	return 0;
 }
@@ -284,16 +305,19 @@ ctl_find(uint32_t id)
  * close the request.
  */
 void
-control_relay_up(struct msg *m)
+control_relay_up(enum proc_id from, struct msg *m)
 {
 	struct timeval	 tv = { CTL_RELAY_WAIT, 0 };
 	struct ctlconn	*cc;
 	struct msgbuf	 mb;
 
-	if (!route_allowed(m->type, PROC_PARENT, PROC_CTL))
-		fatalx("auth sent %s, which is not an answer for smsgctl",
-		    msg_type_name(m->type));
-	if ((cc = ctl_find(m->peerid)) == NULL || !cc->waiting) {
+	if (!route_allowed(m->type, from, PROC_PARENT) ||
+	    !route_allowed(m->type, PROC_PARENT, PROC_CTL))
+		fatalx("%s sent %s, which is not an answer for smsgctl",
+		    proc_name(from), msg_type_name(m->type));
+	/* only the child the request went to may answer it */
+	if ((cc = ctl_find(m->peerid)) == NULL ||
+	    cc->waiting != (int)from) {
 		log_debug("control: dropping %s for request %u, which is "
 		    "closed", msg_type_name(m->type), m->peerid);
 		return;
@@ -315,7 +339,7 @@ control_auth_gone(void)
 	struct ctlconn	*cc, *next;
 
 	TAILQ_FOREACH_SAFE(cc, &conns, entry, next) {
-		if (!cc->waiting)
+		if (cc->waiting != PROC_AUTH)
 			continue;
 		cc->waiting = 0;
 		cc->closing = 1;
@@ -410,18 +434,21 @@ static void
 ctl_idle(int fd, short what, void *arg)
 {
 	struct ctlconn	*cc = arg;
+	char		 text[64];
 
 	if (!cc->waiting) {
 		log_debug("control: closing idle connection");
 		ctl_close(cc);
 		return;
 	}
-	log_warnx("control: smsg-auth did not answer request %u within %d "
-	    "seconds", cc->id, CTL_RELAY_WAIT);
+	snprintf(text, sizeof(text), "%s did not answer",
+	    proc_desc(cc->waiting)->title);
+	log_warnx("control: %s request %u within %d seconds", text, cc->id,
+	    CTL_RELAY_WAIT);
 	/* A late answer must not pass for the answer to a later request. */
 	cc->waiting = 0;
 	cc->closing = 1;
-	ctl_result(cc, CTL_FAILED, "smsg-auth did not answer");
+	ctl_result(cc, CTL_FAILED, text);
 	ctl_update(cc);
 }
 

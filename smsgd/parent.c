@@ -114,9 +114,9 @@ parent_dispatch(enum proc_id from, struct msg *m)
 		}
 		break;
 	default:
-		/* auth's answers to smsgctl, relayed by control.c */
-		if (from == PROC_AUTH) {
-			control_relay_up(m);
+		/* auth's and store's answers to smsgctl (control.c) */
+		if (from == PROC_AUTH || from == PROC_STORE) {
+			control_relay_up(from, m);
 			break;
 		}
 		fatalx("unexpected %s from %s", msg_type_name(m->type),

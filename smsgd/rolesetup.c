@@ -155,13 +155,16 @@ send_front(const struct smsg_config *conf)
 	msg_init(&mb, MSG_CONF_FRONT, 0);
 	msg_add_u32(&mb, conf->front.workers);
 	msg_add_u32(&mb, conf->front.header_timeout);
-	msg_add_u32(&mb, conf->front.body_timeout);
+	msg_add_u32(&mb, conf->front.body_idle_timeout);
+	msg_add_u32(&mb, conf->front.body_min_rate);
 	msg_add_u32(&mb, conf->front.idle_timeout);
 	msg_add_u32(&mb, conf->front.form_max);
 	msg_add_u32(&mb, conf->front.login_rate);
 	msg_add_u32(&mb, conf->front.register_rate);
 	msg_add_u16(&mb, conf->front.port);
 	msg_add_u32(&mb, conf->front.max_conns);
+	msg_add_u32(&mb, conf->front.event_heartbeat);
+	msg_add_u32(&mb, conf->front.event_max_per_user);
 	msg_add_u32(&mb, conf->front.max_conns_net);
 	msg_add_u8(&mb, conf->limits.ipv4_prefix);
 	msg_add_u8(&mb, conf->limits.ipv6_prefix);
@@ -210,6 +213,25 @@ send_auth(const struct smsg_config *conf)
 		fatal("sending auth settings");
 }
 
+static void
+send_store(const struct smsg_config *conf)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_CONF_STORE, 0);
+	msg_add_u32(&mb, conf->store.subject_max);
+	msg_add_u32(&mb, conf->store.body_max);
+	msg_add_u32(&mb, conf->store.recipients_max);
+	msg_add_u32(&mb, conf->store.files_max);
+	msg_add_u64(&mb, conf->store.file_max);
+	msg_add_u64(&mb, (uint64_t)conf->store.quota_mb << 20);
+	msg_add_u32(&mb, conf->store.retention);
+	msg_add_u32(&mb, conf->store.retention_max);
+	msg_add_u32(&mb, conf->store.upload_timeout);
+	if (proc_send(PROC_STORE, &mb) == -1)
+		fatal("sending store settings");
+}
+
 /* Between SETUP and SETUP_END of a (re)started child. */
 void
 rolesetup_send(enum proc_id id, const struct smsg_config *conf)
@@ -218,4 +240,6 @@ rolesetup_send(enum proc_id id, const struct smsg_config *conf)
 		send_front(conf);
 	else if (id == PROC_AUTH)
 		send_auth(conf);
+	else if (id == PROC_STORE)
+		send_store(conf);
 }

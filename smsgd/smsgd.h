@@ -56,7 +56,7 @@ void	checks_run(const struct smsg_config *, gid_t *);
 struct msg;
 void	control_listen(void);
 void	control_cleanup(void);
-void	control_relay_up(struct msg *);
+void	control_relay_up(enum proc_id, struct msg *);
 void	control_auth_gone(void);
 
 /* rolesetup.c */

@@ -113,6 +113,16 @@ test_parse_ok(void)
 	    r.id == UINT64_MAX, "session revoke: the largest id");
 	tap_ok(parse_words("show status", &r) == 0 &&
 	    r.action == ACT_SHOW_STATUS, "show status is still there");
+	tap_ok(parse_words("show messages", &r) == 0 &&
+	    r.action == ACT_SHOW_MESSAGES, "show messages");
+	tap_ok(parse_words("purge", &r) == 0 && r.action == ACT_PURGE,
+	    "purge");
+	tap_ok(parse_words("user admin alice on", &r) == 0 &&
+	    r.action == ACT_USER_ADMIN_ON && strcmp(r.name, "alice") == 0,
+	    "user admin alice on");
+	tap_ok(parse_words("user admin bob off", &r) == 0 &&
+	    r.action == ACT_USER_ADMIN_OFF && strcmp(r.name, "bob") == 0,
+	    "user admin bob off");
 }
 
 static void
@@ -126,6 +136,8 @@ test_parse_bad(void)
 		"session revoke", "session revoke 0x00000000000000",
 		"session revoke 00000000000000ff0", "session revoke -1",
 		"user frob", "session", "user lock a/b",
+		"show messages all", "purge now", "user admin alice",
+		"user admin alice yes", "user admin on", "user admin alice on x",
 	};
 	struct parse_result	 r;
 	size_t			 i;
@@ -151,11 +163,14 @@ test_names(void)
 
 static const struct user_info alice = {
 	"alice", 1001, 1700000000, USER_LOCK_FAILURES, 1700000600, 5, 1, 2,
-	1700000300
+	1700000300, 1
 };
 static const struct user_info bob = {
-	"bob", 1002, 1700001000, USER_LOCK_NONE, 0, 0, 0, 0, 0
+	"bob", 1002, 1700001000, USER_LOCK_NONE, 0, 0, 0, 0, 0, 0
 };
+static const struct messages_info minfo = { 3, 300000, 1, 1000, 2, 1 };
+static const struct messages_day mday = { 20423, 3, 300000 };
+static const struct usage_info usage = { 4, 7, 123456, 1073741824 };
 static const struct session_info sess = {
 	255, "alice", 1700000000, 1700000100, 1700086400, "192.0.2.1"
 };
@@ -190,7 +205,43 @@ test_text(void)
 	s = capture_end();
 	tap_ok(strstr(s, "name:        bob\n") != NULL &&
 	    strstr(s, "lock:        -\n") != NULL &&
-	    strstr(s, "last login:  -\n") != NULL, "show user: a block");
+	    strstr(s, "last login:  -\n") != NULL &&
+	    strstr(s, "admin:       no\n") != NULL, "show user: a block");
+	free(s);
+
+	capture_begin();
+	output_text.begin(ACT_USER_SHOW);
+	output_text.user(&bob);
+	output_text.usage(&usage);
+	output_text.end();
+	s = capture_end();
+	tap_ok(strstr(s, "admin:       no\nsent:        4 messages\n"
+	    "received:    7 messages\nstored:      123456 of 1073741824 "
+	    "bytes\n") != NULL, "show user: then its messages");
+	free(s);
+
+	capture_begin();
+	output_text.begin(ACT_SHOW_MESSAGES);
+	output_text.messages(&minfo);
+	output_text.messages_day(&mday);
+	output_text.end();
+	s = capture_end();
+	tap_ok(strstr(s, "messages:     3\n") != NULL &&
+	    strstr(s, "locked:       1\n") != NULL &&
+	    strstr(s, "quarantined:  1\n") != NULL &&
+	    strstr(s, "EXPIRES     MESSAGES  BYTES\n"
+	    "2025-12-01  3         300000\n") != NULL,
+	    "show messages: totals, then a row per expiry day");
+	show_if(tap_failed > 0, s);
+	free(s);
+
+	capture_begin();
+	output_text.begin(ACT_PURGE);
+	output_text.purged(2, 9);
+	output_text.result(CTL_OK, "purged 2 messages and 9 chunks");
+	s = capture_end();
+	tap_ok(strcmp(s, "purged 2 messages and 9 chunks\n") == 0,
+	    "purge: one line");
 	free(s);
 
 	capture_begin();
@@ -237,6 +288,22 @@ test_json(void)
 	char	*s;
 
 	capture_begin();
+	output_json.begin(ACT_USER_SHOW);
+	output_json.user(&bob);
+	output_json.usage(&usage);
+	output_json.end();
+	s = capture_end();
+	j = json_of(s);
+	tap_ok(json_integer_value(json_object_get(j, "messages_sent")) == 4 &&
+	    json_integer_value(json_object_get(j, "messages_received")) == 7 &&
+	    json_integer_value(json_object_get(j, "bytes_stored")) == 123456 &&
+	    json_integer_value(json_object_get(j, "quota_bytes")) ==
+	    1073741824 && strcmp(json_string_value(json_object_get(j,
+	    "name")), "bob") == 0, "show user -j: its messages in the object");
+	json_decref(j);
+	free(s);
+
+	capture_begin();
 	output_json.begin(ACT_USER_LIST);
 	output_json.user(&alice);
 	output_json.user(&bob);
@@ -254,6 +321,7 @@ test_json(void)
 	    strcmp(json_string_value(json_object_get(o, "locked_until")),
 	    "2023-11-14T22:23:20Z") == 0 &&
 	    json_is_true(json_object_get(o, "two_factor")) &&
+	    json_is_true(json_object_get(o, "admin")) &&
 	    json_integer_value(json_object_get(o, "failures")) == 5,
 	    "user list -j: alice's members in snake_case");
 	o = json_array_get(j, 1);
@@ -310,6 +378,37 @@ test_json(void)
 	    strstr(json_string_value(json_object_get(j, "message")),
 	    "unreadable") != NULL,
 	    "reset-password -j: one object, key and warning");
+	json_decref(j);
+	free(s);
+
+	capture_begin();
+	output_json.begin(ACT_SHOW_MESSAGES);
+	output_json.messages(&minfo);
+	output_json.messages_day(&mday);
+	output_json.end();
+	s = capture_end();
+	j = json_of(s);
+	o = json_array_get(json_object_get(j, "by_expiry_day"), 0);
+	tap_ok(json_integer_value(json_object_get(j, "messages")) == 3 &&
+	    json_integer_value(json_object_get(j, "locked_bytes")) == 1000 &&
+	    json_integer_value(json_object_get(j, "uploads")) == 2 &&
+	    o != NULL && strcmp(json_string_value(json_object_get(o,
+	    "expires")), "2025-12-01") == 0 &&
+	    json_integer_value(json_object_get(o, "bytes")) == 300000,
+	    "show messages -j: totals and by_expiry_day");
+	json_decref(j);
+	free(s);
+
+	capture_begin();
+	output_json.begin(ACT_PURGE);
+	output_json.purged(2, 9);
+	output_json.result(CTL_OK, "purged 2 messages and 9 chunks");
+	s = capture_end();
+	j = json_of(s);
+	tap_ok(json_integer_value(json_object_get(j, "messages")) == 2 &&
+	    json_integer_value(json_object_get(j, "chunks")) == 9 &&
+	    json_is_true(json_object_get(j, "ok")),
+	    "purge -j: counts with the result");
 	json_decref(j);
 	free(s);
 

@@ -11,16 +11,6 @@ PW1='a rather long pass phrase, 1st'
 PW2='another long pass phrase, 2nd'
 ISO='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
 
-# jcheck description FILE FILTER: the jq filter is true on the file
-jcheck() {
-	if ! command -v jq > /dev/null; then
-		T_N=$((T_N + 1))
-		echo "ok $T_N # SKIP $1: jq is not installed"
-		return
-	fi
-	check "$1" sh -c "jq -e '$3' '$2' > /dev/null"
-}
-
 check "all four children running within 15 s" wait_for 15 all_running
 
 printf '%s\n' "$PW1" | ctl user add alice -p - > "$PREFIX/add.txt" 2>&1

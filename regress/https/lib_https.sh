@@ -20,6 +20,9 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 : "${H_SESSION_LIFETIME:=43200}"
 : "${H_HEADER_TIMEOUT:=10}"
 : "${H_BODY_TIMEOUT:=30}"
+: "${H_BODY_MIN_RATE:=1024}"
+: "${H_EVENT_HEARTBEAT:=30}"
+: "${H_EVENT_MAX:=8}"
 : "${H_FORM_MAX:=65536}"
 : "${H_LOCKOUT_THRESHOLD:=5}"
 : "${H_CONNS_PER_NET:=64}"
@@ -29,7 +32,9 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 # after it (libconfig refuses a key given twice).
 https_conf() {
 	FRONT_CONF="http_port = 0; workers = 0; \
-header_timeout = $H_HEADER_TIMEOUT; body_timeout = $H_BODY_TIMEOUT; \
+header_timeout = $H_HEADER_TIMEOUT; body_idle_timeout = $H_BODY_TIMEOUT; \
+body_min_rate = $H_BODY_MIN_RATE; event_heartbeat = $H_EVENT_HEARTBEAT; \
+event_max_per_user = $H_EVENT_MAX; \
 idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024; \
 max_connections_per_network = $H_CONNS_PER_NET;"
 	AUTH_CONF="hash_threads = 0; scrypt_r = 8; scrypt_p = 1; \

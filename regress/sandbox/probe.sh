@@ -31,10 +31,10 @@ killed() {	# killed TITLE
 daemon_start
 check "databases created" wait_for 15 all_running
 ctl stop > /dev/null; wait_for 10 daemon_gone; wait "$DAEMON_PID"
-check "the store database exists" [ -f "$PREFIX/store/messages.db" ]
+check "the store database exists" [ -f "$PREFIX/store/msg.db" ]
 check "the auth database exists" [ -f "$PREFIX/auth/accounts.db" ]
 
-probe "all:open:$PREFIX/store/messages.db" 4
+probe "all:open:$PREFIX/store/msg.db" 4
 for r in front auth web; do
 	check "$r cannot open the store database" refused $r open
 done

@@ -97,14 +97,25 @@ test_roundtrip(void)
 	memcpy(bad, buf, len);
 	bad[0] = ACCOUNT_VERSION + 1;
 	tap_ok(account_decode(bad, len, &b) == -1, "an unknown version");
+	a.admin = 1;
+	account_encode(&a, buf, sizeof(buf), &len);
+	tap_ok(account_decode(buf, len, &b) == 0 && b.admin == 1,
+	    "the administrator flag is kept");
 
-	/* A record of version 1 (before devices) still reads. */
+	/* Older records still read: 1 before the flag, 2 before devices. */
 	a.ndevices = 0;
 	memset(a.devices, 0, sizeof(a.devices));
 	account_encode(&a, buf, sizeof(buf), &len);
-	buf[0] = 1;
-	tap_ok(account_decode(buf, len - 1, &b) == 0 && same(&a, &b),
-	    "a version 1 record decodes, with no devices");
+	memcpy(bad, buf, len);
+	bad[0] = 2;
+	tap_ok(account_decode(bad, len - 1, &b) == 0 && same(&a, &b),
+	    "a version 2 record decodes, with no devices");
+	bad[0] = 1;
+	tap_ok(account_decode(bad, len - 2, &b) == 0 && b.admin == 0 &&
+	    strcmp(b.name, a.name) == 0, "a version 1 record still decodes");
+	tap_ok(account_decode(bad, len - 1, &b) == -1,
+	    "a version 1 record with the flag is refused");
+	a.admin = 0;
 }
 
 /* Change one field, encode, and expect the decoder to refuse it. */

@@ -79,20 +79,34 @@ test_accounts(void)
 	    account_get(NULL, "bob", &b) == 0, "an account is deleted");
 }
 
+static int	 nafter, after_ok;
+static uint64_t	 after_prev;
+
+static void
+after_event(const struct activity *ev, void *arg)
+{
+	if (ev->id <= after_prev)
+		after_ok = 0;
+	after_prev = ev->id;
+	nafter++;
+}
+
 static void
 test_activity(void)
 {
+	uint64_t ids[ACTIVITY_KEEP + 5];
 	DB_TXN	*txn;
 	int	 i, ok = 1;
 
 	for (i = 0; i < ACTIVITY_KEEP + 5; i++) {
 		txn = authdb_begin();
 		if (activity_add(txn, 1, 1700000000 + i / 3, "login",
-		    "192.0.2.1", "") == -1 || authdb_commit(txn) == -1)
+		    "192.0.2.1", "", &ids[i]) == -1 ||
+		    authdb_commit(txn) == -1)
 			ok = 0;
 	}
 	txn = authdb_begin();
-	activity_add(txn, 2, 1700000000, "login", "192.0.2.2", "");
+	activity_add(txn, 2, 1700000000, "login", "192.0.2.2", "", NULL);
 	authdb_commit(txn);
 	tap_ok(ok, "%d events added", ACTIVITY_KEEP + 5);
 	nevents = 0;
@@ -102,6 +116,23 @@ test_activity(void)
 	    ACTIVITY_KEEP, nevents);
 	tap_ok(ordered && last_time == 1700000000 + 5 / 3,
 	    "newest first, the oldest dropped");
+	for (i = 1; i < ACTIVITY_KEEP + 5; i++)
+		if (ids[i] <= ids[i - 1])
+			ok = 0;
+	tap_ok(ok, "event ids grow");
+	nafter = 0;
+	after_ok = 1;
+	after_prev = ids[ACTIVITY_KEEP - 1];
+	tap_ok(activity_after(1, ids[ACTIVITY_KEEP - 1], after_event,
+	    NULL) == 0 && after_ok && nafter == 5 &&
+	    after_prev == ids[ACTIVITY_KEEP + 4],
+	    "the events after an id: the 5 newer, oldest first (%d)", nafter);
+	nafter = 0;
+	activity_after(1, ids[ACTIVITY_KEEP + 4], after_event, NULL);
+	tap_ok(nafter == 0, "none after the newest");
+	nafter = 0;
+	activity_after(2, 0, after_event, NULL);
+	tap_ok(nafter == 1, "another user's replay has only its own event");
 	txn = authdb_begin();
 	tap_ok(activity_delete_user(txn, 1) == 0 && authdb_commit(txn) == 0,
 	    "a user's activity is deleted");

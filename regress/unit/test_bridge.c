@@ -309,6 +309,59 @@ test_race(void)
 	tap_ok(bridge_inflight() == 0, "table empty after the race");
 }
 
+/*
+ * The wiping free: bridge.o is linked with --wrap=free, so every free()
+ * in it comes here first.  The watched copy must be all zeros by then.
+ */
+void	 __real_free(void *);
+void	 __wrap_free(void *);
+static const uint8_t	*watch;
+static size_t		 watch_len;
+static int		 watch_seen, watch_zero;
+
+void
+__wrap_free(void *p)
+{
+	size_t	 i;
+
+	if (p != NULL && p == watch) {
+		watch_seen = 1;
+		watch_zero = 1;
+		for (i = 0; i < watch_len; i++)
+			if (watch[i] != 0)
+				watch_zero = 0;
+		watch = NULL;
+	}
+	__real_free(p);
+}
+
+static void
+test_wipe(void)
+{
+	static const char	 secret[] = "session-token-0123456789abcdef";
+	struct bridge_queue	 q;
+	struct bridge_item	*it;
+	uint32_t		 id;
+
+	id = ask(0, NULL, PROC_AUTH, MSG_AUTH_LOGIN, 7);
+	bridge_outgoing(fake_send);
+	answer(PROC_AUTH, id, MSG_AUTH_SESSION, secret);
+	bridge_take(0, &q);
+	it = TAILQ_FIRST(&q);
+	tap_ok(it != NULL && it->len == sizeof(secret) - 1 &&
+	    memcmp(it->data, secret, it->len) == 0,
+	    "an answer carrying a token reaches the worker");
+	if (it == NULL)
+		return;
+	TAILQ_REMOVE(&q, it, entry);
+	watch = it->data;
+	watch_len = it->len;
+	bridge_item_free(it);
+	tap_ok(watch_seen && watch_zero,
+	    "its copy is all zeros when it is freed");
+	bridge_close(id);
+}
+
 int
 main(void)
 {
@@ -318,5 +371,6 @@ main(void)
 	test_full();
 	test_lost_and_unsent();
 	test_race();
+	test_wipe();
 	return tap_done();
 }

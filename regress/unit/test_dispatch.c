@@ -59,7 +59,8 @@ test_table(void)
 	    "the parent may not log in");
 	tap_ok(auth_handler(MSG_CTL_USER_ADD, PROC_FRONT) == NULL,
 	    "the front may not add users");
-	tap_ok(sessions == MSG_AUTH_ACTIVITY - MSG_AUTH_CHECK + 1,
+	tap_ok(sessions == MSG_AUTH_REPLAY - MSG_AUTH_CHECK + 1 +
+	    MSG_AUTH_KEY_UNWRAP - MSG_AUTH_PUBKEYS + 1,
 	    "exactly the session-prefix requests need a session");
 	h = auth_handler(MSG_AUTH_LOGIN_OTP, PROC_FRONT);
 	tap_ok(h != NULL && h->state == REQ_ANY,

@@ -871,9 +871,119 @@ test_misc(void)
 	    "method names");
 }
 
+/*
+ * A streamed body: the pieces, fed in two parts cut at pos, concatenated.
+ * Returns the final result; *out gets the pieces, *nbody their length.
+ */
+static enum http_result
+stream_body(const char *s, size_t len, size_t pos, size_t max, char *out,
+    size_t outsz, size_t *nbody, int *kept)
+{
+	struct http_parser	 p;
+	enum http_result	 r = HTTP_MORE;
+	size_t			 off = 0, end, used;
+
+	http_parser_init(&p);
+	*nbody = 0;
+	while (off < len || r == HTTP_BODY || r == HTTP_HEAD_DONE) {
+		end = off < pos && pos <= len ? pos : len;
+		r = http_parse(&p, (const uint8_t *)s + off, end - off, &used);
+		if (r == HTTP_HEAD_DONE && http_parser_body_stream(&p,
+		    max) == -1) {
+			r = HTTP_ERROR;
+			break;
+		}
+		if (r == HTTP_BODY) {
+			if (*nbody + p.piecelen < outsz)
+				memcpy(out + *nbody, p.piece, p.piecelen);
+			*nbody += p.piecelen;
+		}
+		off += used;
+		if (r == HTTP_DONE || r == HTTP_ERROR ||
+		    (r == HTTP_MORE && used == 0 && off == len))
+			break;
+	}
+	out[*nbody < outsz ? *nbody : 0] = '\0';
+	*kept = p.req.body != NULL && p.req.bodylen > 0;
+	http_parser_free(&p);
+	return r;
+}
+
+static void
+test_stream(void)
+{
+	static const char cl[] = "POST / HTTP/1.1\r\nHost: a\r\n"
+	    "Content-Length: 11\r\n\r\nhello worldGET";
+	static const char ch[] = CHUNKED_HEAD "5\r\nhello\r\n1\r\n \r\n"
+	    "5;x=y\r\nworld\r\n0\r\nT: 1\r\n\r\n";
+	char		 out[64];
+	size_t		 n, pos;
+	int		 kept, bad = 0;
+	enum http_result r;
+
+	for (pos = 0; pos <= sizeof(cl) - 4; pos++) {
+		r = stream_body(cl, sizeof(cl) - 4, pos, 100, out, sizeof(out),
+		    &n, &kept);
+		if (r != HTTP_DONE || n != 11 || strcmp(out, "hello world") ||
+		    kept)
+			bad++;
+	}
+	tap_ok(bad == 0, "streamed Content-Length body: the same pieces "
+	    "whatever the split, nothing kept (%d differ)", bad);
+	bad = 0;
+	for (pos = 0; pos <= sizeof(ch) - 1; pos++) {
+		r = stream_body(ch, sizeof(ch) - 1, pos, 100, out, sizeof(out),
+		    &n, &kept);
+		if (r != HTTP_DONE || n != 11 || strcmp(out, "hello world") ||
+		    kept)
+			bad++;
+	}
+	tap_ok(bad == 0, "streamed chunked body: the same (%d differ)", bad);
+	r = stream_body(ch, sizeof(ch) - 1, 0, 10, out, sizeof(out), &n,
+	    &kept);
+	tap_ok(r == HTTP_ERROR && n <= 10,
+	    "streamed chunked body over its max: refused at the chunk that "
+	    "passes it");
+	r = stream_body(cl, sizeof(cl) - 4, 0, 10, out, sizeof(out), &n,
+	    &kept);
+	tap_ok(r == HTTP_ERROR && n == 0,
+	    "streamed body with a declared length over max: 413 first");
+}
+
+/* After an error, nothing more is parsed (the status stays). */
+static void
+test_sticky(void)
+{
+	static const char *const bad[] = {
+		"FOO / HTTP/1.1\r\n", "GET / HTTP/2.0\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nX\r\n",
+	};
+	struct http_parser	 p;
+	enum http_result	 r;
+	size_t			 i, n;
+	int			 st, ok = 1;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		http_parser_init(&p);
+		r = http_parse(&p, (const uint8_t *)bad[i], strlen(bad[i]), &n);
+		st = p.status;
+		if (r != HTTP_ERROR)
+			ok = 0;
+		r = http_parse(&p, (const uint8_t *)"Host: a\r\n\r\n", 11,
+		    &n);
+		if (r != HTTP_ERROR || n != 0 || p.status != st)
+			ok = 0;
+		http_parser_free(&p);
+	}
+	tap_ok(ok, "errors are sticky: more input after 501, 505 or 400 "
+	    "is not parsed");
+}
+
 int
 main(void)
 {
+	test_stream();
+	test_sticky();
 	test_statuses();
 	test_smuggling();
 	test_incremental();

@@ -311,6 +311,21 @@ test_roundtrip(void)
 	    m.type == 1 && m.len == 0, "roundtrip: empty payload");
 	msg_cursor(&m, &cur);
 	tap_ok(msg_get_end(&cur) == 0, "roundtrip: empty payload ends at once");
+	/* A copied empty answer (the front's bridge) has no buffer at all. */
+	{
+		struct msg	 e;
+		uint8_t		 u8;
+
+		memset(&e, 0, sizeof(e));
+		e.type = 1;
+		e.fd = -1;
+		msg_cursor(&e, &cur);
+		tap_ok(msg_get_end(&cur) == 0,
+		    "an empty payload without a buffer ends at once");
+		msg_cursor(&e, &cur);
+		tap_ok(msg_get_u8(&cur, &u8) == -1 && msg_get_end(&cur) == -1,
+		    "... and reading a field from it still fails");
+	}
 
 	/* A string one over MSG_MAXSTR cannot be built. */
 	{

@@ -281,7 +281,12 @@ app_head(struct req *r)
 	struct app_req		*ar;
 	enum route_found	 found;
 	unsigned int		 allow;
+#ifdef SMSG_TEST_HOOKS
+	int			 rc;
 
+	if (apptest_head(r, &rc))
+		return rc;
+#endif
 	if ((ar = calloc(1, sizeof(*ar))) == NULL) {
 		req_respond(r, 503, "text/plain; charset=utf-8",
 		    "out of memory\n", 14);
@@ -310,7 +315,7 @@ app_head(struct req *r)
 	if (body_refused(ar) || rate_limited(ar))
 		return -1;
 	if (ar->route->body == BODY_STREAM) {
-		/* No streamed route yet: the server core cannot feed one. */
+		/* No streamed route yet: req_body_stream awaits its first. */
 		app_fail(ar, 501, "not_implemented", "Not available yet.");
 		return -1;
 	}
@@ -354,6 +359,10 @@ app_request(struct req *r)
 {
 	struct app_req	*ar = app_of(r);
 
+#ifdef SMSG_TEST_HOOKS
+	if (apptest_request(r))
+		return;
+#endif
 	if (read_body(ar) == -1)
 		return;
 	if (ar->route->access == ACCESS_ANYONE)

@@ -148,6 +148,7 @@ void	 feat_totp_disable(struct app_req *);
 void	 feat_sessions(struct app_req *);	/* feat_session.c */
 void	 feat_revoke(struct app_req *);
 void	 feat_activity(struct app_req *);
+void	 app_events(struct app_req *);		/* app_events.c */
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

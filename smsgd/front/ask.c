@@ -29,6 +29,8 @@ static const struct {
 	[AUTH_E_THROTTLED] = { 429, "throttled" },
 	[AUTH_E_BUSY] = { 503, "busy" },
 	[AUTH_E_INTERNAL] = { 500, "internal" },
+	[AUTH_E_TIMELOCK] = { 423, "locked" },
+	[AUTH_E_SIGNATURE] = { 502, "bad_signature" },
 };
 
 static void

@@ -66,12 +66,20 @@ bridge_init(unsigned int nworkers, void (*wake)(int))
 	return 0;
 }
 
+/*
+ * Answers carry session tokens, recovery keys, TOTP secrets and codes:
+ * every copy is wiped before it is freed (by hand, not freezero, so that
+ * a test can watch the free).
+ */
 void
 bridge_item_free(struct bridge_item *it)
 {
 	if (it == NULL)
 		return;
-	free(it->data);
+	if (it->data != NULL) {
+		explicit_bzero(it->data, it->len);
+		free(it->data);
+	}
 	free(it);
 }
 
@@ -214,7 +222,11 @@ to_worker(struct bridge_slot *s, struct bridge_item *it)
 	TAILQ_INSERT_TAIL(&B.in[s->worker], it, entry);
 }
 
-/* Tell a slot's worker that no answer will come.  Locked. */
+/*
+ * Tell a slot's worker that no answer will come.  Locked.  Without
+ * memory for the notice the slot stays as it is and its deadline fails
+ * it on a later tick.
+ */
 static int
 slot_fail(struct bridge_slot *s)
 {
@@ -222,8 +234,10 @@ slot_fail(struct bridge_slot *s)
 
 	if (s->failing)
 		return -1;
-	if ((it = calloc(1, sizeof(*it))) == NULL)
-		fatal("bridge");
+	if ((it = calloc(1, sizeof(*it))) == NULL) {
+		log_warnx("bridge: out of memory, a failure waits");
+		return -1;
+	}
 	it->failed = 1;
 	s->failing = 1;
 	to_worker(s, it);
@@ -317,8 +331,13 @@ bridge_answer(enum proc_id peer, const struct msg *m)
 	int			 w = -1;
 
 	if ((it = calloc(1, sizeof(*it))) == NULL ||
-	    (m->len > 0 && (it->data = malloc(m->len)) == NULL))
-		fatal("bridge");
+	    (m->len > 0 && (it->data = malloc(m->len)) == NULL)) {
+		/* Dropped: the asker fails at its deadline, nothing crashes. */
+		log_warnx("bridge: out of memory, %s dropped",
+		    msg_type_name(m->type));
+		free(it);
+		return 0;
+	}
 	if (m->len > 0)
 		memcpy(it->data, m->data, m->len);
 	it->len = m->len;

@@ -7,11 +7,18 @@
  * state says:
  *   IDLE   between keep-alive requests; idle_timeout, then a silent close
  *   HEAD   from connection start or a request's first byte; header_timeout
- *   BODY   reading the body; body_timeout
+ *   BODY   reading the body; checked every second: no byte for
+ *          body_idle_timeout, or an average under body_min_rate once
+ *          body_idle_timeout has passed, is 408.  Time the consumer of a
+ *          streamed body holds it paused does not count.
  *   APP    the application has the request (its head, in app->head, or
  *          all of it); reading is off (pipelined bytes wait);
  *          SERVER_APP_TIMEOUT as a last resort
- *   WRITE  the response drains; body_timeout, then close
+ *   STREAM a response is being written in pieces (req_begin); no
+ *          application timeout, only: queued bytes the client has not
+ *          taken for body_idle_timeout close the connection
+ *   WRITE  the response drains; body_idle_timeout without progress, then
+ *          close
  */
 #include "config.h"
 
@@ -43,7 +50,8 @@
 #define REQ_MAXHDRS	8192	/* bytes of headers the application adds */
 #define HOST_MAX	256
 
-enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_WRITE };
+enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_STREAM,
+	CONN_WRITE };
 
 struct conn {
 	struct worker		*w;
@@ -58,6 +66,12 @@ struct conn {
 	int			 tls_up;	/* handshake done */
 	struct timespec		 t0;		/* the request's first byte */
 	char			 addr[INET6_ADDRSTRLEN];
+	/* Body rate: bytes, and the time it was read while not paused. */
+	uint64_t		 body_bytes;
+	time_t			 body_secs;	/* ticks spent reading */
+	time_t			 body_idle;	/* ticks without a byte */
+	time_t			 write_idle;	/* ticks without output taken */
+	int			 in_piece;	/* inside the piece callback */
 	char			 net[NETKEY_MAX];	/* netcount.h */
 	enum netcount_verdict	 netv;
 };
@@ -70,8 +84,18 @@ struct req {
 	size_t		 body_max;	/* set by req_body_buffer */
 	void		*data;
 	void		(*data_free)(void *);
+	void		*core;		/* the core's own: an event stream */
+	void		(*core_free)(void *);
 	struct evbuffer	*hdrs;
 	int		 hdrs_bad;
+	req_piece_cb	 piece;		/* set by req_body_stream */
+	int		 paused;	/* the consumer is behind */
+	int		 resumed;	/* ... and caught up at once */
+	/* A streamed response (req_begin). */
+	int		 chunked;
+	long long	 out_left;	/* bytes still due; -1: chunked */
+	req_drain_cb	 drain;
+	size_t		 lowat;
 };
 
 static const char security_headers[] =
@@ -86,12 +110,24 @@ static const char security_headers[] =
 
 static void	conn_read(struct conn *);
 
+
 static void
 conn_timer(struct conn *c, unsigned int secs)
 {
 	struct timeval	 tv = { secs, 0 };
 
 	evtimer_add(c->timer, &tv);
+}
+
+/* The response is queued whole: wait for it to drain. */
+static void
+conn_writing(struct conn *c)
+{
+	c->state = CONN_WRITE;
+	c->write_idle = 0;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	conn_timer(c, 1);
 }
 
 static void
@@ -123,6 +159,8 @@ req_free(struct req *r)
 	if (r == NULL)
 		return;
 	req_cancel_asks(r);
+	if (r->core_free != NULL)
+		r->core_free(r->core);
 	if (r->data_free != NULL)
 		r->data_free(r->data);
 	if (r->hdrs != NULL)
@@ -170,10 +208,14 @@ conn_log(struct conn *c, int status)
 		log_debug("- - %d %ldms", status, ms_since(&c->t0));
 }
 
-/* Queue a whole response and wait for it to drain. */
-static void
-conn_send(struct conn *c, int status, const char *ctype,
-    struct evbuffer *extra, const void *body, size_t len)
+/*
+ * The status line and every header: the security headers, the type, the
+ * length (a number, "chunked", or none: the body ends with the
+ * connection), and the application's.
+ */
+static int
+conn_head(struct conn *c, int status, const char *ctype,
+    struct evbuffer *extra, long long len, int chunked)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 	int		 r;
@@ -182,23 +224,41 @@ conn_send(struct conn *c, int status, const char *ctype,
 	    http_status_text(status), security_headers);
 	if (r != -1 && ctype != NULL)
 		r = evbuffer_add_printf(out, "Content-Type: %s\r\n", ctype);
+	if (r != -1 && len >= 0)
+		r = evbuffer_add_printf(out, "Content-Length: %lld\r\n", len);
+	else if (r != -1 && chunked)
+		r = evbuffer_add_printf(out, "Transfer-Encoding: chunked\r\n");
 	if (r != -1)
-		r = evbuffer_add_printf(out,
-		    "Content-Length: %zu\r\nConnection: %s\r\n", len,
+		r = evbuffer_add_printf(out, "Connection: %s\r\n",
 		    c->close ? "close" : "keep-alive");
 	if (r != -1 && extra != NULL)
 		r = evbuffer_add_buffer(out, extra);
 	if (r != -1)
 		r = evbuffer_add(out, "\r\n", 2);
-	if (r != -1 && len > 0 &&
-	    !(c->head && c->hp.req.method == HTTP_HEAD))
+	return r;
+}
+
+static int
+conn_is_head(const struct conn *c)
+{
+	return c->head && c->hp.req.method == HTTP_HEAD;
+}
+
+/* Queue a whole response and wait for it to drain. */
+static void
+conn_send(struct conn *c, int status, const char *ctype,
+    struct evbuffer *extra, const void *body, size_t len)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	int		 r;
+
+	r = conn_head(c, status, ctype, extra, (long long)len, 0);
+	if (r != -1 && len > 0 && !conn_is_head(c))
 		r = evbuffer_add(out, body, len);
 	if (r == -1)
 		c->close = 1;
 	conn_log(c, status);
-	c->state = CONN_WRITE;
-	bufferevent_disable(c->bev, EV_READ);
-	conn_timer(c, front_conf.body_timeout);
+	conn_writing(c);
 }
 
 /* A response the server makes itself; the connection closes after it. */
@@ -344,16 +404,48 @@ conn_head_done(struct conn *c)
 		c->close = 1;
 		return -1;
 	}
-	if (http_parser_body_max(&c->hp, r->body_max) == -1) {
+	if ((r->piece != NULL ? http_parser_body_stream(&c->hp, r->body_max) :
+	    http_parser_body_max(&c->hp, r->body_max)) == -1) {
 		conn_error(c, c->hp.status, c->hp.error);
 		return -1;
 	}
 	if (hr->expect_continue && hr->minor >= 1)
 		bufferevent_write(c->bev, cont, sizeof(cont) - 1);
 	c->state = CONN_BODY;
+	c->body_bytes = 0;
+	c->body_secs = c->body_idle = 0;
 	evtimer_del(c->timer);
-	conn_timer(c, front_conf.body_timeout);
+	conn_timer(c, 1);
 	bufferevent_enable(c->bev, EV_READ);
+	return 0;
+}
+
+/*
+ * A piece of a streamed body, for its consumer.  0 to go on; -1 when
+ * reading stops here, for now (paused) or for good.
+ */
+static int
+conn_piece(struct conn *c)
+{
+	struct req	*r = c->req;
+	int		 rc;
+
+	c->in_piece = 1;
+	r->resumed = 0;
+	rc = r->piece(r, c->hp.piece, c->hp.piecelen);
+	c->in_piece = 0;
+	if (c->req != r || r->responded || rc < 0) {
+		/* The consumer answered, or will: the rest stays unread. */
+		c->close = 1;
+		if (c->state == CONN_BODY)
+			conn_to_app(c);
+		return -1;
+	}
+	if (rc == REQ_PAUSE && !r->resumed) {
+		r->paused = 1;
+		bufferevent_disable(c->bev, EV_READ);
+		return -1;
+	}
 	return 0;
 }
 
@@ -385,13 +477,32 @@ conn_read(struct conn *c)
 		}
 		used = 0;
 		r = http_parse(&c->hp, v.iov_base, v.iov_len, &used);
-		if (used > v.iov_len)
-			fatalx("http parser consumed more than it was given");
+		if (used > v.iov_len) {
+			conn_error(c, 500, "internal error");
+			return;
+		}
+		if (r == HTTP_BODY) {
+			c->body_bytes += c->hp.piecelen;
+			c->body_idle = 0;
+			if (c->req->piece == NULL) {
+				conn_error(c, 500, "internal error");
+				return;
+			}
+		}
+		if (r == HTTP_BODY && conn_piece(c) == -1) {
+			/* The piece's bytes were taken: drop them. */
+			if (c->bev != NULL)
+				evbuffer_drain(in, used);
+			return;
+		}
 		evbuffer_drain(in, used);
 		switch (r) {
 		case HTTP_MORE:
 			if (used == 0)
 				return;
+			break;
+		case HTTP_BODY:
+			force = 1;	/* HTTP_DONE may follow with no byte */
 			break;
 		case HTTP_HEAD_DONE:
 			if (conn_head_done(c) == -1)
@@ -431,13 +542,34 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	conn_read(arg);
 }
 
+/* Output was taken by the client (libevent: the buffer shrank). */
+static void
+conn_output_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	if (info->n_deleted > 0)
+		c->write_idle = 0;
+}
+
+/*
+ * The output is at or under its low-water mark: a finished response is
+ * done; a stream's producer may write more.
+ */
 static void
 conn_writecb(struct bufferevent *bev, void *arg)
 {
 	struct conn	*c = arg;
+	struct req	*r = c->req;
 
-	if (c->state == CONN_WRITE)
-		conn_next(c);
+	if (c->state == CONN_WRITE) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_next(c);
+		return;
+	}
+	if (c->state == CONN_STREAM && r != NULL && r->drain != NULL)
+		r->drain(r);
 }
 
 static void
@@ -462,6 +594,55 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	conn_free(c);
 }
 
+/* Once a second while a body is read: the idle limit and the rate. */
+static void
+conn_body_tick(struct conn *c)
+{
+	uint64_t	 rate;
+
+	if (c->req != NULL && c->req->paused) {
+		conn_timer(c, 1);
+		return;
+	}
+	c->body_secs++;
+	if (++c->body_idle > front_conf.body_idle_timeout) {
+		conn_error(c, 408, "request timeout: the body stalled");
+		return;
+	}
+	rate = c->body_bytes / (uint64_t)c->body_secs;
+	if (c->body_secs > front_conf.body_idle_timeout &&
+	    rate < front_conf.body_min_rate) {
+		log_info("%s: body at %llu bytes/s, under the minimum", c->addr,
+		    (unsigned long long)rate);
+		conn_error(c, 408, "request timeout: the body is too slow");
+		return;
+	}
+	conn_timer(c, 1);
+}
+
+/*
+ * Once a second while a response drains, or while a stream has bytes
+ * queued: a client that takes nothing for body_idle_timeout is dropped.
+ * An idle stream has no timer at all (req_write starts it again).
+ */
+static void
+conn_write_tick(struct conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		if (c->state == CONN_WRITE) {
+			conn_next(c);	/* c may be gone */
+			return;
+		}
+		c->write_idle = 0;
+		return;
+	}
+	if (++c->write_idle > front_conf.body_idle_timeout) {
+		conn_free(c);
+		return;
+	}
+	conn_timer(c, 1);
+}
+
 static void
 conn_timeout(int fd, short what, void *arg)
 {
@@ -474,16 +655,21 @@ conn_timeout(int fd, short what, void *arg)
 	}
 	switch (c->state) {
 	case CONN_HEAD:
-	case CONN_BODY:
 		conn_error(c, 408, "request timeout");
+		break;
+	case CONN_BODY:
+		conn_body_tick(c);
 		break;
 	case CONN_APP:
 		log_warnx("no answer to a request in %d s",
 		    SERVER_APP_TIMEOUT);
 		conn_error(c, 503, "service unavailable");
 		break;
-	case CONN_IDLE:
+	case CONN_STREAM:
 	case CONN_WRITE:
+		conn_write_tick(c);
+		break;
+	case CONN_IDLE:
 		conn_free(c);
 		break;
 	}
@@ -565,6 +751,7 @@ conn_accept(struct worker *w, enum listen_kind kind, int fd,
 	http_parser_init(&c->hp);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, SERVER_READ_HIWAT);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
+	evbuffer_add_cb(bufferevent_get_output(c->bev), conn_output_cb, c);
 	bufferevent_enable(c->bev, EV_READ);
 	c->state = CONN_HEAD;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
@@ -653,14 +840,15 @@ req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
 {
 	uint32_t	 id;
 
-	if ((peer != PROC_AUTH && peer != PROC_WEB) ||
-	    !route_allowed(mb->type, PROC_FRONT, peer)) {
+	if (peer == PROC_PARENT || !route_allowed(mb->type, PROC_FRONT, peer)) {
 		log_warnx("the front may not ask %s with %s", proc_name(peer),
 		    msg_type_name(mb->type));
 		msg_free(mb);
 		return -1;
 	}
-	if (r->responded || r->conn == NULL || r->nasks >= REQ_MAXASKS) {
+	/* A stream may still ask: a producer feeds it from a peer. */
+	if ((r->responded && !req_streaming(r)) || r->conn == NULL ||
+	    r->nasks >= REQ_MAXASKS) {
 		msg_free(mb);
 		return -1;
 	}
@@ -709,9 +897,10 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 	}
 	r->responded = 1;
 	req_cancel_asks(r);
-	if (c == NULL || c->state != CONN_APP)
+	if (c == NULL || (c->state != CONN_APP && c->state != CONN_BODY))
 		return;
-	if (!c->hp.req.keep_alive)
+	/* A consumer may answer before the body is all in: no keep-alive. */
+	if (!c->hp.req.keep_alive || c->state == CONN_BODY)
 		c->close = 1;
 	/* Fail closed: a response we cannot send as asked becomes a 500. */
 	if (r->hdrs_bad || status < 200 || status > 599 ||
@@ -722,4 +911,178 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 		return;
 	}
 	conn_send(c, status, ctype, r->hdrs, body, len);
+}
+
+void
+req_body_stream(struct req *r, size_t max, req_piece_cb piece)
+{
+	r->body_max = max;
+	r->piece = piece;
+}
+
+void
+req_body_resume(struct req *r)
+{
+	struct conn	*c = r->conn;
+
+	if (c == NULL)
+		return;
+	if (c->in_piece) {
+		r->resumed = 1;
+		return;
+	}
+	if (!r->paused)
+		return;
+	r->paused = 0;
+	if (c->state != CONN_BODY)
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	conn_read(c);
+}
+
+/* HEAD, or HTTP/1.0 (no chunks): how the stream's body is framed. */
+int
+req_begin(struct req *r, int status, const char *ctype, long long len)
+{
+	struct conn	*c = r->conn;
+
+	if (r->responded || c == NULL || c->state != CONN_APP) {
+		log_warnx("a stream begun out of turn ignored");
+		return -1;
+	}
+	r->responded = 1;
+	if (!c->hp.req.keep_alive)
+		c->close = 1;
+	if (r->hdrs_bad || status < 200 || status > 599 || len < -1 ||
+	    (ctype != NULL && !header_safe(ctype, 128))) {
+		log_warnx("malformed stream to %s refused", c->hp.req.path);
+		conn_error(c, 500, "internal error");
+		return -1;
+	}
+	r->out_left = len;
+	r->chunked = len == -1 && c->hp.req.minor >= 1;
+	if (len == -1 && !r->chunked)
+		c->close = 1;	/* the body ends with the connection */
+	if (conn_head(c, status, ctype, r->hdrs, len, r->chunked) == -1) {
+		c->close = 1;
+		conn_writing(c);
+		return -1;
+	}
+	conn_log(c, status);
+	evtimer_del(c->timer);
+	c->state = CONN_STREAM;
+	c->write_idle = 0;
+	conn_timer(c, 1);
+	return 0;
+}
+
+int
+req_write(struct req *r, const void *data, size_t len)
+{
+	struct conn	*c = r->conn;
+	struct evbuffer	*out;
+	int		 rc = 0;
+
+	if (c == NULL || c->state != CONN_STREAM)
+		return -1;
+	if (len == 0 || conn_is_head(c))
+		return 0;
+	if (r->out_left >= 0 && (unsigned long long)len >
+	    (unsigned long long)r->out_left) {
+		log_warnx("a stream wrote past its length");
+		c->close = 1;
+		conn_writing(c);
+		return -1;
+	}
+	out = bufferevent_get_output(c->bev);
+	if (r->chunked)
+		rc = evbuffer_add_printf(out, "%zx\r\n", len);
+	if (rc != -1)
+		rc = evbuffer_add(out, data, len);
+	if (rc != -1 && r->chunked)
+		rc = evbuffer_add(out, "\r\n", 2);
+	if (rc == -1) {
+		c->close = 1;
+		conn_writing(c);
+		return -1;
+	}
+	if (r->out_left >= 0)
+		r->out_left -= len;
+	if (!evtimer_pending(c->timer, NULL))
+		conn_timer(c, 1);
+	return 0;
+}
+
+void
+req_end(struct req *r)
+{
+	struct conn	*c = r->conn;
+
+	if (c == NULL || c->state != CONN_STREAM)
+		return;
+	if (r->out_left > 0 && !conn_is_head(c)) {
+		/* Fewer bytes than promised: only a close can say so. */
+		log_warnx("a stream ended %lld bytes short", r->out_left);
+		c->close = 1;
+	} else if (r->chunked && !conn_is_head(c) &&
+	    evbuffer_add(bufferevent_get_output(c->bev), "0\r\n\r\n", 5) == -1)
+		c->close = 1;
+	r->drain = NULL;
+	conn_writing(c);
+	/* Already drained: the write callback will not come. */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		event_active(c->timer, EV_TIMEOUT, 0);
+}
+
+void
+req_on_drain(struct req *r, req_drain_cb cb, size_t lowat)
+{
+	struct conn	*c = r->conn;
+
+	r->drain = cb;
+	r->lowat = lowat;
+	if (c != NULL && c->bev != NULL)
+		bufferevent_setwatermark(c->bev, EV_WRITE, lowat, 0);
+}
+
+size_t
+req_pending(const struct req *r)
+{
+	if (r->conn == NULL || r->conn->bev == NULL)
+		return 0;
+	return evbuffer_get_length(bufferevent_get_output(r->conn->bev));
+}
+
+int
+req_streaming(const struct req *r)
+{
+	return r->conn != NULL && r->conn->state == CONN_STREAM;
+}
+
+struct event_base *
+req_base(const struct req *r)
+{
+	return r->conn->w->base;
+}
+
+void *
+req_core_data(const struct req *r)
+{
+	return r->core;
+}
+
+void
+req_set_core_data(struct req *r, void *data, void (*fn)(void *))
+{
+	if (r->core_free != NULL && r->core != data)
+		r->core_free(r->core);
+	r->core = data;
+	r->core_free = fn;
+}
+
+void
+req_close_after(struct req *r)
+{
+	if (r->conn != NULL)
+		r->conn->close = 1;
 }

@@ -62,8 +62,8 @@ static const char *const methods[] = {
 static enum http_result	 fail(struct http_parser *, int, const char *);
 
 /* RFC 9110 tchar, without the locale-dependent <ctype.h>. */
-static int
-is_tchar(unsigned char c)
+int
+http_is_tchar(unsigned char c)
 {
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9'))
@@ -78,8 +78,8 @@ is_value_char(unsigned char c)
 	return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-static int
-hexval(unsigned char c)
+int
+http_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -194,7 +194,7 @@ parse_reqline(struct http_parser *p)
 	*sp1 = *sp2 = '\0';
 	target = sp1 + 1;
 	ver = sp2 + 1;
-	for (s = line; is_tchar(*s); s++)
+	for (s = line; http_is_tchar(*s); s++)
 		;
 	if (s == line || *s != '\0')
 		return fail(p, 400, "malformed method");
@@ -238,7 +238,7 @@ parse_header(struct http_parser *p, size_t off, size_t n)
 		return fail(p, 400, "obsolete line folding");
 	if (p->req.nheaders >= HTTP_MAX_HEADERS)
 		return fail(p, 431, "too many header fields");
-	for (s = line; is_tchar(*s); s++)
+	for (s = line; http_is_tchar(*s); s++)
 		*s = lower(*s);
 	if (s == line || *s != ':')
 		return fail(p, 400, "malformed field name");
@@ -375,8 +375,9 @@ line_done(struct http_parser *p)
 	if (head_append(p, '\0') == -1)
 		return fail(p, 500, "out of memory");
 	if (p->state == S_LINE) {
-		r = parse_reqline(p);
-		p->state = S_HEADER;
+		/* An error stays: nothing after it is parsed. */
+		if ((r = parse_reqline(p)) != HTTP_ERROR)
+			p->state = S_HEADER;
 	} else
 		r = parse_header(p, p->linestart, n);
 	p->linestart = p->buflen;
@@ -442,6 +443,10 @@ body_reserve(struct http_parser *p, size_t n, size_t limit)
 static enum http_result
 finish(struct http_parser *p)
 {
+	if (p->stream) {
+		p->state = S_DONE;
+		return HTTP_DONE;
+	}
 	if (body_reserve(p, 0, 1) == -1)
 		return fail(p, 500, "out of memory");
 	p->req.body[p->req.bodylen] = '\0';
@@ -479,12 +484,11 @@ ext_byte(struct http_parser *p)
 static enum http_result
 chunk_size_byte(struct http_parser *p, unsigned char c)
 {
-	struct http_request	*r = &p->req;
 	int			 h;
 
 	switch (p->state) {
 	case S_CHUNK_SIZE:
-		if ((h = hexval(c)) != -1) {
+		if ((h = http_hexval(c)) != -1) {
 			if (++p->digits > HTTP_CHUNK_DIGITS)
 				return fail(p, 400, "chunk size too long");
 			p->remain = p->remain * 16 + h;
@@ -523,8 +527,8 @@ chunk_size_byte(struct http_parser *p, unsigned char c)
 			p->state = S_TR_START;
 			return HTTP_MORE;
 		}
-		if (r->bodylen > p->body_max ||
-		    p->remain > p->body_max - r->bodylen)
+		if (p->seen > p->body_max ||
+		    p->remain > p->body_max - p->seen)
 			return fail(p, 413, "body too large");
 		p->state = S_CHUNK_DATA;
 		return HTTP_MORE;
@@ -545,7 +549,7 @@ trailer_byte(struct http_parser *p, unsigned char c)
 		}
 		if (c == ' ' || c == '\t')
 			return fail(p, 400, "obsolete line folding");
-		if (!is_tchar(c))
+		if (!http_is_tchar(c))
 			return fail(p, 400, "malformed trailer name");
 		if (p->req.nheaders + ++p->ntrailers > HTTP_MAX_HEADERS)
 			return fail(p, 431, "too many trailer fields");
@@ -554,7 +558,7 @@ trailer_byte(struct http_parser *p, unsigned char c)
 	case S_TR_NAME:
 		if (c == ':')
 			p->state = S_TR_VALUE;
-		else if (!is_tchar(c))
+		else if (!http_is_tchar(c))
 			return fail(p, 400, "malformed trailer name");
 		return HTTP_MORE;
 	case S_TR_VALUE:
@@ -613,21 +617,31 @@ body_feed(struct http_parser *p, const uint8_t *data, size_t len,
 			continue;
 		}
 		n = len - i < p->remain ? len - i : p->remain;
-		limit = r->chunked ? p->body_max + 1 :
-		    (size_t)r->content_length + 1;
-		if (body_reserve(p, n, limit) == -1) {
-			res = fail(p, 500, "out of memory");
-			break;
+		if (p->stream) {
+			/* Handed out in place: one piece per call. */
+			p->piece = data + i;
+			p->piecelen = n;
+			res = HTTP_BODY;
+		} else {
+			limit = r->chunked ? p->body_max + 1 :
+			    (size_t)r->content_length + 1;
+			if (body_reserve(p, n, limit) == -1) {
+				res = fail(p, 500, "out of memory");
+				break;
+			}
+			memcpy(r->body + r->bodylen, data + i, n);
+			r->bodylen += n;
 		}
-		memcpy(r->body + r->bodylen, data + i, n);
-		r->bodylen += n;
+		p->seen += n;
 		p->remain -= n;
 		i += n;
 		if (p->remain == 0) {
-			if (p->state == S_BODY)
-				res = finish(p);
-			else
+			if (p->state == S_CHUNK_DATA)
 				p->state = S_CHUNK_DATA_CR;
+			else if (res == HTTP_BODY)
+				p->state = S_DONE;	/* DONE on the next call */
+			else
+				res = finish(p);
 		}
 	}
 	*used = i;
@@ -660,6 +674,15 @@ http_parse(struct http_parser *p, const uint8_t *data, size_t len,
 	default:
 		return body_feed(p, data, len, used);
 	}
+}
+
+int
+http_parser_body_stream(struct http_parser *p, size_t max)
+{
+	if (http_parser_body_max(p, max) == -1)
+		return -1;
+	p->stream = 1;
+	return 0;
 }
 
 int
@@ -831,8 +854,8 @@ http_pct_decode(const char *s, size_t len, char *out, size_t outsz,
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = hexval(s[i + 1])) == -1 ||
-			    (lo = hexval(s[i + 2])) == -1)
+			if (len - i < 3 || (hi = http_hexval(s[i + 1])) == -1 ||
+			    (lo = http_hexval(s[i + 2])) == -1)
 				goto bad;
 			c = hi << 4 | lo;
 			i += 2;
@@ -1009,12 +1032,12 @@ http_content_type(const struct http_request *r, char *out, size_t outsz)
 	n = strcspn(v, ";");
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		n--;
-	for (s = v; s < v + n && is_tchar(*s); s++)
+	for (s = v; s < v + n && http_is_tchar(*s); s++)
 		;
 	if (s == v || s == v + n || *s != '/' || s + 1 == v + n)
 		return -1;
 	for (s++; s < v + n; s++)
-		if (!is_tchar(*s))
+		if (!http_is_tchar(*s))
 			return -1;
 	if (n >= outsz)
 		return -1;

@@ -48,7 +48,8 @@ struct http_request {
 	size_t			 bodylen;
 };
 
-enum http_result { HTTP_MORE, HTTP_HEAD_DONE, HTTP_DONE, HTTP_ERROR };
+enum http_result { HTTP_MORE, HTTP_HEAD_DONE, HTTP_BODY, HTTP_DONE,
+	HTTP_ERROR };
 
 /*
  * Fields are public only so that the parser can be embedded in a
@@ -72,6 +73,10 @@ struct http_parser {
 	size_t			 body_max;
 	size_t			 bodycap;
 	size_t			 remain;	/* bytes left in body/chunk */
+	size_t			 seen;		/* body bytes so far */
+	int			 stream;	/* body handed out, not kept */
+	const uint8_t		*piece;		/* HTTP_BODY: in the input */
+	size_t			 piecelen;
 	size_t			 extbytes;	/* chunk extension bytes */
 	int			 digits;	/* hex digits of this chunk */
 	/* On HTTP_ERROR: 400 408 413 414 417 431 500 501 505. */
@@ -92,7 +97,7 @@ void	 http_parser_free(struct http_parser *);
  * the header block is complete and valid; the caller then calls
  * http_parser_body_max() and feeds on (also with len 0) until HTTP_DONE.
  * At HTTP_DONE req.body is never NULL (an empty string when there was no
- * body).  Chunked trailers are checked and counted, then dropped.
+ * body), except for a streamed body (below), which is never kept.  Chunked trailers are checked and counted, then dropped.
  */
 enum http_result http_parse(struct http_parser *, const uint8_t *, size_t,
 	    size_t *used);
@@ -101,6 +106,13 @@ enum http_result http_parse(struct http_parser *, const uint8_t *, size_t,
  * and sets status 413 if a declared Content-Length already exceeds it.
  */
 int	 http_parser_body_max(struct http_parser *, size_t);
+/*
+ * The same, but the body is not kept: each run of body bytes is returned
+ * as HTTP_BODY with .piece and .piecelen pointing into the bytes just fed
+ * (valid until the caller drops them), and HTTP_DONE follows the last.
+ * Memory stays constant whatever the body's size.
+ */
+int	 http_parser_body_stream(struct http_parser *, size_t);
 /* Fail the request from outside, e.g. 408 when the server's timer fires. */
 void	 http_parser_fail(struct http_parser *, int status, const char *why);
 
@@ -111,6 +123,10 @@ int	 http_header_has_token(const struct http_request *, const char *lname,
 	    const char *token);
 const char *http_status_text(int);
 const char *http_method_name(enum http_method);
+
+/* RFC 9110 tchar; a hex digit's value or -1.  Locale-free. */
+int	 http_is_tchar(unsigned char);
+int	 http_hexval(unsigned char);
 
 /* 1 if the bytes are well-formed UTF-8 (no overlongs, no surrogates). */
 int	 http_utf8_valid(const uint8_t *, size_t);

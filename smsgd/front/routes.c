@@ -75,6 +75,8 @@ const struct route routes[] = {
 	  PAGE, WEB_PAGE_ERROR, feat_logout },
 	{ HTTP_GET, "/static/smsg.css", ANYONE, NOCSRF, NORATE, NOBODY,
 	  PAGE, WEB_PAGE_CSS, page_show },
+	{ HTTP_GET, "/events", SESSION, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_ERROR, app_events },
 
 	{ HTTP_POST, API "/register", ANYONE, NOCSRF, REG, JSON,
 	  APIF, feat_register },
@@ -98,5 +100,7 @@ const struct route routes[] = {
 	  NOBODY, APIF, feat_revoke },
 	{ HTTP_GET, API "/activity", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, feat_activity },
+	{ HTTP_GET, API "/events", SESSION, NOCSRF, NORATE, NOBODY,
+	  APIF, app_events },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
 };

@@ -20,9 +20,11 @@
 #include <event2/listener.h>
 
 #include "bridge.h"
+#include "events.h"
 #include "log.h"
 #include "proc.h"
 #include "server_impl.h"
+#include "sse.h"
 
 #define TIMEOUT_MAX	3600	/* seconds, for any configured timeout */
 #define TICK_MS		250	/* expiry and lost-peer checks */
@@ -31,8 +33,11 @@
 struct front_conf front_conf = {
 	.workers = 0,
 	.header_timeout = 10,
-	.body_timeout = 30,
+	.body_idle_timeout = 30,
+	.body_min_rate = 1024,
 	.idle_timeout = 60,
+	.event_heartbeat = 30,
+	.event_max_per_user = 8,
 	.form_max = 65536,
 	.login_rate = 10,
 	.register_rate = 5,
@@ -65,19 +70,24 @@ conf_front(struct msg *m)
 	if (got_front || m->fd != -1 ||
 	    msg_get_u32(&cur, &fc.workers) == -1 ||
 	    msg_get_u32(&cur, &fc.header_timeout) == -1 ||
-	    msg_get_u32(&cur, &fc.body_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.body_idle_timeout) == -1 ||
+	    msg_get_u32(&cur, &fc.body_min_rate) == -1 ||
 	    msg_get_u32(&cur, &fc.idle_timeout) == -1 ||
 	    msg_get_u32(&cur, &fc.form_max) == -1 ||
 	    msg_get_u32(&cur, &fc.login_rate) == -1 ||
 	    msg_get_u32(&cur, &fc.register_rate) == -1 ||
 	    msg_get_u16(&cur, &fc.https_port) == -1 ||
 	    msg_get_u32(&cur, &fc.max_conns) == -1 ||
+	    msg_get_u32(&cur, &fc.event_heartbeat) == -1 ||
+	    msg_get_u32(&cur, &fc.event_max_per_user) == -1 ||
 	    msg_get_u32(&cur, &fc.max_conns_net) == -1 ||
 	    msg_get_u8(&cur, &v4) == -1 || msg_get_u8(&cur, &v6) == -1 ||
 	    msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_FRONT from the parent");
 	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
-	    fc.body_timeout < 1 || fc.body_timeout > TIMEOUT_MAX ||
+	    fc.body_idle_timeout < 1 || fc.body_idle_timeout > TIMEOUT_MAX ||
+	    fc.event_heartbeat < 1 || fc.event_heartbeat > TIMEOUT_MAX ||
+	    fc.event_max_per_user < 1 || fc.event_max_per_user > 1000 ||
 	    fc.idle_timeout < 1 || fc.idle_timeout > TIMEOUT_MAX ||
 	    fc.max_conns < 1 || fc.max_conns > 1000000 ||
 	    fc.max_conns_net < 1 ||
@@ -170,46 +180,115 @@ server_wake(int who)
 }
 
 static void
+events_wake(int who)
+{
+	event_active(srv.workers[who].events, EV_READ, 0);
+}
+
+static void
+worker_events(int fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+
+	sse_deliver(w->id);
+}
+
+static void
 main_outq(int fd, short what, void *arg)
 {
 	bridge_outgoing(proc_send);
+}
+
+/* A peer of the front, from lib/route.c's link table: not the parent. */
+static int
+is_peer(enum proc_id p)
+{
+	return p != PROC_PARENT && p < PROC_MAX &&
+	    (proc_links(PROC_FRONT) & PROC_BIT(p));
 }
 
 /* Fail questions that timed out, and those whose peer went away. */
 static void
 main_tick(int fd, short what, void *arg)
 {
-	static const enum proc_id	 peers[] = { PROC_AUTH, PROC_WEB };
-	struct timespec			 now;
-	size_t				 i;
-	int				 up;
+	struct timespec	 now;
+	int		 p, up;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	bridge_expire(now.tv_sec);
-	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
-		up = proc_linked(peers[i]);
-		if (srv.linked[peers[i]] && !up)
-			server_peer_lost(peers[i]);
-		srv.linked[peers[i]] = up;
+	for (p = 0; p < PROC_MAX; p++) {
+		if (!is_peer(p))
+			continue;
+		up = proc_linked(p);
+		if (srv.linked[p] && !up)
+			server_peer_lost(p);
+		srv.linked[p] = up;
 	}
 }
 
 void
 server_peer_lost(enum proc_id peer)
 {
-	if (peer != PROC_AUTH && peer != PROC_WEB)
+	if (!is_peer(peer))
 		return;
 	log_debug("failing questions to %s", proc_name(peer));
 	bridge_peer_lost(peer);
 }
 
-/* Answers from auth and web, for the worker that asked. */
+/* PUSH_EVENT: u32 uid, u64 sid, u64 id, string event, string data. */
+static void
+push_event(enum proc_id from, struct msg *m)
+{
+	struct msgcur	 cur;
+	uint32_t	 uid;
+	uint64_t	 sid, id;
+	char		 name[EV_NAME_MAX];
+	const uint8_t	*data;
+	size_t		 len;
+
+	msg_cursor(m, &cur);
+	msg_get_u32(&cur, &uid);
+	msg_get_u64(&cur, &sid);
+	msg_get_u64(&cur, &id);
+	msg_get_string(&cur, name, sizeof(name));
+	msg_get_bytes(&cur, &data, &len, EV_DATA_MAX);
+	if (msg_get_end(&cur) == -1 || !sse_name_valid(name))
+		fatalx("malformed PUSH_EVENT from %s", proc_name(from));
+	events_push(uid, sid, id, name, data, len);
+}
+
+static void
+push_session_end(enum proc_id from, struct msg *m)
+{
+	struct msgcur	 cur;
+	uint64_t	 sid;
+
+	msg_cursor(m, &cur);
+	msg_get_u64(&cur, &sid);
+	if (msg_get_end(&cur) == -1)
+		fatalx("malformed PUSH_SESSION_END from %s", proc_name(from));
+	events_session_end(sid);
+}
+
+/*
+ * From the front's peers: answers for the worker that asked, and pushes
+ * (peerid 0) for the live event streams.  lib/proc.c has checked the
+ * route: only auth and store push.
+ */
 void
 server_dispatch(enum proc_id from, struct msg *m)
 {
-	if (from != PROC_AUTH && from != PROC_WEB)
+	if (!is_peer(from))
 		fatalx("unexpected %s from %s", msg_type_name(m->type),
 		    proc_name(from));
+	switch (m->type) {
+	case MSG_PUSH_EVENT:
+		push_event(from, m);
+		return;
+	case MSG_PUSH_SESSION_END:
+		push_session_end(from, m);
+		return;
+	}
 	if (m->peerid == 0)
 		fatalx("%s from %s without a request id",
 		    msg_type_name(m->type), proc_name(from));
@@ -266,7 +345,8 @@ worker_setup(struct worker *w, int id)
 	w->id = id;
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->wake = event_new(w->base, -1, 0, conn_answers, w)) == NULL ||
-	    (w->resume = evtimer_new(w->base, listen_resume, w)) == NULL)
+	    (w->resume = evtimer_new(w->base, listen_resume, w)) == NULL ||
+	    (w->events = event_new(w->base, -1, 0, worker_events, w)) == NULL)
 		fatalx("worker %d: event base", id);
 	for (i = 0; i < srv.nls; i++) {
 		wl = &w->wl[i];
@@ -307,6 +387,8 @@ server_init(struct event_base *base, const struct server_app *app)
 		fatal("workers");
 	if (bridge_init(srv.nworkers, server_wake) == -1)
 		fatalx("bridge");
+	if (events_init(srv.nworkers, events_wake) == -1)
+		fatalx("events");
 	if ((srv.outq = event_new(base, -1, 0, main_outq, NULL)) == NULL ||
 	    (srv.tick = event_new(base, -1, EV_PERSIST, main_tick,
 	    NULL)) == NULL || event_add(srv.tick, &tick) == -1)

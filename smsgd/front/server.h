@@ -23,9 +23,10 @@
 struct event_base;
 
 struct front_conf {
-	unsigned int	 workers, header_timeout, body_timeout,
-			 idle_timeout, form_max, login_rate, register_rate,
-			 max_conns, max_conns_net;
+	unsigned int	 workers, header_timeout, body_idle_timeout,
+			 body_min_rate, idle_timeout, form_max, login_rate,
+			 register_rate, max_conns, event_heartbeat,
+			 event_max_per_user, max_conns_net;
 	uint16_t	 https_port;
 	struct net_prefix net;		/* what one client network is */
 };
@@ -87,6 +88,20 @@ int	 req_ask(struct req *, enum proc_id, struct msgbuf *, req_answer_cb);
  * server before any byte is read.
  */
 void	 req_body_buffer(struct req *, size_t max);
+/*
+ * From app_head: the body is not kept but handed to piece() as it
+ * arrives, Content-Length and chunked alike, at most max bytes in all
+ * (more is 413).  The piece is valid during the call only.  piece()
+ * returns REQ_MORE to go on, REQ_PAUSE when it is behind: the front then
+ * stops reading the socket (and TLS records) until req_body_resume();
+ * or -1 when it has answered or will answer without the rest (the
+ * connection then closes).  app_request() follows the last piece.
+ */
+#define REQ_MORE	0
+#define REQ_PAUSE	1
+typedef int (*req_piece_cb)(struct req *, const uint8_t *, size_t);
+void	 req_body_stream(struct req *, size_t max, req_piece_cb);
+void	 req_body_resume(struct req *);
 void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set-Cookie, Location */
 /*
  * Exactly once per request.  The server adds Content-Length, Connection,
@@ -97,5 +112,34 @@ void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set
 void	 req_respond(struct req *, int status, const char *content_type,
 	    const void *body, size_t len);
 int	 req_worker_id(const struct req *);
+
+/*
+ * A response in pieces, instead of req_respond: req_begin() once (len
+ * the body's length, or -1: chunked, or for HTTP/1.0 until the
+ * connection closes), req_write() as pieces come (copied; -1 when the
+ * client is gone or the stream failed), req_end() once.  A stream that
+ * is making progress is never cut by the application timeout; a client
+ * that takes nothing for body_idle_timeout is dropped.  HEAD gets the
+ * head only.  Back-pressure: write while req_pending() is under the
+ * producer's high-water mark, then wait for the drain callback, called
+ * when what is queued falls to lowat bytes.
+ */
+typedef void (*req_drain_cb)(struct req *);
+int	 req_begin(struct req *, int status, const char *content_type,
+	    long long len);
+int	 req_write(struct req *, const void *, size_t);
+void	 req_end(struct req *);
+void	 req_on_drain(struct req *, req_drain_cb, size_t lowat);
+size_t	 req_pending(const struct req *);
+int	 req_streaming(const struct req *);	/* begun, not ended */
+void	 req_close_after(struct req *);	/* no keep-alive after this one */
+/* The req's worker loop, for a producer's own timers. */
+struct event_base *req_base(const struct req *);
+
+#ifdef SMSG_TEST_HOOKS
+/* Test builds: /test/ routes that exercise the streams (app_test.c). */
+int	 apptest_head(struct req *, int *);
+int	 apptest_request(struct req *);
+#endif
 
 #endif

@@ -46,6 +46,7 @@ struct worker {
 	struct event_base	*base;
 	struct event		*wake;	/* answers from the bridge */
 	struct event		*resume;	/* listeners after EMFILE */
+	struct event		*events;	/* pushes for its streams */
 	struct worker_listen	 wl[SERVER_MAXLISTEN];
 };
 
@@ -73,5 +74,8 @@ struct sockaddr;
 void	 conn_accept(struct worker *, enum listen_kind, int,
 	    const struct sockaddr *, int);
 void	 conn_answers(int, short, void *);
+/* The core's own per-request state (sse.c), freed before the app's. */
+void	*req_core_data(const struct req *);
+void	 req_set_core_data(struct req *, void *, void (*)(void *));
 
 #endif

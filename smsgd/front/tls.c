@@ -122,6 +122,11 @@ tls_context(const uint8_t *cert, size_t certlen, const uint8_t *key,
 	    SSL_OP_IGNORE_UNEXPECTED_EOF;
 	SSL_CTX_set_options(ctx, opts);
 	/* No resumption at all: no cache, and no TLS 1.3 tickets either. */
+	/*
+	 * An idle connection (a live event stream, mostly) keeps no TLS
+	 * read or write buffer: 34 KiB each otherwise.
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	if (SSL_CTX_set_num_tickets(ctx, 0) != 1)
 		tls_fatal("tickets");

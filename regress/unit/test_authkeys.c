@@ -1,0 +1,262 @@
+/*
+ * smsg-auth's key operations for messages, through its dispatch on a
+ * real account database and real sessions: public keys by name, a
+ * content key wrapped for the recipients, a header signed with the
+ * session's key, and unwrapped by a reader, with auth's own refusals
+ * (locked, not a reader, a header changed after signing).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "auth.h"
+#include "authdb.h"
+#include "log.h"
+#include "msgcrypt.h"
+#include "proc.h"
+#include "tap.h"
+
+static struct chan	 front;
+static uint8_t		 answer[8192];
+static size_t		 answerlen;
+
+struct user {
+	struct account	 a;
+	struct userkeys	 k;
+	char		 token[SESSION_TOKENLEN];
+};
+
+static void
+make_user(struct user *u, const char *name)
+{
+	DB_TXN	*txn;
+
+	memset(u, 0, sizeof(*u));
+	strlcpy(u->a.name, name, sizeof(u->a.name));
+	strlcpy(u->a.pwhash, "$s1$0e0801$x$y", sizeof(u->a.pwhash));
+	userkeys_generate(&u->k);
+	memcpy(u->a.x25519_pub, u->k.x25519_pub, KEY_LEN);
+	memcpy(u->a.ed25519_pub, u->k.ed25519_pub, KEY_LEN);
+	txn = authdb_begin();
+	account_new_uid(txn, &u->a.uid);
+	account_put(txn, &u->a, 1);
+	authdb_commit(txn);
+	session_new(&u->a, "192.0.2.9", "agent", &u->k, 0, time(NULL),
+	    u->token);
+}
+
+/* The request mb (session prefix of u first) through auth; the answer. */
+static uint32_t
+ask(struct msgbuf *mb, uint32_t *code)
+{
+	struct msg	 m, ans;
+	struct msgcur	 c;
+
+	memset(&m, 0, sizeof(m));
+	m.type = mb->type;
+	m.peerid = 91;
+	m.fd = -1;
+	m.data = mb->data;
+	m.len = mb->len;
+	auth_dispatch(PROC_FRONT, &m);
+	msg_free(mb);
+	*code = UINT32_MAX;
+	answerlen = 0;
+	if (chan_recvnow(&front, &ans, 1000) != 1 || ans.peerid != 91)
+		return MSG_NONE;
+	if (ans.len <= sizeof(answer)) {
+		memcpy(answer, ans.data, ans.len);
+		answerlen = ans.len;
+	}
+	if (ans.type == MSG_AUTH_FAIL) {
+		msg_cursor(&ans, &c);
+		msg_get_u32(&c, code);
+	}
+	return ans.type;
+}
+
+static void
+start(struct msgbuf *mb, uint32_t type, const struct user *u)
+{
+	msg_init(mb, type, 91);
+	msg_add_string(mb, u->token);
+	msg_add_u8(mb, 0);
+	msg_add_string(mb, "");
+	msg_add_string(mb, "192.0.2.9");
+}
+
+static void
+add_header(struct msgbuf *mb, const struct mc_header *h)
+{
+	uint32_t	 i;
+
+	msg_add_fixed(mb, h->id, MC_IDLEN);
+	msg_add_u64(mb, h->created);
+	msg_add_u64(mb, h->unlock);
+	msg_add_u64(mb, h->expires);
+	msg_add_u32(mb, h->flags);
+	msg_add_u32(mb, h->nrcpt);
+	for (i = 0; i < h->nrcpt; i++)
+		msg_add_u32(mb, h->rcpt[i]);
+	msg_add_u32(mb, h->nstreams);
+	for (i = 0; i < h->nstreams; i++)
+		msg_add_u64(mb, h->sizes[i]);
+	msg_add_fixed(mb, h->digest, MC_DIGESTLEN);
+}
+
+static uint32_t
+unwrap(const struct user *u, const struct mc_header *h, const uint8_t *sig,
+    const uint8_t *w, uint32_t *code)
+{
+	struct msgbuf	 mb;
+
+	start(&mb, MSG_AUTH_KEY_UNWRAP, u);
+	msg_add_u32(&mb, h->sender);
+	add_header(&mb, h);
+	msg_add_fixed(&mb, sig, MC_SIGLEN);
+	msg_add_fixed(&mb, w, MC_WRAPLEN);
+	return ask(&mb, code);
+}
+
+static void
+test_keys(struct user *alice, struct user *bob, struct user *carol)
+{
+	struct mc_header	 h, c;
+	struct msgbuf		 mb;
+	uint8_t			 ckey[MC_KEYLEN], sig[MC_SIGLEN];
+	uint8_t			 w_alice[MC_WRAPLEN], w_bob[MC_WRAPLEN];
+	uint32_t		 code, n, uid;
+	uint64_t		 now = (uint64_t)time(NULL);
+
+	start(&mb, MSG_AUTH_PUBKEYS, alice);
+	msg_add_string(&mb, "bob");
+	tap_ok(ask(&mb, &code) == MSG_AUTH_PUBKEY &&
+	    memcmp(answer + 4 + 3 + 4, bob->k.x25519_pub, KEY_LEN) == 0,
+	    "PUBKEYS bob: his X25519 key");
+	start(&mb, MSG_AUTH_PUBKEYS, alice);
+	msg_add_string(&mb, "nobody");
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
+	    "PUBKEYS of an unknown name: not found");
+
+	msgcrypt_random(ckey, sizeof(ckey));
+	memset(&h, 0, sizeof(h));
+	msgid_new(h.id);
+	h.sender = alice->a.uid;
+	h.nrcpt = 1;
+	h.rcpt[0] = bob->a.uid;
+	h.created = now;
+	h.expires = now + 3600;
+	h.nstreams = 2;
+	h.sizes[0] = 40;
+	h.sizes[1] = 90;
+	memset(h.digest, 0x17, MC_DIGESTLEN);
+
+	start(&mb, MSG_AUTH_KEY_WRAP, alice);
+	msg_add_fixed(&mb, h.id, MC_IDLEN);
+	msg_add_u64(&mb, h.unlock);
+	msg_add_fixed(&mb, ckey, MC_KEYLEN);
+	msg_add_u32(&mb, 1);
+	msg_add_u32(&mb, bob->a.uid);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_WRAPPED &&
+	    answerlen == 4 + 2 * (4 + MC_WRAPLEN), "KEY_WRAP: two copies");
+	n = (uint32_t)answer[0] << 24 | answer[3];
+	uid = (uint32_t)answer[4] << 24 | answer[5] << 16 | answer[6] << 8 |
+	    answer[7];
+	memcpy(w_alice, answer + 8, MC_WRAPLEN);
+	memcpy(w_bob, answer + 8 + MC_WRAPLEN + 4, MC_WRAPLEN);
+	tap_ok(n == 2 && uid == alice->a.uid, "... alice's own copy first");
+
+	start(&mb, MSG_AUTH_KEY_WRAP, alice);
+	msg_add_fixed(&mb, h.id, MC_IDLEN);
+	msg_add_u64(&mb, 0);
+	msg_add_fixed(&mb, ckey, MC_KEYLEN);
+	msg_add_u32(&mb, 1);
+	msg_add_u32(&mb, 999999);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
+	    "KEY_WRAP for an unknown uid: not found");
+
+	start(&mb, MSG_AUTH_KEY_SIGN, alice);
+	add_header(&mb, &h);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SIGNATURE &&
+	    answerlen == MC_SIGLEN, "KEY_SIGN: a signature");
+	memcpy(sig, answer, MC_SIGLEN);
+	tap_ok(mc_verify(&h, alice->k.ed25519_pub, sig) == 0,
+	    "... by alice's key over the header");
+
+	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_CONTENT_KEY &&
+	    memcmp(answer, ckey, MC_KEYLEN) == 0,
+	    "KEY_UNWRAP by bob: the content key");
+	tap_ok(answerlen > MC_KEYLEN + 4 && memcmp(answer + MC_KEYLEN + 4,
+	    "alice", 5) == 0, "... naming alice as the signer");
+	tap_ok(unwrap(alice, &h, sig, w_alice, &code) ==
+	    MSG_AUTH_CONTENT_KEY, "alice unwraps her own copy");
+	tap_ok(unwrap(carol, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_NOTFOUND, "carol, not a reader: not found");
+	c = h;
+	c.rcpt[0] = carol->a.uid;
+	tap_ok(unwrap(carol, &c, sig, w_bob, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_SIGNATURE, "carol written into the header: "
+	    "the signature fails");
+	c = h;
+	c.sizes[1]++;
+	tap_ok(unwrap(bob, &c, sig, w_bob, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_SIGNATURE, "a changed size: the signature fails");
+
+	/* locked for an hour: auth refuses on its own, signature or not */
+	h.unlock = now + 3600;
+	h.expires = now + 7200;
+	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_TIMELOCK, "a locked header: AUTH_E_TIMELOCK");
+	start(&mb, MSG_AUTH_KEY_SIGN, alice);
+	add_header(&mb, &h);
+	ask(&mb, &code);
+	memcpy(sig, answer, MC_SIGLEN);
+	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_TIMELOCK, "... even when properly signed");
+	explicit_bzero(ckey, sizeof(ckey));
+}
+
+int
+main(void)
+{
+	struct event_base	*base;
+	struct user		*u;
+	struct msg		 hello;
+	char			 dir[] = "/tmp/smsg-authkeys.XXXXXX";
+	char			 cmd[128];
+	int			 sp[2];
+
+	(void)tap_skip;
+	(void)tap_diag;
+	log_init(1, 0);
+	if (mkdtemp(dir) == NULL || (base = event_base_new()) == NULL ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == -1 ||
+	    (u = calloc(3, sizeof(*u))) == NULL)
+		return 1;
+	tap_ok(msgcrypt_init() == 0 && keywrap_init() == 0, "init");
+	proc_init(PROC_AUTH, base, auth_dispatch, NULL);
+	proc_attach(PROC_FRONT, sp[0]);
+	chan_init(&front, sp[1], MAXMSG_PEER, 0);
+	tap_ok(chan_recvnow(&front, &hello, 1000) == 1 &&
+	    hello.type == MSG_HELLO, "auth greets the front");
+	authdb_open(dir);
+	sessions_init(600, 3600);
+	make_user(&u[0], "alice");
+	make_user(&u[1], "bob");
+	make_user(&u[2], "carol");
+	test_keys(&u[0], &u[1], &u[2]);
+	sessions_clear();
+	authdb_close();
+	free(u);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		tap_ok(0, "remove %s", dir);
+	return tap_done();
+}

@@ -1,0 +1,690 @@
+/*
+ * smsg-store's database on a real Berkeley DB environment in a fresh
+ * directory: uploads and their limits, reading, the time lock, who may
+ * see what, delete, delete after read, retention, the sweep of
+ * abandoned uploads, quarantine, contacts, durability across a reopen.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msgcrypt.h"
+#include "storedb.h"
+#include "storedb_int.h"
+#include "tap.h"
+
+#define ALICE	1001
+#define BOB	1002
+#define CAROL	1003
+#define NOW	1800000000ULL
+#define DAY	86400
+
+static char		 home[] = "/tmp/smsg-storedb.XXXXXX";
+static struct store_limits lim = {
+	.subject_max = 256, .body_max = 200000, .rcpt_max = 4,
+	.files_max = 2, .file_max = 150000, .quota = 1000000,
+	.retention = 7 * DAY, .retention_max = 30 * DAY,
+	.upload_timeout = 600,
+};
+static uint8_t		 data[MC_SEALED_MAX];
+
+/* Upload one stream of sealed bytes in full chunks and a short tail. */
+static int
+put_stream(uint32_t sender, const uint8_t *id, uint32_t stream,
+    uint64_t bytes, uint64_t now)
+{
+	uint64_t	 i = 0, n;
+	int		 r;
+
+	do {
+		n = bytes > MC_SEALED_MAX ? MC_SEALED_MAX : bytes;
+		data[0] = (uint8_t)stream;
+		data[1] = (uint8_t)i;
+		if ((r = store_upload_chunk(sender, id, stream, i++, data, n,
+		    bytes == n, now)) != STORE_E_OK)
+			return r;
+		bytes -= n;
+	} while (bytes > 0);
+	return STORE_E_OK;
+}
+
+static void
+fill_commit(struct store_msg *m, uint32_t sender, const uint32_t *rcpt,
+    uint32_t n, const uint64_t *sizes, uint32_t nstreams)
+{
+	uint32_t	 i;
+
+	memset(m, 0, sizeof(*m));
+	m->h.nstreams = nstreams;
+	memcpy(m->h.sizes, sizes, nstreams * sizeof(*sizes));
+	memset(m->h.digest, 0x5a, MC_DIGESTLEN);
+	memset(m->sig, 0x77, MC_SIGLEN);
+	m->ncopy = n + 1;
+	m->copy[0].uid = sender;
+	memset(m->copy[0].wrapped, 0xa0, MC_WRAPLEN);
+	for (i = 0; i < n; i++) {
+		m->copy[i + 1].uid = rcpt[i];
+		memset(m->copy[i + 1].wrapped, 0xa1 + i, MC_WRAPLEN);
+	}
+}
+
+/* A whole message: subject, body of body bytes, one file if file > 0. */
+static int
+send_msg(uint32_t sender, const uint32_t *rcpt, uint32_t n, uint64_t unlock,
+    uint64_t life, uint32_t flags, uint64_t body, uint64_t file,
+    uint64_t now, uint8_t id[MC_IDLEN])
+{
+	static struct store_msg	 m;
+	uint64_t		 sizes[3] = { 40, body, file };
+	uint32_t		 ns = file > 0 ? 3 : 2, i;
+	int			 r;
+
+	if ((r = store_upload_begin(sender, rcpt, n, unlock, life, flags, now,
+	    id)) != STORE_E_OK)
+		return r;
+	for (i = 0; i < ns; i++)
+		if ((r = put_stream(sender, id, i, sizes[i], now)) !=
+		    STORE_E_OK)
+			return r;
+	fill_commit(&m, sender, rcpt, n, sizes, ns);
+	if ((r = store_upload_commit(sender, id, &m, now)) != STORE_E_OK)
+		return r;
+	return storedb_flush() == 0 ? STORE_E_OK : STORE_E_INTERNAL;
+}
+
+static uint64_t
+nkeys(DB *db)
+{
+	DB_BTREE_STAT	*bs;
+	uint64_t	 n;
+
+	if (db->stat(db, NULL, &bs, 0) != 0)
+		return UINT64_MAX;
+	n = bs->bt_nkeys;
+	free(bs);
+	return n;
+}
+
+static void
+test_send_and_read(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { BOB };
+	uint8_t			 id[MC_IDLEN], other[MC_IDLEN], buf[MC_SEALED_MAX];
+	size_t			 len;
+	int			 last, r;
+
+	r = send_msg(ALICE, to, 1, 0, 0, 0, 1000, 2 * MC_SEALED_MAX + 500,
+	    NOW, id);
+	tap_ok(r == STORE_E_OK, "alice sends bob a message with a file");
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_OK &&
+	    m.h.sender == ALICE && m.h.nrcpt == 1 && m.h.rcpt[0] == BOB &&
+	    m.h.created == NOW && m.h.expires == NOW + 7 * DAY &&
+	    m.h.nstreams == 3, "bob reads the header (default retention)");
+	tap_ok(msg_copy(&m, BOB)->wrapped[0] == 0xa1 &&
+	    msg_copy(&m, ALICE)->wrapped[0] == 0,
+	    "bob gets his wrapped key and not alice's");
+	tap_ok(store_get(ALICE, id, NOW, &m) == STORE_E_OK &&
+	    msg_copy(&m, ALICE)->wrapped[0] == 0xa0, "alice reads her copy");
+	tap_ok(store_get(CAROL, id, NOW, &m) == STORE_E_NOTFOUND &&
+	    m.h.sender == 0, "carol, not a recipient, is refused");
+	msgid_new(other);
+	tap_ok(store_get(CAROL, other, NOW, &m) == STORE_E_NOTFOUND,
+	    "an unknown id gets the same answer");
+	tap_ok(store_chunk(BOB, id, 2, 1, NOW, buf, sizeof(buf), &len,
+	    &last) == STORE_E_OK && len == MC_SEALED_MAX && !last &&
+	    buf[0] == 2 && buf[1] == 1, "bob reads a file chunk");
+	tap_ok(store_chunk(BOB, id, 2, 2, NOW, buf, sizeof(buf), &len,
+	    &last) == STORE_E_OK && len == 500 && last,
+	    "the file's last chunk says so");
+	tap_ok(store_chunk(BOB, id, 2, 3, NOW, buf, sizeof(buf), &len,
+	    &last) == STORE_E_NOTFOUND, "no chunk past the end");
+	tap_ok(store_chunk(BOB, id, 3, 0, NOW, buf, sizeof(buf), &len,
+	    &last) == STORE_E_NOTFOUND, "no stream past the last");
+	tap_ok(store_chunk(CAROL, id, 1, 0, NOW, buf, sizeof(buf), &len,
+	    &last) == STORE_E_NOTFOUND, "carol cannot read a chunk");
+	tap_ok(store_get(BOB, id, NOW + 7 * DAY, &m) == STORE_E_NOTFOUND,
+	    "an expired message is not served before the purge");
+}
+
+static void
+test_lock(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { BOB, CAROL };
+	uint8_t			 id[MC_IDLEN], buf[MC_SEALED_MAX];
+	size_t			 len;
+	int			 last;
+
+	tap_ok(send_msg(ALICE, to, 2, NOW + 60, 0, 0, 100, 0, NOW, id) ==
+	    STORE_E_OK, "a message locked for a minute");
+	tap_ok(store_get(BOB, id, NOW + 59, &m) == STORE_E_LOCKED &&
+	    m.h.unlock == NOW + 60 && m.h.sender == ALICE &&
+	    msg_copy(&m, BOB)->wrapped[0] == 0,
+	    "before its unlock time: sender and time, no key");
+	tap_ok(store_get(ALICE, id, NOW + 59, &m) == STORE_E_LOCKED,
+	    "refused to its sender too");
+	tap_ok(store_chunk(BOB, id, 1, 0, NOW + 59, buf, sizeof(buf), &len,
+	    &last) == STORE_E_LOCKED && len == 0, "no body chunk while locked");
+	tap_ok(store_chunk(BOB, id, 0, 0, NOW + 59, buf, sizeof(buf), &len,
+	    &last) == STORE_E_LOCKED, "no subject chunk while locked");
+	tap_ok(store_read_done(BOB, id, NOW + 59) == STORE_E_LOCKED,
+	    "cannot be marked read while locked");
+	tap_ok(store_get(BOB, id, NOW + 60, &m) == STORE_E_OK &&
+	    msg_copy(&m, BOB)->wrapped[0] == 0xa1, "served at its unlock time");
+	tap_ok(store_get(CAROL, id, NOW + 60, &m) == STORE_E_OK &&
+	    msg_copy(&m, CAROL)->wrapped[0] == 0xa2, "carol gets hers");
+}
+
+static int	 nannounced;
+
+static void
+count_unlocked(const struct store_msg *m, void *arg)
+{
+	nannounced++;
+}
+
+static void
+test_unlock_timer(void)
+{
+	uint32_t	 to[] = { BOB };
+	uint8_t		 id[MC_IDLEN];
+
+	tap_ok(send_msg(ALICE, to, 1, NOW + 30, 0, 0, 26, 0, NOW, id) ==
+	    STORE_E_OK, "a message locked for 30 seconds");
+	nannounced = 0;
+	store_unlocked(NOW + 10, count_unlocked, NULL);
+	tap_ok(nannounced == 0, "nothing announced before its time");
+	store_unlocked(NOW + 60, count_unlocked, NULL);
+	tap_ok(nannounced == 2, "both locked messages announced (%d)",
+	    nannounced);
+	nannounced = 0;
+	store_unlocked(NOW + 120, count_unlocked, NULL);
+	tap_ok(nannounced == 0, "each only once");
+}
+
+static void
+test_upload_rules(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { BOB }, many[] = { 2, 3, 4, 5, 6 };
+	uint32_t		 dup[] = { BOB, BOB }, self[] = { ALICE };
+	uint64_t		 sizes[2] = { 40, 100 };
+	uint8_t			 id[MC_IDLEN];
+	uint8_t			 open_ids[UPLOADS_PER_USER][MC_IDLEN];
+	int			 i, ok = 1;
+
+	tap_ok(store_upload_begin(ALICE, many, 5, 0, 0, 0, NOW, id) ==
+	    STORE_E_LIMIT, "too many recipients");
+	tap_ok(store_upload_begin(ALICE, to, 0, 0, 0, 0, NOW, id) ==
+	    STORE_E_BADREQ, "no recipient");
+	tap_ok(store_upload_begin(ALICE, dup, 2, 0, 0, 0, NOW, id) ==
+	    STORE_E_BADREQ, "a recipient twice");
+	tap_ok(store_upload_begin(ALICE, self, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_BADREQ, "oneself as recipient");
+	tap_ok(store_upload_begin(ALICE, to, 1, 0, 31 * DAY, 0, NOW, id) ==
+	    STORE_E_LIMIT, "a lifetime over the maximum");
+	tap_ok(store_upload_begin(ALICE, to, 1, NOW + 8 * DAY, 0, 0, NOW,
+	    id) == STORE_E_BADREQ, "an unlock time after the expiry");
+	tap_ok(store_upload_begin(ALICE, to, 1, 0, 0, 0x100, NOW, id) ==
+	    STORE_E_BADREQ, "an unknown flag");
+
+	tap_ok(store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_OK, "begin an upload");
+	tap_ok(store_upload_chunk(ALICE, id, 1, 0, data, 40, 1, NOW) ==
+	    STORE_E_BADREQ, "a stream out of order is refused");
+	tap_ok(store_upload_chunk(ALICE, id, 0, 0, data, 40, 0, NOW) ==
+	    STORE_E_BADREQ, "a short chunk that is not the last is refused");
+	tap_ok(store_upload_chunk(BOB, id, 0, 0, data, 40, 1, NOW) ==
+	    STORE_E_STATE, "another user cannot add to it");
+	tap_ok(store_upload_chunk(ALICE, id, 0, 0, data, 300, 1, NOW) ==
+	    STORE_E_LIMIT, "a subject over its limit");
+	tap_ok(store_upload_chunk(ALICE, id, 0, 0, data, 8, 1, NOW) ==
+	    STORE_E_BADREQ, "a chunk shorter than a tag");
+	store_upload_chunk(ALICE, id, 0, 0, data, 40, 1, NOW);
+	tap_ok(store_upload_chunk(ALICE, id, 0, 1, data, 40, 1, NOW) ==
+	    STORE_E_BADREQ, "a closed stream takes no more");
+	store_upload_chunk(ALICE, id, 1, 0, data, 100, 1, NOW);
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	m.h.sizes[1] = 99;
+	tap_ok(store_upload_commit(ALICE, id, &m, NOW) == STORE_E_BADREQ,
+	    "a commit whose sizes differ is refused");
+	fill_commit(&m, ALICE, dup, 2, sizes, 2);
+	tap_ok(store_upload_commit(ALICE, id, &m, NOW) == STORE_E_BADREQ,
+	    "a commit with other recipients is refused");
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "an upload not committed is not visible");
+	tap_ok(store_upload_abort(ALICE, id) == STORE_E_OK &&
+	    store_upload_chunk(ALICE, id, 2, 0, data, 40, 1, NOW) ==
+	    STORE_E_STATE, "an aborted upload is gone");
+
+	tap_ok(send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, id) == STORE_E_OK &&
+	    store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id) == STORE_E_OK &&
+	    put_stream(ALICE, id, 0, 40, NOW) == STORE_E_OK &&
+	    put_stream(ALICE, id, 1, 40, NOW) == STORE_E_OK &&
+	    put_stream(ALICE, id, 2, 40, NOW) == STORE_E_OK &&
+	    put_stream(ALICE, id, 3, 40, NOW) == STORE_E_OK &&
+	    store_upload_chunk(ALICE, id, 4, 0, data, 40, 1, NOW) ==
+	    STORE_E_LIMIT, "more files than allowed");
+	store_upload_abort(ALICE, id);
+	for (i = 0; i < UPLOADS_PER_USER; i++)
+		ok = store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW,
+		    open_ids[i]) == STORE_E_OK;
+	tap_ok(ok && store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_BUSY, "at most %d uploads open per sender",
+	    UPLOADS_PER_USER);
+	tap_ok(store_upload_begin(BOB, self, 1, 0, 0, 0, NOW, id) ==
+	    STORE_E_OK && store_upload_abort(BOB, id) == STORE_E_OK,
+	    "another sender is not held up");
+	for (i = 0; i < UPLOADS_PER_USER; i++)
+		store_upload_abort(ALICE, open_ids[i]);
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id);
+	put_stream(ALICE, id, 0, 40, NOW);
+	put_stream(ALICE, id, 1, 40, NOW);
+	tap_ok(put_stream(ALICE, id, 2, 3 * MC_SEALED_MAX, NOW) ==
+	    STORE_E_LIMIT, "a file over its size limit");
+	store_upload_abort(ALICE, id);
+}
+
+static void
+test_quota(void)
+{
+	struct store_usage	 before, after;
+	uint32_t		 to[] = { ALICE };
+	uint8_t			 id[MC_IDLEN];
+	uint64_t		 msgs = nkeys(sdb.msg);
+
+	store_usage(CAROL, &before);
+	/* 1000000 bytes: a 150000-byte file fits six times at most */
+	tap_ok(send_msg(CAROL, to, 1, 0, 0, 0, 190000, 0, NOW, id) ==
+	    STORE_E_OK, "carol sends within her quota");
+	store_usage(CAROL, &after);
+	tap_ok(after.bytes > before.bytes && after.messages ==
+	    before.messages + 1, "usage counts her bytes (%llu)",
+	    (unsigned long long)after.bytes);
+	sdb.lim.quota = after.bytes + 1000;
+	tap_ok(send_msg(CAROL, to, 1, 0, 0, 0, 100000, 0, NOW, id) ==
+	    STORE_E_QUOTA, "over quota: refused");
+	store_upload_abort(CAROL, id);
+	store_usage(CAROL, &before);
+	tap_ok(before.bytes == after.bytes && nkeys(sdb.msg) == msgs + 1,
+	    "nothing stored by the refused message");
+	sdb.lim.quota = lim.quota;
+}
+
+static void
+test_delete(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { BOB, CAROL };
+	uint8_t			 id[MC_IDLEN];
+	uint64_t		 chunks = nkeys(sdb.chunk);
+
+	tap_ok(send_msg(ALICE, to, 2, 0, 0, 0, 100, 2 * MC_SEALED_MAX, NOW,
+	    id) == STORE_E_OK, "a message whose file is two full chunks");
+	tap_ok(nkeys(sdb.chunk) == chunks + 4, "four chunks stored (%llu)",
+	    (unsigned long long)(nkeys(sdb.chunk) - chunks));
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
+	    "bob deletes his copy; carol still has hers");
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND,
+	    "deleting it again: not found");
+	tap_ok(store_delete(ALICE, id, NOW) == STORE_E_OK &&
+	    store_delete(CAROL, id, NOW) == STORE_E_OK &&
+	    nkeys(sdb.chunk) == chunks, "the last copy takes every chunk");
+	tap_ok(store_get(ALICE, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "the message is gone");
+
+	send_msg(ALICE, to, 2, 0, 0, MC_F_DELETE_AFTER_READ, 100, 0, NOW, id);
+	tap_ok(store_read_done(BOB, id, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
+	    "delete after read: bob's copy goes after his read");
+	tap_ok(store_read_done(ALICE, id, NOW) == STORE_E_OK &&
+	    store_get(ALICE, id, NOW, &m) == STORE_E_OK &&
+	    (msg_copy(&m, ALICE)->state & COPY_READ),
+	    "the sender's copy stays, marked read");
+}
+
+static int	 listed;
+static uint8_t	 listed_ids[8][MC_IDLEN];
+
+static void
+list_cb(const struct store_msg *m, uint32_t uid, void *arg)
+{
+	if (listed < 8)
+		memcpy(listed_ids[listed], m->h.id, MC_IDLEN);
+	listed++;
+}
+
+/* A page of uid's folder at time now, into listed_ids. */
+static int
+page(uint32_t uid, enum store_folder f, const uint8_t *before, uint32_t n,
+    uint64_t now, uint8_t next[MC_IDLEN], int *more)
+{
+	listed = 0;
+	return store_list(uid, f, before, n, now, list_cb, NULL, next, more);
+}
+
+static void
+test_list(void)
+{
+	uint32_t	 to[] = { CAROL };
+	uint8_t		 ids[5][MC_IDLEN], next[MC_IDLEN];
+	int		 i, more, ok;
+
+	for (i = 0; i < 5; i++)
+		send_msg(BOB, to, 1, 0, 0, 0, 26, 0, NOW + 100 + i, ids[i]);
+	page(BOB, FOLDER_SENT, NULL, 2, NOW + 1000, next, &more);
+	tap_ok(listed == 2 && more && memcmp(listed_ids[0], ids[4],
+	    MC_IDLEN) == 0 && memcmp(listed_ids[1], ids[3], MC_IDLEN) == 0,
+	    "first page: the two newest");
+	page(BOB, FOLDER_SENT, next, 2, NOW + 1000, next, &more);
+	ok = listed == 2 && more && memcmp(listed_ids[0], ids[2],
+	    MC_IDLEN) == 0;
+	page(BOB, FOLDER_SENT, next, 2, NOW + 1000, next, &more);
+	tap_ok(ok && listed == 1 && !more && memcmp(listed_ids[0], ids[0],
+	    MC_IDLEN) == 0, "the next pages, then the end");
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 1000, next, &more);
+	tap_ok(listed >= 5 && memcmp(listed_ids[0], ids[4], MC_IDLEN) == 0,
+	    "carol's inbox starts with the newest of the five");
+	page(ALICE, FOLDER_INBOX, ids[2], 10, NOW + 1000, next, &more);
+	tap_ok(listed == 0, "another user's id pages nothing");
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 100 + 7 * DAY, next, &more);
+	tap_ok(listed == 4 && memcmp(listed_ids[3], ids[1], MC_IDLEN) == 0,
+	    "an expired message is not listed, even before the purge (%d)",
+	    listed);
+	tap_ok(page(BOB, FOLDER_SENT, NULL, 1000, NOW, next, &more) ==
+	    STORE_E_BADREQ, "a page too long is refused");
+}
+
+static void
+test_retention(void)
+{
+	static struct store_msg	 m;
+	struct store_stats	 st;
+	uint32_t		 to[] = { BOB }, n, swept;
+	uint64_t		 chunks;
+	uint8_t			 id[MC_IDLEN], up[MC_IDLEN];
+
+	store_stats(NOW, &st);
+	tap_ok(st.messages == nkeys(sdb.msg) && st.ndays >= 1,
+	    "stats count every message (%llu) by expiry day",
+	    (unsigned long long)st.messages);
+	tap_ok(send_msg(ALICE, to, 1, 0, 3600, 0, 100, MC_SEALED_MAX + 20, NOW,
+	    id) == STORE_E_OK, "a message that lives an hour");
+	tap_ok(store_purge(NOW + 3599, &n, &chunks) == STORE_E_OK && n == 0,
+	    "nothing purged before its expiry");
+	tap_ok(store_purge(NOW + 3600, &n, &chunks) == STORE_E_OK &&
+	    n == 1 && chunks == 4, "the expired message goes with its 4 "
+	    "chunks (%u, %llu)", n, (unsigned long long)chunks);
+	tap_ok(store_get(ALICE, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "and is not found");
+
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, up);
+	put_stream(ALICE, up, 0, 40, NOW);
+	tap_ok(store_sweep(NOW + 599, &swept) == STORE_E_OK && swept == 0,
+	    "an upload within its timeout stays");
+	chunks = nkeys(sdb.chunk);
+	tap_ok(store_sweep(NOW + 600, &swept) == STORE_E_OK && swept == 1 &&
+	    nkeys(sdb.chunk) == chunks - 1 && nkeys(sdb.upload) == 0,
+	    "an abandoned upload is swept, chunks and all");
+
+	tap_ok(store_purge(NOW + 31 * DAY, &n, &chunks) == STORE_E_OK &&
+	    nkeys(sdb.msg) == 0 && nkeys(sdb.chunk) == 0 &&
+	    nkeys(sdb.folder) == 0 && nkeys(sdb.expiry) == 0,
+	    "after the longest retention nothing is left (%u messages)", n);
+	store_stats(NOW, &st);
+	tap_ok(st.messages == 0 && st.bytes == 0, "stats of an empty store");
+}
+
+static void
+test_quarantine(void)
+{
+	static struct store_msg	 m;
+	struct store_stats	 st;
+	uint32_t		 to[] = { BOB };
+	uint8_t			 bad[MC_IDLEN], good[MC_IDLEN];
+
+	send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, bad);
+	send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, good);
+	tap_ok(storedb_poke("msg.db", bad, MC_IDLEN, "\x01garbage", 8) == 0,
+	    "damage a message record");
+	tap_ok(store_get(BOB, bad, NOW, &m) == STORE_E_NOTFOUND,
+	    "the damaged record is not served");
+	store_stats(NOW, &st);
+	tap_ok(st.quarantined == 1 && st.messages == 1,
+	    "it is quarantined (%llu), the other counted",
+	    (unsigned long long)st.quarantined);
+	tap_ok(store_get(BOB, good, NOW, &m) == STORE_E_OK,
+	    "the store goes on serving the rest");
+}
+
+static void
+test_contacts(void)
+{
+	uint32_t	 to[] = { BOB };
+	uint8_t		 id[MC_IDLEN];
+	char		 fp[MC_FPTEXTLEN], nick[80];
+
+	tap_ok(store_contact_add(BOB, ALICE, "Alice", NOW) == STORE_E_OK,
+	    "bob adds alice");
+	tap_ok(store_contact_block(BOB, ALICE, 1, NOW) == STORE_E_OK &&
+	    store_blocked(BOB, ALICE) == 1, "bob blocks alice");
+	tap_ok(send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, id) ==
+	    STORE_E_BLOCKED, "alice's message to bob is refused");
+	tap_ok(store_contact_block(BOB, ALICE, 0, NOW) == STORE_E_OK &&
+	    send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, id) == STORE_E_OK,
+	    "unblocked, it goes through");
+	memset(fp, 'a', MC_FPTEXTLEN - 1);
+	fp[MC_FPTEXTLEN - 1] = '\0';
+	tap_ok(store_contact_verify(BOB, ALICE, fp) == STORE_E_OK,
+	    "bob marks alice verified");
+	tap_ok(store_contact_verify(BOB, ALICE, "zz") == STORE_E_BADREQ,
+	    "a malformed fingerprint is refused");
+	tap_ok(store_contact_verify(BOB, CAROL, fp) == STORE_E_NOTFOUND,
+	    "verifying a non-contact: not found");
+	memset(nick, 'n', sizeof(nick) - 1);
+	nick[sizeof(nick) - 1] = '\0';
+	tap_ok(store_contact_add(BOB, CAROL, nick, NOW) == STORE_E_LIMIT,
+	    "a nickname too long");
+	tap_ok(store_contact_add(BOB, CAROL, "c\nd", NOW) == STORE_E_BADREQ,
+	    "a nickname with a control character");
+	tap_ok(store_contact_add(BOB, BOB, "me", NOW) == STORE_E_BADREQ,
+	    "oneself as contact");
+	tap_ok(store_contact_remove(BOB, ALICE) == STORE_E_OK &&
+	    store_contact_remove(BOB, ALICE) == STORE_E_NOTFOUND,
+	    "remove, then not found");
+}
+
+/* 1 if the marker occurs in any file of dir. */
+static int
+marker_on_disk(const char *dir, const char *marker)
+{
+	char	 cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "grep -rqaF '%s' %s", marker, dir);
+	return system(cmd) == 0;
+}
+
+/*
+ * Real sealing through the store: a body with a marker is sealed with
+ * the message crypto, stored, read back and opened; the marker is on
+ * no file of the environment, logs included.
+ */
+static void
+test_sealed(void)
+{
+	static struct store_msg	 m;
+	static uint8_t		 plain[3 * MC_CHUNK + 999];
+	static uint8_t		 sealed[MC_SEALED_MAX], out[MC_CHUNK];
+	const char		*marker = "MARKER-3f9a1c-not-on-disk";
+	struct mc_stream	 st;
+	uint32_t		 to[] = { BOB };
+	uint64_t		 sizes[2] = { 0, 0 };
+	uint8_t			 id[MC_IDLEN], ckey[MC_KEYLEN];
+	size_t			 off, n, len, mlen = strlen(marker);
+	uint64_t		 i;
+	char			 ctl[sizeof(home) + 16];
+	FILE			*fp;
+	int			 last, ok = 1;
+
+	for (off = 0; off + mlen <= sizeof(plain); off += mlen)
+		memcpy(plain + off, marker, mlen);
+	msgcrypt_random(ckey, sizeof(ckey));
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, id);
+	/* the subject and the body, both the marker over and over */
+	for (i = 0; i < 2; i++) {
+		mc_stream_init(&st, ckey, id, 0, (uint32_t)i);
+		for (off = 0, n = 0; ok && (off < (i ? sizeof(plain) : 40) ||
+		    n == 0); off += MC_CHUNK, n++) {
+			len = (i ? sizeof(plain) : 40) - off;
+			len = len > MC_CHUNK ? MC_CHUNK : len;
+			last = off + len == (i ? sizeof(plain) : 40);
+			ok = mc_stream_seal(&st, plain + off, len, last, sealed,
+			    &len) == 0 && store_upload_chunk(ALICE, id,
+			    (uint32_t)i, n, sealed, len, last, NOW) ==
+			    STORE_E_OK;
+			sizes[i] += len;
+		}
+		mc_stream_clear(&st);
+	}
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	tap_ok(ok && store_upload_commit(ALICE, id, &m, NOW) == STORE_E_OK &&
+	    storedb_flush() == 0, "a sealed body of %zu bytes stored",
+	    sizeof(plain));
+	mc_stream_init(&st, ckey, id, 0, 1);
+	for (i = 0, off = 0, last = 0; ok && !last; i++) {
+		ok = store_chunk(BOB, id, 1, i, NOW, sealed, sizeof(sealed),
+		    &len, &last) == STORE_E_OK &&
+		    mc_stream_open(&st, sealed, len, last, out, &n) == 0 &&
+		    off + n <= sizeof(plain) &&
+		    memcmp(out, plain + off, n) == 0;
+		off += n;
+	}
+	tap_ok(ok && off == sizeof(plain) && mc_stream_finished(&st),
+	    "bob's chunks open to the same body");
+	mc_stream_clear(&st);
+	storedb_close();
+	/* the search must be able to fail: it finds a plain copy */
+	snprintf(ctl, sizeof(ctl), "%s/control", home);
+	if ((fp = fopen(ctl, "w")) != NULL) {
+		fputs(marker, fp);
+		fclose(fp);
+	}
+	tap_ok(marker_on_disk(home, marker), "the search finds a plain copy");
+	unlink(ctl);
+	tap_ok(!marker_on_disk(home, marker),
+	    "the marker is on no file of the environment");
+	storedb_open(home, &lim);
+	explicit_bzero(ckey, sizeof(ckey));
+}
+
+/* What another user must never reach, by id or by guessing one. */
+static void
+test_idor(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { CAROL };
+	uint8_t			 id[MC_IDLEN], up[MC_IDLEN], guess[MC_IDLEN];
+	uint8_t			 buf[MC_SEALED_MAX];
+	uint64_t		 sizes[2] = { 40, 40 };
+	size_t			 len;
+	uint32_t		 s;
+	int			 i, last, hits = 0;
+
+	send_msg(ALICE, to, 1, 0, 0, 0, 100, 0, NOW, id);
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
+	    "bob cannot delete carol's message");
+	tap_ok(store_read_done(BOB, id, NOW) == STORE_E_NOTFOUND &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
+	    !(msg_copy(&m, CAROL)->state & COPY_READ),
+	    "nor mark it read");
+	for (s = 0; s < 4; s++)
+		for (i = 0; i < 4; i++)
+			if (store_chunk(BOB, id, s, i, NOW, buf, sizeof(buf),
+			    &len, &last) != STORE_E_NOTFOUND)
+				hits++;
+	tap_ok(hits == 0, "nor read any chunk of it (streams 0-3, chunks "
+	    "0-3)");
+	for (i = 0; i < 1000; i++) {
+		msgid_new(guess);
+		if (store_get(BOB, guess, NOW, &m) != STORE_E_NOTFOUND ||
+		    store_chunk(BOB, guess, 0, 0, NOW, buf, sizeof(buf), &len,
+		    &last) != STORE_E_NOTFOUND)
+			hits++;
+	}
+	tap_ok(hits == 0, "1000 guessed ids: all not found");
+
+	store_upload_begin(ALICE, to, 1, 0, 0, 0, NOW, up);
+	put_stream(ALICE, up, 0, 40, NOW);
+	put_stream(ALICE, up, 1, 40, NOW);
+	fill_commit(&m, BOB, to, 1, sizes, 2);
+	tap_ok(store_upload_commit(BOB, up, &m, NOW) == STORE_E_STATE &&
+	    store_upload_abort(BOB, up) == STORE_E_STATE,
+	    "bob can neither commit nor abort alice's upload");
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	m.copy[0].uid = BOB;
+	tap_ok(store_upload_commit(ALICE, up, &m, NOW) == STORE_E_BADREQ,
+	    "a commit naming another sender's copy is refused");
+	fill_commit(&m, ALICE, to, 1, sizes, 2);
+	tap_ok(store_upload_commit(ALICE, up, &m, NOW) == STORE_E_OK &&
+	    store_get(CAROL, up, NOW, &m) == STORE_E_OK && m.h.sender == ALICE,
+	    "alice's own commit goes through, with her as sender");
+}
+
+static void
+test_reopen(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { BOB };
+	uint8_t			 id[MC_IDLEN];
+
+	send_msg(ALICE, to, 1, 0, 0, 0, 500, 0, NOW, id);
+	storedb_close();
+	storedb_open(home, &lim);
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_OK,
+	    "a message survives closing and recovery");
+}
+
+int
+main(void)
+{
+	char		 path[sizeof(home) + 16];
+	struct stat	 sb;
+	char		 cmd[128];
+
+	(void)tap_skip;		/* tap.h helpers this test has no use for */
+	(void)tap_diag;
+	if (mkdtemp(home) == NULL)
+		return 1;
+	tap_ok(storedb_open(home, &lim) == 0, "open an environment");
+	snprintf(path, sizeof(path), "%s/DB_CONFIG", home);
+	tap_ok(stat(path, &sb) == 0 && sb.st_size > 0, "DB_CONFIG written");
+	test_send_and_read();
+	test_lock();
+	test_unlock_timer();
+	test_upload_rules();
+	test_quota();
+	test_delete();
+	test_list();
+	test_retention();
+	test_quarantine();
+	test_contacts();
+	test_idor();
+	test_sealed();
+	test_reopen();
+	storedb_close();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);
+	if (system(cmd) != 0)
+		tap_ok(0, "remove %s", home);
+	return tap_done();
+}

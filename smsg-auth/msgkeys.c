@@ -1,0 +1,235 @@
+/*
+ * The keys of messages, for the front on a session: public keys of a
+ * user, wrapping a content key for the recipients, signing a header with
+ * the session's key, unwrapping a key for the session's user.  auth
+ * never sees a message, only keys and headers.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "authdb.h"
+#include "log.h"
+#include "msgunwrap.h"
+
+/* Public keys of the accounts whose uids are asked for, in one pass. */
+struct pubkeys {
+	uint32_t	 n;
+	const uint32_t	*uid;
+	uint8_t		 (*x)[MC_KEYLEN];
+	uint8_t		 (*ed)[MC_KEYLEN];
+	char		 (*name)[ACCOUNT_NAME_MAX + 1];
+	uint8_t		*found;
+};
+
+static void
+pubkeys_match(const struct account *a, void *arg)
+{
+	struct pubkeys	*pk = arg;
+	uint32_t	 i;
+
+	for (i = 0; i < pk->n; i++)
+		if (pk->uid[i] == a->uid) {
+			if (pk->x != NULL)
+				memcpy(pk->x[i], a->x25519_pub, MC_KEYLEN);
+			if (pk->ed != NULL)
+				memcpy(pk->ed[i], a->ed25519_pub, MC_KEYLEN);
+			if (pk->name != NULL)
+				strlcpy(pk->name[i], a->name,
+				    sizeof(pk->name[i]));
+			pk->found[i] = 1;
+		}
+}
+
+/*
+ * Fill the keys of every uid; -1 when one is missing.  Accounts are
+ * keyed by name, so this reads them all once: a uid index in authdb
+ * would make it a lookup.
+ */
+static int
+pubkeys_by_uid(struct pubkeys *pk)
+{
+	uint32_t	 i;
+
+	memset(pk->found, 0, pk->n);
+	if (account_foreach(pubkeys_match, pk) == -1)
+		return -1;
+	for (i = 0; i < pk->n; i++)
+		if (!pk->found[i])
+			return -1;
+	return 0;
+}
+
+void
+h_pubkeys(struct req *r)
+{
+	struct account	 a;
+	struct msgbuf	 mb;
+	char		 name[ACCOUNT_NAME_MAX + 1], fp[MC_FPTEXTLEN];
+
+	req_str(r, name, sizeof(name));
+	req_end(r);
+	if (r->bad || account_get(NULL, name, &a) != 1) {
+		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such user.");
+		return;
+	}
+	if (mc_fingerprint(a.x25519_pub, a.ed25519_pub, fp) == -1) {
+		account_clear(&a);
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_PUBKEY, r->peerid);
+	msg_add_string(&mb, a.name);
+	msg_add_u32(&mb, a.uid);
+	msg_add_fixed(&mb, a.x25519_pub, MC_KEYLEN);
+	msg_add_fixed(&mb, a.ed25519_pub, MC_KEYLEN);
+	msg_add_string(&mb, fp);
+	reply_send(PROC_FRONT, &mb);
+	account_clear(&a);
+}
+
+void
+h_key_wrap(struct req *r)
+{
+	static uint32_t	 uid[MC_RCPT_MAX + 1];
+	static uint8_t	 x[MC_RCPT_MAX + 1][MC_KEYLEN], found[MC_RCPT_MAX + 1];
+	struct pubkeys	 pk = { 0, uid, x, NULL, NULL, found };
+	struct msgbuf	 mb;
+	uint8_t		 id[MC_IDLEN], ckey[MC_KEYLEN], w[MC_WRAPLEN];
+	uint64_t	 unlock;
+	uint32_t	 n, i;
+	int		 ok = 1;
+
+	msg_get_fixed(&r->cur, id, MC_IDLEN);
+	msg_get_u64(&r->cur, &unlock);
+	msg_get_fixed(&r->cur, ckey, MC_KEYLEN);
+	if (msg_get_u32(&r->cur, &n) == -1 || n == 0 || n > MC_RCPT_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	/* the session user's own copy first, then the recipients */
+	uid[0] = r->sess->uid;
+	for (i = 0; i < n; i++)
+		msg_get_u32(&r->cur, &uid[i + 1]);
+	req_end(r);
+	pk.n = n + 1;
+	if (pubkeys_by_uid(&pk) == -1) {
+		explicit_bzero(ckey, sizeof(ckey));
+		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such recipient.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_WRAPPED, r->peerid);
+	msg_add_u32(&mb, n + 1);
+	for (i = 0; i < n + 1 && ok; i++) {
+		ok = mc_wrap(ckey, x[i], id, uid[i], unlock, w) == 0;
+		msg_add_u32(&mb, uid[i]);
+		msg_add_fixed(&mb, w, MC_WRAPLEN);
+	}
+	explicit_bzero(ckey, sizeof(ckey));
+	if (!ok) {
+		msg_free(&mb);
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	reply_send(PROC_FRONT, &mb);
+}
+
+/* The header fields after the sender (who is known otherwise). */
+static void
+get_header(struct req *r, struct mc_header *h)
+{
+	uint32_t	 i;
+
+	msg_get_fixed(&r->cur, h->id, MC_IDLEN);
+	msg_get_u64(&r->cur, &h->created);
+	msg_get_u64(&r->cur, &h->unlock);
+	msg_get_u64(&r->cur, &h->expires);
+	msg_get_u32(&r->cur, &h->flags);
+	if (msg_get_u32(&r->cur, &h->nrcpt) == -1 || h->nrcpt > MC_RCPT_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	for (i = 0; i < h->nrcpt; i++)
+		msg_get_u32(&r->cur, &h->rcpt[i]);
+	if (msg_get_u32(&r->cur, &h->nstreams) == -1 ||
+	    h->nstreams > MC_STREAM_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	for (i = 0; i < h->nstreams; i++)
+		msg_get_u64(&r->cur, &h->sizes[i]);
+	msg_get_fixed(&r->cur, h->digest, MC_DIGESTLEN);
+}
+
+/* The session's user signs: the sender is always the session's. */
+void
+h_key_sign(struct req *r)
+{
+	static struct mc_header	 h;
+	struct msgbuf		 mb;
+	uint8_t			 sig[MC_SIGLEN];
+
+	memset(&h, 0, sizeof(h));
+	get_header(r, &h);
+	req_end(r);
+	h.sender = r->sess->uid;
+	if (mc_sign(&h, r->sess->keys.ed25519_priv, sig) == -1) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_SIGNATURE, r->peerid);
+	msg_add_fixed(&mb, sig, MC_SIGLEN);
+	reply_send(PROC_FRONT, &mb);
+}
+
+void
+h_key_unwrap(struct req *r)
+{
+	static struct mc_header	 h;
+	uint32_t		 suid;
+	struct pubkeys		 pk = { 1, &suid, NULL, NULL, NULL, NULL };
+	uint8_t			 ed[1][MC_KEYLEN], found[1];
+	char			 name[1][ACCOUNT_NAME_MAX + 1];
+	char			 fp[MC_FPTEXTLEN];
+	uint8_t			 x[1][MC_KEYLEN];
+	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
+	struct msgbuf		 mb;
+	int			 rv;
+
+	memset(&h, 0, sizeof(h));
+	msg_get_u32(&r->cur, &h.sender);
+	get_header(r, &h);
+	msg_get_fixed(&r->cur, sig, MC_SIGLEN);
+	msg_get_fixed(&r->cur, w, MC_WRAPLEN);
+	req_end(r);
+	suid = h.sender;
+	pk.x = x;
+	pk.ed = ed;
+	pk.name = name;
+	pk.found = found;
+	if (h.unlock != 0 && (uint64_t)r->now < h.unlock) {
+		/* before any lookup: locked is locked, whoever asks */
+		log_info("user %s: refused the key of a message locked for "
+		    "%llu more seconds", r->sess->name,
+		    (unsigned long long)(h.unlock - (uint64_t)r->now));
+		reply_fail(r, AUTH_E_TIMELOCK, (uint32_t)(h.unlock - r->now),
+		    "This message is locked until its unlock time.");
+		return;
+	}
+	if (pubkeys_by_uid(&pk) == -1) {
+		reply_fail(r, AUTH_E_SIGNATURE, 0, "The sender of this "
+		    "message is unknown: its signature cannot be checked.");
+		return;
+	}
+	rv = msgkeys_unwrap(&r->sess->keys, r->sess->uid, &h, sig, ed[0], w,
+	    (uint64_t)r->now, ckey);
+	if (rv != 0 || mc_fingerprint(x[0], ed[0], fp) == -1) {
+		explicit_bzero(ckey, sizeof(ckey));
+		reply_fail(r, rv != 0 ? (uint32_t)rv : AUTH_E_INTERNAL, 0,
+		    rv == AUTH_E_NOTFOUND ? "No such message." :
+		    "This message fails its signature check.");
+		return;
+	}
+	msg_init(&mb, MSG_AUTH_CONTENT_KEY, r->peerid);
+	msg_add_fixed(&mb, ckey, MC_KEYLEN);
+	msg_add_string(&mb, name[0]);
+	msg_add_string(&mb, fp);
+	explicit_bzero(ckey, sizeof(ckey));
+	reply_send(PROC_FRONT, &mb);
+}

@@ -1,0 +1,187 @@
+/*
+ * Group commit for the store's answers (see reply.h).  The flush runs
+ * as an event made active by the first change of a turn: libevent runs
+ * it after the callbacks already running, so every request read in the
+ * same pass shares it.
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+
+#include <event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "proc.h"
+#include "reply.h"
+#include "storedb.h"
+
+struct waiting {
+	TAILQ_ENTRY(waiting)	 entry;
+	enum proc_id		 to;
+	struct msgbuf		 mb;
+};
+
+static TAILQ_HEAD(, waiting)	 waitq = TAILQ_HEAD_INITIALIZER(waitq);
+static struct event		*flush_ev;
+static int			 dirty;
+static uint64_t			 nflushes;
+static uint64_t			 event_seq;
+
+static void
+send_or_log(enum proc_id to, struct msgbuf *mb)
+{
+	if (mb->err)
+		fatalx("building %s", msg_type_name(mb->type));
+	if (proc_send(to, mb) == -1)
+		log_warn("answering %s", proc_name(to));
+}
+
+/* Everything changed so far goes to the disk; then the answers go. */
+void
+reply_flush_now(void)
+{
+	struct waiting	*w;
+
+	if (dirty) {
+		/* an answer must never claim what the disk does not hold */
+		if (storedb_flush() == -1)
+			fatalx("the message log cannot be written");
+		nflushes++;
+		dirty = 0;
+	}
+	while ((w = TAILQ_FIRST(&waitq)) != NULL) {
+		TAILQ_REMOVE(&waitq, w, entry);
+		send_or_log(w->to, &w->mb);
+		free(w);
+	}
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	reply_flush_now();
+}
+
+void
+reply_init(struct event_base *base)
+{
+	if ((flush_ev = event_new(base, -1, 0, flush_cb, NULL)) == NULL)
+		fatalx("event_new");
+	/* event ids go up across restarts: they start at the clock */
+	event_seq = (uint64_t)time(NULL) << 20;
+}
+
+/* A request changed the database: answers wait for the next flush. */
+void
+reply_dirty(void)
+{
+	if (!dirty)
+		event_active(flush_ev, EV_TIMEOUT, 0);
+	dirty = 1;
+}
+
+void
+reply_queue(enum proc_id to, struct msgbuf *mb)
+{
+	struct waiting	*w;
+
+	if (!dirty && TAILQ_EMPTY(&waitq)) {
+		send_or_log(to, mb);
+		return;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		fatal(NULL);
+	w->to = to;
+	w->mb = *mb;
+	TAILQ_INSERT_TAIL(&waitq, w, entry);
+	if (!dirty)
+		event_active(flush_ev, EV_TIMEOUT, 0);
+}
+
+uint64_t
+reply_flushes(void)
+{
+	return nflushes;
+}
+
+static const char *
+store_err_text(int code)
+{
+	static const char *text[STORE_E_MAX] = {
+		[STORE_E_OK] = "ok",
+		[STORE_E_BADREQ] = "This request is not valid.",
+		[STORE_E_NOTFOUND] = "No such message.",
+		[STORE_E_LOCKED] = "This message is locked until its unlock "
+		    "time.",
+		[STORE_E_LIMIT] = "This message is over a size or count limit.",
+		[STORE_E_QUOTA] = "Your storage quota is full: delete messages "
+		    "or wait for them to expire.",
+		[STORE_E_BLOCKED] = "A recipient does not accept your messages.",
+		[STORE_E_STATE] = "This upload is not open.",
+		[STORE_E_BUSY] = "Too many messages are being sent at once; "
+		    "try again in a moment.",
+		[STORE_E_INTERNAL] = "The message store failed; try again "
+		    "later.",
+	};
+
+	return code > 0 && code < STORE_E_MAX ? text[code] :
+	    text[STORE_E_INTERNAL];
+}
+
+void
+store_fail(uint32_t peerid, int code, uint64_t detail)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_STORE_FAIL, peerid);
+	msg_add_u32(&mb, (uint32_t)code);
+	msg_add_u64(&mb, detail);
+	msg_add_string(&mb, store_err_text(code));
+	reply_queue(PROC_FRONT, &mb);
+}
+
+void
+store_ok(uint32_t peerid)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_STORE_OK, peerid);
+	reply_queue(PROC_FRONT, &mb);
+}
+
+void
+store_answer(uint32_t peerid, int rv)
+{
+	if (rv == STORE_E_OK)
+		store_ok(peerid);
+	else
+		store_fail(peerid, rv, 0);
+}
+
+/* After a change that must be durable: the answer waits for the flush. */
+void
+store_changed(uint32_t peerid, int rv)
+{
+	if (rv == STORE_E_OK)
+		reply_dirty();
+	store_answer(peerid, rv);
+}
+
+/* A live event for every session of uid; after the flush, like answers. */
+void
+store_push(uint32_t uid, const char *event, const char *data)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_PUSH_EVENT, 0);
+	msg_add_u32(&mb, uid);
+	msg_add_u64(&mb, 0);
+	msg_add_u64(&mb, ++event_seq);
+	msg_add_string(&mb, event);
+	msg_add_string(&mb, data);
+	reply_queue(PROC_FRONT, &mb);
+}
