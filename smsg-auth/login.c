@@ -235,11 +235,16 @@ login_limits_leave(struct flow *f, struct account *a)
 /*
  * The second factor against a, read in txn: 0 accepted; -1 refused and
  * answered.  Either way a has changed (step, code or failure count) and
- * the caller stores it.
+ * the caller stores it.  A wrong code is a failed sign-in: counted, when
+ * the attempt was recorded already (with its password, before hashing);
+ * else recorded here, against the same limits.
  */
 static int
-login_second_factor(struct flow *f, DB_TXN *txn, struct account *a)
+login_second_factor(struct flow *f, DB_TXN *txn, struct account *a,
+    int counted)
 {
+	struct signin_attempt	 at;
+
 	switch (otp_check(txn, a, f->otp, time(NULL), f->addr)) {
 	case OTP_GOOD:
 		return 0;
@@ -251,8 +256,10 @@ login_second_factor(struct flow *f, DB_TXN *txn, struct account *a)
 		flow_fail(f, AUTH_E_CREDENTIALS, 0, MSG_WRONGCODE);
 		break;
 	}
-	/* A wrong code counts as a failed sign-in. */
-	lockout_fail(&authconf.lockout, &a->lockout, time(NULL));
+	if (!counted) {
+		login_attempt(f, a, &at, time(NULL));
+		signin_record(&auth_limits, &authconf.lockout, &at, time(NULL));
+	}
 	return -1;
 }
 
@@ -344,21 +351,24 @@ login_reread(struct flow *f, struct account *a)
 	return txn;
 }
 
-/* The password was right: the limits forget this attempt; the factor. */
+/* The password was right: the second factor, if any, then a session. */
 static void
 login_accept(struct flow *f, DB_TXN *txn, struct account *a,
     const struct userkeys *keys)
 {
-	login_limits_leave(f, a);
 	if (a->totp_on && f->otp[0] == '\0') {
+		/* A right password waiting for its code is no failure. */
+		login_limits_leave(f, a);
 		if (account_commit(txn, a) == -1)
 			flow_fail(f, AUTH_E_INTERNAL, 0, "Sign-in failed.");
 		else
 			login_session(f, a, keys, 1, "");
-	} else if (a->totp_on && login_second_factor(f, txn, a) == -1)
+	} else if (a->totp_on && login_second_factor(f, txn, a, 1) == -1)
 		account_commit(txn, a);
-	else
+	else {
+		login_limits_leave(f, a);
 		login_finish(f, txn, a, keys);
+	}
 }
 
 /* 1 when stored was made with other scrypt parameters than today's. */
@@ -579,7 +589,7 @@ login_otp_check(struct flow *f, struct session *p, time_t now)
 		authdb_abort(txn);
 		session_end(p);
 		flow_fail(f, AUTH_E_LOCKED, retry, why);
-	} else if (login_second_factor(f, txn, &a) == -1) {
+	} else if (login_second_factor(f, txn, &a, 0) == -1) {
 		account_commit(txn, &a);
 		if (++p->tries >= PENDING_TRIES)
 			session_end(p);
