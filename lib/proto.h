@@ -257,8 +257,23 @@ enum msg_type {
 	/* smsgctl -> parent -> auth */
 	MSG_CTL_USER_ADMIN,	/* string name, u8 on */
 
+	/*
+	 * front -> auth, on a session: the names, fingerprints and safety
+	 * numbers (with the session's user) of a contact list's uids.  A
+	 * uid with no account left gets no answer.
+	 */
+	MSG_AUTH_CONTACT_KEYS,	/* prefix, u32 n (<= CONTACTS_MAX),
+				   n * u32 uid -> AUTH_CONTACT_KEY...,
+				   AUTH_END */
+	MSG_AUTH_CONTACT_KEY,	/* u32 uid, string name, string fingerprint,
+				   string safety number */
+
 	MSG_TYPE_MAX
 };
+
+/* Contacts: per owner, and a nickname's bytes. */
+#define CONTACTS_MAX		1000
+#define CONTACT_NICK_MAX	64
 
 /* Result codes of MSG_CTL_RESULT; ctl_result_str() names them. */
 enum ctl_result {
@@ -333,6 +348,7 @@ enum web_page {
 	WEB_PAGE_TOTP_CODES,	/* recovery codes, shown once */
 	WEB_PAGE_SESSIONS,
 	WEB_PAGE_ACTIVITY,
+	WEB_PAGE_CONTACTS,
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
 	WEB_PAGE_MAX
 };

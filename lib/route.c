@@ -154,6 +154,8 @@ static const struct route {
 #ifdef SMSG_TEST_HOOKS
 	[MSG_AUTH_TEST_UNWRAP] = { "AUTH_TEST_UNWRAP", P(FRONT), P(AUTH) },
 #endif
+	[MSG_AUTH_CONTACT_KEYS] = { "AUTH_CONTACT_KEYS", P(FRONT), P(AUTH) },
+	[MSG_AUTH_CONTACT_KEY] = { "AUTH_CONTACT_KEY", P(AUTH), P(FRONT) },
 };
 
 /* Peer links that exist at all; anything else is never set up. */

@@ -114,6 +114,7 @@ void	 h_session_revoke(struct req *);
 void	 h_user_admin(struct req *);
 /* Keys of messages (msgkeys.c). */
 void	 h_pubkeys(struct req *);
+void	 h_contact_keys(struct req *);
 void	 h_key_wrap(struct req *);
 void	 h_key_sign(struct req *);
 void	 h_key_unwrap(struct req *);

@@ -52,6 +52,7 @@ static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_KEY_WRAP,	PROC_FRONT, REQ_SESSION, h_key_wrap },
 	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
 	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+	{ MSG_AUTH_CONTACT_KEYS, PROC_FRONT, REQ_SESSION, h_contact_keys },
 #ifdef SMSG_TEST_HOOKS
 	/* the same checks, asked for directly: auth refuses on its own */
 	{ MSG_AUTH_TEST_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },

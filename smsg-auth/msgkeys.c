@@ -62,6 +62,24 @@ pubkeys_by_uid(struct pubkeys *pk)
 	return 0;
 }
 
+/*
+ * The end of a request: u32 n (min to max), n uids.  uid[0] is the
+ * session's user, the n asked for follow; the count of both.
+ */
+static uint32_t
+get_uids(struct req *r, uint32_t *uid, uint32_t min, uint32_t max)
+{
+	uint32_t	 n, i;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n < min || n > max)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	uid[0] = r->sess->uid;
+	for (i = 0; i < n; i++)
+		msg_get_u32(&r->cur, &uid[i + 1]);
+	req_end(r);
+	return n + 1;
+}
+
 void
 h_pubkeys(struct req *r)
 {
@@ -105,14 +123,9 @@ h_key_wrap(struct req *r)
 	msg_get_fixed(&r->cur, id, MC_IDLEN);
 	msg_get_u64(&r->cur, &unlock);
 	msg_get_fixed(&r->cur, ckey, MC_KEYLEN);
-	if (msg_get_u32(&r->cur, &n) == -1 || n == 0 || n > MC_RCPT_MAX)
-		fatalx("malformed %s from front", msg_type_name(r->type));
 	/* the session user's own copy first, then the recipients */
-	uid[0] = r->sess->uid;
-	for (i = 0; i < n; i++)
-		msg_get_u32(&r->cur, &uid[i + 1]);
-	req_end(r);
-	pk.n = n + 1;
+	pk.n = get_uids(r, uid, 1, MC_RCPT_MAX);
+	n = pk.n - 1;
 	if (pubkeys_by_uid(&pk) == -1) {
 		explicit_bzero(ckey, sizeof(ckey));
 		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such recipient.");
@@ -231,5 +244,51 @@ h_key_unwrap(struct req *r)
 	msg_add_string(&mb, name[0]);
 	msg_add_string(&mb, fp);
 	explicit_bzero(ckey, sizeof(ckey));
+	reply_send(PROC_FRONT, &mb);
+}
+
+/*
+ * The contact list's keys, seen from the session's user: each uid's
+ * name, key fingerprint and safety number with the user.  The user's
+ * own keys are read from the account too, so both ends of a safety
+ * number are the keys stored now.
+ */
+void
+h_contact_keys(struct req *r)
+{
+	static uint32_t	 uid[CONTACTS_MAX + 1];
+	static uint8_t	 x[CONTACTS_MAX + 1][MC_KEYLEN];
+	static uint8_t	 ed[CONTACTS_MAX + 1][MC_KEYLEN];
+	static char	 name[CONTACTS_MAX + 1][ACCOUNT_NAME_MAX + 1];
+	static uint8_t	 found[CONTACTS_MAX + 1];
+	struct pubkeys	 pk = { 0, uid, x, ed, name, found };
+	struct msgbuf	 mb;
+	char		 fp[MC_FPTEXTLEN], sn[MC_SAFETYLEN];
+	uint32_t	 n, i;
+
+	pk.n = get_uids(r, uid, 0, CONTACTS_MAX);
+	n = pk.n - 1;
+	memset(found, 0, pk.n);
+	if (account_foreach(pubkeys_match, &pk) == -1 || !found[0]) {
+		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+		return;
+	}
+	for (i = 1; i <= n; i++) {
+		if (!found[i] || uid[i] == uid[0])
+			continue;
+		if (mc_fingerprint(x[i], ed[i], fp) == -1 ||
+		    mc_safety_number(name[0], x[0], ed[0], name[i], x[i],
+		    ed[i], sn) == -1) {
+			reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
+			return;
+		}
+		msg_init(&mb, MSG_AUTH_CONTACT_KEY, r->peerid);
+		msg_add_u32(&mb, uid[i]);
+		msg_add_string(&mb, name[i]);
+		msg_add_string(&mb, fp);
+		msg_add_string(&mb, sn);
+		reply_send(PROC_FRONT, &mb);
+	}
+	msg_init(&mb, MSG_AUTH_END, r->peerid);
 	reply_send(PROC_FRONT, &mb);
 }

@@ -11,8 +11,6 @@
 #include "log.h"
 #include "storedb_int.h"
 
-#define CONTACTS_MAX	1000	/* per owner */
-
 static void
 key_contact(uint8_t k[CONTACT_KEYLEN], uint32_t owner, uint32_t uid)
 {
@@ -90,8 +88,13 @@ contact_count(DB_TXN *txn, uint32_t owner)
 	return n;
 }
 
+/* What contact_change may do with an entry. */
+#define C_CHANGE	0	/* change it; not there is NOTFOUND */
+#define C_ANY		1	/* change it, making it if need be */
+#define C_NEW		2	/* make it; already there is STATE */
+
 /*
- * Change owner's entry for uid with fn, making it when create is set
+ * Change owner's entry for uid with fn, making it when create allows
  * (within the limit), in one transaction.
  */
 static int
@@ -110,8 +113,12 @@ contact_change(uint32_t owner, uint32_t uid, int create, uint64_t now,
 		sdb_abort(txn);
 		return STORE_E_INTERNAL;
 	}
+	if (r == 0 && create == C_NEW) {
+		sdb_abort(txn);
+		return STORE_E_STATE;
+	}
 	if (r == 1) {
-		if (!create) {
+		if (create == C_CHANGE) {
 			sdb_abort(txn);
 			return STORE_E_NOTFOUND;
 		}
@@ -147,7 +154,7 @@ store_contact_add(uint32_t owner, uint32_t uid, const char *nick,
 	for (i = 0; i < len; i++)
 		if ((unsigned char)nick[i] < 0x20 || nick[i] == 0x7f)
 			return STORE_E_BADREQ;
-	return contact_change(owner, uid, 1, now, set_nick, nick);
+	return contact_change(owner, uid, C_NEW, now, set_nick, nick);
 }
 
 static void
@@ -160,7 +167,8 @@ set_block(struct store_contact *k, const void *arg)
 int
 store_contact_block(uint32_t owner, uint32_t uid, int on, uint64_t now)
 {
-	return contact_change(owner, uid, on, now, set_block, &on);
+	return contact_change(owner, uid, on ? C_ANY : C_CHANGE, now,
+	    set_block, &on);
 }
 
 static void
@@ -181,7 +189,7 @@ store_contact_verify(uint32_t owner, uint32_t uid, const char *fp)
 	if (len != 0 && (len != MC_FPTEXTLEN - 1 ||
 	    strspn(fp, "0123456789abcdef") != len))
 		return STORE_E_BADREQ;
-	return contact_change(owner, uid, 0, 0, set_verified, fp);
+	return contact_change(owner, uid, C_CHANGE, 0, set_verified, fp);
 }
 
 int

@@ -11,12 +11,13 @@
 #include <stdint.h>
 
 #include "msgcrypt.h"
+#include "proto.h"
 
 #define RECORD_VERSION		1
 #define STREAM_SUBJECT		0
 #define STREAM_BODY		1
 #define STREAM_FILE0		2	/* streams from here on are files */
-#define NICK_MAX		64	/* a contact's nickname, bytes */
+#define NICK_MAX		CONTACT_NICK_MAX
 
 /* A reader's copy of a message. */
 #define COPY_GONE	0x01		/* deleted by its reader, or read once */

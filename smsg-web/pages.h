@@ -29,6 +29,12 @@
  *                        POST /settings/sessions/revoke: csrf, id
  *   WEB_PAGE_ACTIVITY    events.N.{time, event, addr, detail}
  *   WEB_PAGE_CSS         the style sheet, /static/smsg.css
+ *   WEB_PAGE_CONTACTS    contacts.N.{name, nickname, safety_number,
+ *                        fingerprint, verified, key_changed, blocked};
+ *                        name, nickname (the add form again);
+ *                        POST /contacts/add: csrf, name, nickname;
+ *                        POST /contacts/{remove,verify,block,unblock}:
+ *                        csrf, name
  */
 #ifndef SMSG_WEB_PAGES_H
 #define SMSG_WEB_PAGES_H

@@ -60,8 +60,11 @@ test_table(void)
 	tap_ok(auth_handler(MSG_CTL_USER_ADD, PROC_FRONT) == NULL,
 	    "the front may not add users");
 	tap_ok(sessions == MSG_AUTH_REPLAY - MSG_AUTH_CHECK + 1 +
-	    MSG_AUTH_KEY_UNWRAP - MSG_AUTH_PUBKEYS + 1,
+	    MSG_AUTH_KEY_UNWRAP - MSG_AUTH_PUBKEYS + 1 + 1,
 	    "exactly the session-prefix requests need a session");
+	h = auth_handler(MSG_AUTH_CONTACT_KEYS, PROC_FRONT);
+	tap_ok(h != NULL && h->state == REQ_SESSION,
+	    "a contact list's keys are asked for on a session");
 	h = auth_handler(MSG_AUTH_LOGIN_OTP, PROC_FRONT);
 	tap_ok(h != NULL && h->state == REQ_ANY,
 	    "the second factor needs its pending token, not a session");

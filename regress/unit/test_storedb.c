@@ -476,6 +476,10 @@ test_contacts(void)
 
 	tap_ok(store_contact_add(BOB, ALICE, "Alice", NOW) == STORE_E_OK,
 	    "bob adds alice");
+	tap_ok(store_contact_add(BOB, ALICE, "Al", NOW) == STORE_E_STATE,
+	    "adding alice again: already there");
+	tap_ok(store_contact_block(BOB, CAROL, 0, NOW) == STORE_E_NOTFOUND,
+	    "unblocking a non-contact: not found");
 	tap_ok(store_contact_block(BOB, ALICE, 1, NOW) == STORE_E_OK &&
 	    store_blocked(BOB, ALICE) == 1, "bob blocks alice");
 	tap_ok(send_msg(ALICE, to, 1, 0, 0, 0, 26, 0, NOW, id) ==
@@ -502,6 +506,37 @@ test_contacts(void)
 	tap_ok(store_contact_remove(BOB, ALICE) == STORE_E_OK &&
 	    store_contact_remove(BOB, ALICE) == STORE_E_NOTFOUND,
 	    "remove, then not found");
+}
+
+static void
+count_contact(const struct store_contact *k, void *arg)
+{
+	(*(uint32_t *)arg)++;
+}
+
+/* Filling one's table: the limit holds for adding and for blocking. */
+static void
+test_contacts_full(void)
+{
+	uint32_t	 uid, n = 0, bad = 0, alice = 0, alice2 = 0;
+
+	store_contact_list(ALICE, count_contact, &alice);
+	for (uid = 5000; uid < 5000 + CONTACTS_MAX; uid++)
+		if (store_contact_add(CAROL, uid, "x", NOW) != STORE_E_OK)
+			bad++;
+	tap_ok(bad == 0, "carol adds %u contacts", CONTACTS_MAX);
+	tap_ok(store_contact_add(CAROL, uid, "x", NOW) == STORE_E_LIMIT,
+	    "one more is over the limit");
+	tap_ok(store_contact_block(CAROL, uid, 1, NOW) == STORE_E_LIMIT,
+	    "so is blocking a stranger, which would make one more");
+	tap_ok(store_contact_list(CAROL, count_contact, &n) == STORE_E_OK &&
+	    n == CONTACTS_MAX, "the list holds %u", n);
+	tap_ok(store_contact_remove(CAROL, 5000) == STORE_E_OK &&
+	    store_contact_add(CAROL, uid, "x", NOW) == STORE_E_OK,
+	    "after a removal there is room for one");
+	tap_ok(store_contact_list(ALICE, count_contact, &alice2) ==
+	    STORE_E_OK && alice2 == alice, "alice's list is untouched by "
+	    "carol's");
 }
 
 /* 1 if the marker occurs in any file of dir. */
@@ -679,6 +714,7 @@ main(void)
 	test_retention();
 	test_quarantine();
 	test_contacts();
+	test_contacts_full();
 	test_idor();
 	test_sealed();
 	test_reopen();

@@ -344,10 +344,12 @@ hostile_keys(struct kvl *l)
 {
 	static const char *keys[] = { "user", "csrf", "error", "notice",
 	    "title", "status", "message", "username", "recovery_key", "mode",
-	    "enabled", "enrolling", "secret", "uri" };
+	    "enabled", "enrolling", "secret", "uri", "name", "nickname" };
 	static const char *sess[] = { "id", "created", "last_seen", "expires",
 	    "addr", "agent", "current" };
 	static const char *ev[] = { "time", "event", "addr", "detail" };
+	static const char *ct[] = { "name", "nickname", "safety_number",
+	    "fingerprint", "verified", "key_changed", "blocked" };
 	size_t	 i;
 	int	 r;
 
@@ -363,6 +365,8 @@ hostile_keys(struct kvl *l)
 			    HOSTILE);
 		for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 			kvl_row(l, "events", r, ev[i], HOSTILE);
+		for (i = 0; i < sizeof(ct) / sizeof(ct[0]); i++)
+			kvl_row(l, "contacts", r, ct[i], HOSTILE);
 	}
 }
 
@@ -381,7 +385,8 @@ test_pages_hostile(void)
 {
 	static const char *names[WEB_PAGE_MAX] = { "error", "login",
 	    "login_otp", "register", "registered", "recover", "home",
-	    "password", "totp", "totp_codes", "sessions", "activity", "css" };
+	    "password", "totp", "totp_codes", "sessions", "activity",
+	    "contacts", "css" };
 	struct kvl	*l;
 	const char	*ct;
 	char		*html;
@@ -608,6 +613,44 @@ test_pages_lists(void)
 	kvl_set(&l, "user", "alice");
 	html = page(WEB_PAGE_ACTIVITY, 200, &l, &ct);
 	tap_ok(has(html, "No activity yet"), "activity: empty list");
+	free(html);
+
+	memset(&l, 0, sizeof(l));
+	kvl_set(&l, "user", "alice");
+	kvl_row(&l, "contacts", 0, "name", "bob");
+	kvl_row(&l, "contacts", 0, "nickname", "<script>alert(1)</script>");
+	kvl_row(&l, "contacts", 0, "verified", "1");
+	kvl_row(&l, "contacts", 1, "name", "carol");
+	kvl_row(&l, "contacts", 1, "blocked", "1");
+	kvl_row(&l, "contacts", 1, "key_changed", "1");
+	kvl_row(&l, "contacts", 1, "safety_number", "12345 67890");
+	html = page(WEB_PAGE_CONTACTS, 200, &l, &ct);
+	check_html_page("contacts", html, ct, 1);
+	tap_ok(html != NULL &&
+	    has(html, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+	    "contacts: a hostile nickname comes out escaped");
+	tap_ok(html != NULL &&
+	    count(html, "action=\"/contacts/verify\"") == 1 &&
+	    count(html, "action=\"/contacts/block\"") == 1 &&
+	    count(html, "action=\"/contacts/unblock\"") == 1 &&
+	    count(html, "action=\"/contacts/remove\"") == 2 &&
+	    count(html, "action=\"/contacts/add\"") == 1,
+	    "contacts: verify for the unverified, unblock for the blocked, "
+	    "remove for each, one add form");
+	tap_ok(html != NULL && count(html, "have\nchanged") == 1 &&
+	    count(html, "class=\"tag\">verified") == 1 &&
+	    count(html, "class=\"tag\">blocked") == 1 &&
+	    has(html, "12345 67890"), "contacts: the warning, the marks and "
+	    "the safety number");
+	free(html);
+	memset(&l, 0, sizeof(l));
+	kvl_set(&l, "user", "alice");
+	html = page(WEB_PAGE_CONTACTS, 200, &l, &ct);
+	tap_ok(has(html, "No contacts yet") &&
+	    has(html, "action=\"/contacts/add\""), "contacts: empty list");
+	free(html);
+	html = page(WEB_PAGE_HOME, 200, &l, &ct);
+	tap_ok(has(html, "href=\"/contacts\""), "home: links to contacts");
 	free(html);
 
 	html = page(WEB_PAGE_CSS, 200, &l, &ct);

@@ -65,6 +65,7 @@ app_req_free(void *arg)
 		vars_free(ar->vars);
 		free(ar->vars);
 	}
+	contacts_free(ar->contacts);
 	explicit_bzero(ar->token, sizeof(ar->token));
 	explicit_bzero(&ar->who, sizeof(ar->who));
 	free(ar);

@@ -24,6 +24,7 @@
 
 #include "answers.h"
 #include "http.h"
+#include "msgcrypt.h"
 #include "msg.h"
 #include "routes.h"
 #include "server.h"
@@ -49,9 +50,34 @@ struct app_error {
 /* Named inputs of the features; input.c knows their name per face. */
 enum field {
 	F_USERNAME, F_PASSWORD, F_PASSWORD2, F_NEW_PASSWORD, F_CURRENT,
-	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_DEVICE,
-	F_END
+	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_CONTACT,
+	F_NICKNAME, F_DEVICE, F_END
 };
+
+/*
+ * A contact as the user sees it: the store's entry, with the name,
+ * fingerprint and safety number auth gives for the keys stored now.
+ * verified holds only while the fingerprint is the one verified;
+ * key_changed says a verified contact's keys have changed since.
+ */
+struct contact {
+	uint32_t	 uid;
+	char		 name[64];
+	char		 nick[CONTACT_NICK_MAX + 1];
+	char		 fp[MC_FPTEXTLEN];
+	char		 verified_fp[MC_FPTEXTLEN];
+	char		 safety[MC_SAFETYLEN];
+	int		 verified, blocked, key_changed, known;
+	uint64_t	 added;
+};
+
+/* What a contact request changed. */
+enum contact_op {
+	CONTACT_ADD, CONTACT_REMOVE, CONTACT_VERIFY, CONTACT_BLOCK,
+	CONTACT_UNBLOCK
+};
+
+struct contact_list;
 
 struct app_req;
 
@@ -71,7 +97,10 @@ struct face {
 	/* Lists: a row at a time, then the end; name is the list's. */
 	void	(*session_row)(struct app_req *, const struct a_sessinfo *);
 	void	(*event_row)(struct app_req *, const struct a_event *);
+	void	(*contact_row)(struct app_req *, const struct contact *);
 	void	(*list_end)(struct app_req *, const char *name);
+	void	(*contact_changed)(struct app_req *, enum contact_op,
+		    const struct contact *);
 };
 
 extern const struct face	 face_api, face_page;
@@ -92,6 +121,7 @@ struct app_req {
 	int				 rows;		/* page list rows */
 	char				 text[160];	/* a built error text */
 	struct vars			*vars;		/* page values */
+	struct contact_list		*contacts;	/* feat_contacts.c */
 };
 
 /* app.c */
@@ -121,6 +151,12 @@ void	 ask_session(struct app_req *, uint32_t, req_answer_cb);
 int	 ask_settled(struct app_req *, struct msg *, uint32_t, uint32_t);
 int	 ask_on_ok(struct req *, struct msg *);
 
+/* ask_store.c */
+void	 ask_store_init(struct app_req *, struct msgbuf *, uint32_t);
+int	 ask_store(struct app_req *, struct msgbuf *, req_answer_cb);
+int	 store_settled(struct app_req *, struct msg *, uint32_t, uint32_t,
+	    const char *const *);
+
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
 const char *in_text(struct app_req *, enum field);
@@ -148,6 +184,13 @@ void	 feat_totp_disable(struct app_req *);
 void	 feat_sessions(struct app_req *);	/* feat_session.c */
 void	 feat_revoke(struct app_req *);
 void	 feat_activity(struct app_req *);
+void	 feat_contacts(struct app_req *);	/* feat_contacts.c */
+void	 feat_contact_add(struct app_req *);
+void	 feat_contact_remove(struct app_req *);
+void	 feat_contact_verify(struct app_req *);
+void	 feat_contact_block(struct app_req *);
+void	 feat_contact_unblock(struct app_req *);
+void	 contacts_free(struct contact_list *);
 void	 app_events(struct app_req *);		/* app_events.c */
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);

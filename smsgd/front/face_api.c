@@ -152,6 +152,40 @@ api_event_row(struct app_req *ar, const struct a_event *e)
 }
 
 static void
+api_contact_row(struct app_req *ar, const struct contact *k)
+{
+	api_row(ar, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:I}",
+	    "name", k->name, "nickname", k->nick, "fingerprint", k->fp,
+	    "safety_number", k->safety, "verified", k->verified,
+	    "key_changed", k->key_changed, "blocked", k->blocked, "added",
+	    (json_int_t)k->added));
+}
+
+static void
+api_contact_changed(struct app_req *ar, enum contact_op op,
+    const struct contact *k)
+{
+	switch (op) {
+	case CONTACT_ADD:
+		api_send(ar, 201, json_pack("{s:s, s:s, s:s}", "name",
+		    k->name, "nickname", k->nick, "fingerprint", k->fp));
+		break;
+	case CONTACT_REMOVE:
+		api_no_content(ar);
+		break;
+	case CONTACT_VERIFY:
+		api_send(ar, 200, json_pack("{s:s, s:b, s:s}", "name",
+		    k->name, "verified", 1, "fingerprint", k->fp));
+		break;
+	case CONTACT_BLOCK:
+	case CONTACT_UNBLOCK:
+		api_send(ar, 200, json_pack("{s:s, s:b}", "name", k->name,
+		    "blocked", k->blocked));
+		break;
+	}
+}
+
+static void
 api_list_end(struct app_req *ar, const char *name)
 {
 	if (ar->rows == 0 && ar->list == NULL)
@@ -174,5 +208,7 @@ const struct face face_api = {
 	.revoked = api_no_content,
 	.session_row = api_session_row,
 	.event_row = api_event_row,
+	.contact_row = api_contact_row,
 	.list_end = api_list_end,
+	.contact_changed = api_contact_changed,
 };

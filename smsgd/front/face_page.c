@@ -176,6 +176,10 @@ form_again(struct app_req *ar, const struct app_error *e)
 
 	if (name[0] != '\0')
 		vars_add(page_vars(ar), "username", "%s", name);
+	if ((name = in_text(ar, F_CONTACT))[0] != '\0')
+		vars_add(page_vars(ar), "name", "%s", name);
+	if ((name = in_text(ar, F_NICKNAME))[0] != '\0')
+		vars_add(page_vars(ar), "nickname", "%s", name);
 	if (ar->route->access != ACCESS_ANYONE)
 		vars_add(page_vars(ar), "enabled", "%d", ar->who.totp_on);
 	vars_add(page_vars(ar), "error", "%s", e->text);
@@ -353,6 +357,29 @@ page_event_row(struct app_req *ar, const struct a_event *e)
 }
 
 static void
+page_contact_row(struct app_req *ar, const struct contact *k)
+{
+	if (ar->rows >= ROWS_SHOWN)
+		return;
+	row_add(ar, "contacts", "name", k->name);
+	row_add(ar, "contacts", "nickname", k->nick);
+	row_add(ar, "contacts", "safety_number", k->safety);
+	row_add(ar, "contacts", "fingerprint", k->fp);
+	row_add(ar, "contacts", "verified", k->verified ? "1" : "");
+	row_add(ar, "contacts", "key_changed", k->key_changed ? "1" : "");
+	row_add(ar, "contacts", "blocked", k->blocked ? "1" : "");
+	ar->rows++;
+}
+
+/* Every change shows the list again, as it is now. */
+static void
+page_contact_changed(struct app_req *ar, enum contact_op op,
+    const struct contact *k)
+{
+	page_redirect(ar, "/contacts");
+}
+
+static void
 page_list_end(struct app_req *ar, const char *name)
 {
 	page_render(ar, ar->route->page, 200);
@@ -372,5 +399,7 @@ const struct face face_page = {
 	.revoked = page_revoked,
 	.session_row = page_session_row,
 	.event_row = page_event_row,
+	.contact_row = page_contact_row,
 	.list_end = page_list_end,
+	.contact_changed = page_contact_changed,
 };

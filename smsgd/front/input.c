@@ -27,6 +27,8 @@ static const struct {
 	/* an unticked checkbox sends nothing: absent is no on a page */
 	[F_SIGNOUT_OTHERS] = { "signout_others", "signout_others", 1, 1 },
 	[F_SESSION_ID] = { "id", "id", 0, 0 },
+	[F_CONTACT] = { "name", "name", 0, 0 },
+	[F_NICKNAME] = { "nickname", "nickname", 0, 0 },
 	/* a page's device token is its cookie: see in_device */
 	[F_DEVICE] = { "device", NULL, 0, 0 },
 };
