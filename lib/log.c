@@ -1,7 +1,8 @@
 /*
- * One logging back end for every smsg process.  Lines go to syslog with
- * the daemon facility, or to stderr when running in the foreground.  The
- * syslog connection is opened eagerly so that it survives chroot.
+ * One logging API for every smsg process.  The parent writes lines to
+ * syslog with the daemon facility, or to stderr in the foreground; a
+ * child hands each line to its sink, which carries it to the parent, so
+ * no child holds a syslog socket.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 static int	 log_foreground = 1;
 static int	 log_verbose;
 static char	 log_name[32] = "smsg";
+static log_sink_cb log_sink;
 
 void
 log_init(int foreground, int verbose)
@@ -54,23 +56,39 @@ log_getverbose(void)
 	return log_verbose;
 }
 
-static void
-vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+/* From here on, this process's lines go to sink instead. */
+void
+log_setsink(log_sink_cb sink)
 {
-	char	 line[1024];
+	log_sink = sink;
+}
+
+/* Write one line under a process name: the parent, or a child's line. */
+void
+log_emit(const char *name, int pri, const char *line)
+{
+	if (log_foreground) {
+		fprintf(stderr, "%s: %s\n", name, line);
+		fflush(stderr);
+	} else
+		syslog(pri, "%s: %s", name, line);
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap, const char *suffix, int last)
+{
+	char	 line[LOG_MAXLINE];
 	int	 saved = errno;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	if (log_foreground) {
-		if (suffix != NULL)
-			fprintf(stderr, "%s: %s: %s\n", log_name, line, suffix);
-		else
-			fprintf(stderr, "%s: %s\n", log_name, line);
-		fflush(stderr);
-	} else if (suffix != NULL)
-		syslog(pri, "%s: %s: %s", log_name, line, suffix);
+	if (suffix != NULL) {
+		strlcat(line, ": ", sizeof(line));
+		strlcat(line, suffix, sizeof(line));
+	}
+	if (log_sink != NULL)
+		log_sink(pri, line, last);
 	else
-		syslog(pri, "%s: %s", log_name, line);
+		log_emit(log_name, pri, line);
 	errno = saved;
 }
 
@@ -81,7 +99,7 @@ log_warn(const char *fmt, ...)
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	vlog(LOG_ERR, fmt, ap, strerror(saved));
+	vlog(LOG_ERR, fmt, ap, strerror(saved), 0);
 	va_end(ap);
 	errno = saved;
 }
@@ -92,7 +110,7 @@ log_warnx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_ERR, fmt, ap, NULL);
+	vlog(LOG_ERR, fmt, ap, NULL, 0);
 	va_end(ap);
 }
 
@@ -102,7 +120,7 @@ log_info(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_INFO, fmt, ap, NULL);
+	vlog(LOG_INFO, fmt, ap, NULL, 0);
 	va_end(ap);
 }
 
@@ -114,7 +132,7 @@ log_debug(const char *fmt, ...)
 	if (!log_verbose)
 		return;
 	va_start(ap, fmt);
-	vlog(LOG_DEBUG, fmt, ap, NULL);
+	vlog(LOG_DEBUG, fmt, ap, NULL, 0);
 	va_end(ap);
 }
 
@@ -125,7 +143,7 @@ fatal(const char *fmt, ...)
 	int	 saved = errno;
 
 	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap, saved ? strerror(saved) : NULL);
+	vlog(LOG_CRIT, fmt, ap, saved ? strerror(saved) : NULL, 1);
 	va_end(ap);
 	exit(1);
 }
@@ -136,7 +154,7 @@ fatalx(const char *fmt, ...)
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap, NULL);
+	vlog(LOG_CRIT, fmt, ap, NULL, 1);
 	va_end(ap);
 	exit(1);
 }

@@ -477,12 +477,19 @@ deadline_in(struct timespec *d, int ms)
 int
 chan_sendnow(struct chan *c, struct msgbuf *mb, int ms)
 {
+	if (chan_send(c, mb) == -1)
+		return -1;
+	return chan_flushnow(c, ms);
+}
+
+/* Write everything queued, waiting at most ms milliseconds. */
+int
+chan_flushnow(struct chan *c, int ms)
+{
 	struct timespec	 deadline;
 	struct pollfd	 pfd;
 	int		 r;
 
-	if (chan_send(c, mb) == -1)
-		return -1;
 	deadline_in(&deadline, ms);
 	while ((r = chan_flush(c)) == 1) {
 		pfd.fd = c->fd;

@@ -84,6 +84,7 @@ int	chan_send(struct chan *, struct msgbuf *);
 int	chan_flush(struct chan *);
 int	chan_pending(const struct chan *);
 int	chan_sendnow(struct chan *, struct msgbuf *, int);
+int	chan_flushnow(struct chan *, int);
 int	chan_recvnow(struct chan *, struct msg *, int);
 
 void	msg_init(struct msgbuf *, uint32_t, uint32_t);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -78,13 +79,32 @@ proc_exe_path(enum proc_id id, char *buf, size_t len)
 
 static void	peer_event(int, short, void *);
 
+/*
+ * Writes to a channel happen under the log lock: a child's fatal error,
+ * in any thread, writes its last words to the parent's channel.
+ */
+static int
+peer_flush(struct peer *p)
+{
+	int	 r;
+
+	proc_log_lock();
+	r = chan_flush(&p->chan);
+	proc_log_unlock();
+	return r;
+}
+
 static void
 peer_update_events(enum proc_id id)
 {
 	struct peer	*p = &P.peers[id];
 	short		 want = EV_READ | EV_PERSIST;
+	int		 pending;
 
-	if (chan_pending(&p->chan))
+	proc_log_lock();
+	pending = chan_pending(&p->chan);
+	proc_log_unlock();
+	if (pending)
 		want |= EV_WRITE;
 	if (p->ev != NULL && want == p->events)
 		return;
@@ -144,6 +164,8 @@ proc_attach(enum proc_id id, int fd)
 		fatal("fcntl O_NONBLOCK");
 	if (chan_init(&p->chan, fd, MAXMSG_PEER, peer_flags(id)) == -1)
 		fatal("channel to %s", proc_name(id));
+	if (P.self != PROC_PARENT && id == PROC_PARENT)
+		proc_log_attach(P.base, &p->chan);
 	p->attached = 1;
 	p->up = 0;
 	p->events = 0;
@@ -163,7 +185,11 @@ proc_detach(enum proc_id id)
 	if (p->ev != NULL)
 		event_free(p->ev);
 	p->ev = NULL;
+	proc_log_lock();
+	if (P.self != PROC_PARENT && id == PROC_PARENT)
+		proc_log_detach();
 	chan_clear(&p->chan);
+	proc_log_unlock();
 	p->attached = 0;
 	p->up = 0;
 	if (P.self != PROC_PARENT && id != PROC_PARENT)
@@ -180,6 +206,7 @@ int
 proc_send(enum proc_id to, struct msgbuf *mb)
 {
 	struct peer	*p;
+	int		 r;
 
 	if (to >= PROC_MAX || !route_allowed(mb->type, P.self, to))
 		fatalx("%s may not send %s to %s", proc_name(P.self),
@@ -190,9 +217,12 @@ proc_send(enum proc_id to, struct msgbuf *mb)
 		errno = ENOTCONN;
 		return -1;
 	}
-	if (chan_send(&p->chan, mb) == -1)
+	proc_log_lock();
+	r = chan_send(&p->chan, mb);
+	proc_log_unlock();
+	if (r == -1)
 		return -1;
-	if (chan_flush(&p->chan) == -1) {
+	if (peer_flush(p) == -1) {
 		log_warn("sending to %s", proc_name(to));
 		return -1;
 	}
@@ -279,6 +309,29 @@ child_handle(enum proc_id from, struct msg *m)
 	return 0;
 }
 
+/*
+ * Parent: a child's log line, written under the child's name as the
+ * parent knows it.  Control characters are replaced, so a child cannot
+ * forge a line of someone else's.
+ */
+static void
+parent_log_line(enum proc_id from, struct msg *m)
+{
+	struct msgcur	 cur;
+	uint8_t		 pri;
+	char		 line[LOG_MAXLINE], *c;
+
+	msg_cursor(m, &cur);
+	if (msg_get_u8(&cur, &pri) == -1 ||
+	    msg_get_string(&cur, line, sizeof(line)) == -1 ||
+	    msg_get_end(&cur) == -1 || pri < LOG_CRIT || pri > LOG_DEBUG)
+		fatalx("malformed LOG from %s", proc_name(from));
+	for (c = line; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	log_emit(proc_name(from), pri, line);
+}
+
 static void
 peer_dispatch(enum proc_id from, struct msg *m)
 {
@@ -286,6 +339,11 @@ peer_dispatch(enum proc_id from, struct msg *m)
 		fatalx("%s sent %s (%u), which it may not send to %s",
 		    proc_name(from), msg_type_name(m->type), m->type,
 		    proc_name(P.self));
+	/* A child logs from its first moment, HELLO or not. */
+	if (m->type == MSG_LOG) {
+		parent_log_line(from, m);
+		return;
+	}
 	/* Nothing but HELLO before HELLO. */
 	if (!P.peers[from].up && m->type != MSG_HELLO &&
 	    !(P.self != PROC_PARENT && from == PROC_PARENT))
@@ -306,7 +364,7 @@ peer_event(int fd, short what, void *arg)
 	int		 r;
 
 	if (what & EV_WRITE) {
-		if (chan_flush(&p->chan) == -1) {
+		if (peer_flush(p) == -1) {
 			log_warn("write to %s", proc_name(id));
 			goto eof;
 		}
@@ -341,8 +399,68 @@ eof:
 }
 
 /*
+ * What a child's environment may carry over from the parent's: the test
+ * build's sandbox probe, and in a sanitizer build the sanitizers' options
+ * (so that a report ends the child and reaches the parent's stderr).
+ */
+static const char *const spawn_env_names[] = {
+#ifdef SMSG_TEST_HOOKS
+	"SMSG_PROBE",
+#endif
+#ifdef SMSG_SANITIZER
+	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+#endif
+	NULL
+};
+
+#define SPAWN_ENV_MAX	4
+
+static void
+spawn_env(char *envp[SPAWN_ENV_MAX + 1])
+{
+	static char	 buf[SPAWN_ENV_MAX][512];
+	const char	*v;
+	int		 i, n = 0;
+
+	for (i = 0; spawn_env_names[i] != NULL && n < SPAWN_ENV_MAX; i++) {
+		if ((v = getenv(spawn_env_names[i])) == NULL)
+			continue;
+		snprintf(buf[n], sizeof(buf[n]), "%s=%s", spawn_env_names[i],
+		    v);
+		envp[n] = buf[n];
+		n++;
+	}
+	envp[n] = NULL;
+}
+
+/*
+ * In the new process: the channel on fd 3, /dev/null on stdin, stdout
+ * and stderr (a child must not reach the terminal of whoever started
+ * smsgd), nothing else.  A sanitizer build keeps stderr for its reports.
+ */
+static void
+spawn_fds(int chanfd)
+{
+	int	 null, top = STDERR_FILENO;
+
+#ifdef SMSG_SANITIZER
+	top = STDOUT_FILENO;
+#endif
+	if (dup2(chanfd, PROC_FD) == -1)
+		_exit(127);
+	closefrom(PROC_FD + 1);
+	if ((null = open("/dev/null", O_RDWR)) == -1)
+		_exit(127);
+	while (top >= 0)
+		if (dup2(null, top--) == -1)
+			_exit(127);
+	if (null > STDERR_FILENO)
+		close(null);
+}
+
+/*
  * Parent: start one child.  Its channel ends up on fd 3; nothing else
- * but stdin/stdout/stderr is inherited, and the environment is empty.
+ * is inherited, and the environment is empty but for spawn_env_names.
  */
 pid_t
 proc_spawn(enum proc_id id, int foreground)
@@ -350,33 +468,25 @@ proc_spawn(enum proc_id id, int foreground)
 	const struct proc_desc	*pd = proc_desc(id);
 	char			 path[PATH_MAX];
 	char			*argv[2];
-	char			*envp[2] = { NULL, NULL };
+	char			*envp[SPAWN_ENV_MAX + 1];
 	int			 sp[2];
 	pid_t			 pid;
 
 	proc_exe_path(id, path, sizeof(path));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("socketpair");
-#ifdef SMSG_TEST_HOOKS
-	static char	 probe[128];
-	if (getenv("SMSG_PROBE") != NULL) {
-		snprintf(probe, sizeof(probe), "SMSG_PROBE=%s",
-		    getenv("SMSG_PROBE"));
-		envp[0] = probe;
-	}
-#endif
+	spawn_env(envp);
 	switch (pid = fork()) {
 	case -1:
 		fatal("fork");
 	case 0:
-		if (dup2(sp[1], PROC_FD) == -1)
-			_exit(127);
-		closefrom(PROC_FD + 1);
+		spawn_fds(sp[1]);
 		argv[0] = (char *)pd->title;
 		argv[1] = NULL;
 		execve(path, argv, envp);
-		dprintf(STDERR_FILENO, "smsgd: cannot execute %s: %s\n",
-		    path, strerror(errno));
+		/* The parent reads this as the child's log line. */
+		proc_log_start(PROC_FD);
+		log_warn("cannot execute %s", path);
 		_exit(127);
 	}
 	close(sp[1]);
@@ -396,6 +506,7 @@ proc_send_setup(enum proc_id id, const struct proc_settings *ps)
 	msg_add_u8(&mb, ps->foreground);
 	msg_add_string(&mb, ps->user);
 	msg_add_string(&mb, ps->root);
+	msg_add_u32(&mb, ps->max_files);
 	if (proc_send(id, &mb) == -1)
 		fatal("sending setup to %s", proc_name(id));
 }
@@ -479,7 +590,7 @@ proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
 	struct chan	 c;
 	struct msg	 m;
 	struct msgcur	 cur;
-	uint32_t	 proto;
+	uint32_t	 proto, maxfiles;
 	uint8_t		 verbose, fg;
 	char		 version[64];
 	int		 r;
@@ -489,6 +600,7 @@ proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
 	if (fcntl(PROC_FD, F_GETFD) == -1)
 		fatalx("%s is started by smsgd, not by hand",
 		    proc_desc(self)->title);
+	proc_log_start(PROC_FD);
 	if (chan_init(&c, PROC_FD, MAXMSG_PEER, CHAN_RECVFDS) == -1)
 		fatal("channel");
 	r = chan_recvnow(&c, &m, PROC_SETUP_TIMEOUT * 1000);
@@ -504,11 +616,13 @@ proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
 	    msg_get_u8(&cur, &verbose) == -1 || msg_get_u8(&cur, &fg) == -1 ||
 	    msg_get_string(&cur, ps->user, sizeof(ps->user)) == -1 ||
 	    msg_get_string(&cur, ps->root, sizeof(ps->root)) == -1 ||
+	    msg_get_u32(&cur, &maxfiles) == -1 ||
 	    msg_get_end(&cur) == -1)
 		fatalx("malformed SETUP from the parent");
 	ps->verbose = verbose;
 	ps->foreground = fg;
-	log_init(fg, verbose);
+	ps->max_files = maxfiles;
+	log_setverbose(verbose);
 	if (proto != SMSG_PROTO_VERSION || strcmp(version, PACKAGE_VERSION))
 		fatalx("smsgd is version %s (protocol %u), %s is %s "
 		    "(protocol %u): install matching binaries", version, proto,
@@ -523,6 +637,17 @@ proc_child_setup(const struct proc_role *role, struct proc_settings *ps)
 }
 
 static const struct proc_role	*child_role;
+
+/* The role's threads, and in a test build the log probe's. */
+static void
+child_threads(void)
+{
+	if (child_role->threads != NULL)
+		child_role->threads();
+#ifdef SMSG_TEST_HOOKS
+	testhook_threads(child_role->id);
+#endif
+}
 
 static void
 child_eof(enum proc_id id)
@@ -559,16 +684,19 @@ proc_child_main(const struct proc_role *role)
 		fatalx("event_base_new");
 	if (role->init != NULL)
 		role->init(&ps, base);
-	sandbox_enter(role->id, role->threads);
+	child_role = role;
+	sandbox_enter(role->id, ps.max_files, child_threads);
 #ifdef SMSG_TEST_HOOKS
 	testhook_probe(role->id);
 #endif
-	child_role = role;
 	proc_init(role->id, base, role->dispatch, child_eof);
 	proc_attach(PROC_PARENT, PROC_FD);
 	/* The parent is up by definition once it has sent SETUP. */
 	P.peers[PROC_PARENT].up = 1;
 	log_debug("%s running", proc_desc(role->id)->title);
+#ifdef SMSG_TEST_HOOKS
+	testhook_running(role->id);
+#endif
 	event_base_dispatch(base);
 	return 0;
 }

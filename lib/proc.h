@@ -4,7 +4,8 @@
  *
  * A child is a separate executable started by fork + exec with its
  * channel to the parent on fd 3.  Its life:
- *   proc_child_setup()   read MSG_SETUP from the parent (versions checked)
+ *   proc_child_setup()   read MSG_SETUP from the parent (versions checked);
+ *                        from here on log lines go to the parent (MSG_LOG)
  *   privdrop(), role init, sandbox_enter()
  *   proc_child_start()   event loop on fd 3; peers arrive as MSG_PEER,
  *                        each greeted with MSG_HELLO; MSG_READY to the
@@ -36,6 +37,7 @@ struct proc_desc {
 struct proc_settings {
 	int		 verbose;
 	int		 foreground;
+	unsigned int	 max_files;	/* RLIMIT_NOFILE; 0: the role's own */
 	char		 user[64];
 	char		 root[PATH_MAX];
 };
@@ -93,5 +95,16 @@ void	 proc_child_setup(const struct proc_role *, struct proc_settings *);
 
 /* Parent: after proc_send_setup() and any MSG_CONF_*. */
 void	 proc_send_setup_end(enum proc_id);
+
+/*
+ * A child's log channel (proc_log.c): started first thing in setup,
+ * handed to the event loop with the parent's channel.  The lock guards
+ * every write to a channel of this process.
+ */
+void	 proc_log_start(int);
+void	 proc_log_attach(struct event_base *, struct chan *);
+void	 proc_log_detach(void);
+void	 proc_log_lock(void);
+void	 proc_log_unlock(void);
 
 #endif

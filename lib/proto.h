@@ -31,11 +31,15 @@ enum msg_type {
 	MSG_NONE,
 
 	/* process setup, between the parent and a child or two peers */
-	MSG_SETUP,		/* parent -> child: version, settings */
+	MSG_SETUP,		/* parent -> child: version, settings,
+				   u32 max_files */
 	MSG_HELLO,		/* child -> parent, peer -> peer: version */
 	MSG_PEER,		/* parent -> child: socket to a peer (fd) */
 	MSG_READY,		/* child -> parent: all peers connected */
 	MSG_LOG_VERBOSE,	/* parent -> child: u8 verbose */
+	MSG_LOG,		/* child -> parent: u8 priority (LOG_CRIT to
+				   LOG_DEBUG), string line; any time, even
+				   before HELLO */
 
 	/*
 	 * Role configuration: between SETUP and SETUP_END, before the child

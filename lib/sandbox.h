@@ -8,11 +8,14 @@
 
 #include "proto.h"
 
-void		 sandbox_enter(enum proc_id, void (*)(void));
+struct smsg_config;
+
+void		 sandbox_enter(enum proc_id, unsigned int, void (*)(void));
 const char	*sandbox_name(void);
+unsigned int	 sandbox_max_files(enum proc_id, const struct smsg_config *);
 
 /* Back ends; one of them does the work. */
 void	sandbox_seccomp(enum proc_id);
-int	sandbox_landlock(enum proc_id);
+int	sandbox_landlock(enum proc_id, int);
 
 #endif

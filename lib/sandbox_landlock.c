@@ -108,9 +108,12 @@ ll_allow_datadir(int ruleset, int abi)
 	close(dirfd);
 }
 
-/* Returns 1 when Landlock is in force, 0 when the kernel lacks it. */
+/*
+ * Returns 1 when Landlock is in force, 0 when the kernel lacks it.  A role
+ * that owns a database (datadir) keeps its files beneath its root.
+ */
 int
-sandbox_landlock(enum proc_id role)
+sandbox_landlock(enum proc_id role, int datadir)
 {
 	struct ll_ruleset_attr	 attr;
 	size_t			 attrsz;
@@ -137,7 +140,7 @@ sandbox_landlock(enum proc_id role)
 	if ((ruleset = syscall(SYS_landlock_create_ruleset, &attr, attrsz,
 	    0)) == -1)
 		fatal("landlock_create_ruleset");
-	if (role == PROC_AUTH || role == PROC_STORE)
+	if (datadir)
 		ll_allow_datadir(ruleset, abi);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("prctl PR_SET_NO_NEW_PRIVS");

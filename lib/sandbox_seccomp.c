@@ -1,17 +1,20 @@
 /*
- * seccomp-bpf through libseccomp: default kill, one allow-list per role.
+ * seccomp-bpf through libseccomp: default kill, one filter function per
+ * role.
  *
  * libseccomp's filter kills on a foreign architecture (the default bad-arch
- * action), so a 32-bit syscall entry cannot bypass the list.  Creating a
- * socket or opening a file where the role has no business doing so gets
- * EACCES rather than death: libc may try either lazily (syslog reconnects,
- * locale files) and must fail gracefully.  Everything unlisted kills the
- * whole process with SIGSYS.
+ * action), so a 32-bit syscall entry cannot bypass the list.  Opening a
+ * file where the role has no business doing so gets EACCES rather than
+ * death: libc may try lazily (locale files) and must fail gracefully.
+ * Everything unlisted kills the whole process with SIGSYS; so does an
+ * ioctl with a request not on the role's list (TIOCSTI above all).  No
+ * child creates a socket: its log lines go to the parent over its channel.
  */
 #include "config.h"
 
 #ifdef SANDBOX_SECCOMP
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
@@ -29,8 +32,7 @@
 /* Every role: event loop, messages, memory, time, randomness, exit. */
 static const int sc_common[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(sendto),
-	SCMP_SYS(recvfrom), SCMP_SYS(close), SCMP_SYS(dup),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(close), SCMP_SYS(dup),
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select),
 	SCMP_SYS(pselect6),
@@ -48,7 +50,7 @@ static const int sc_common[] = {
 };
 
 /* The database owners: Berkeley DB files beneath the data directory. */
-static const int sc_database[] = {
+static const int sc_database_calls[] = {
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(pread64),
 	SCMP_SYS(pwrite64), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
 	SCMP_SYS(ftruncate), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
@@ -65,12 +67,17 @@ static const int sc_database[] = {
  * which sizes reads with ioctl(FIONREAD).  Threads and their event bases,
  * with their wake-up descriptors, exist before the filter.
  */
-static const int sc_front[] = {
-	SCMP_SYS(accept4), SCMP_SYS(setsockopt), SCMP_SYS(ioctl),
+static const int sc_front_calls[] = {
+	SCMP_SYS(accept4), SCMP_SYS(setsockopt),
+};
+
+/* The only ioctl requests the front makes (libevent; OpenSSL makes none). */
+static const unsigned long sc_front_ioctls[] = {
+	FIONREAD,
 };
 
 /* auth: its hashing threads wake the event loop. */
-static const int sc_auth[] = {
+static const int sc_auth_calls[] = {
 	SCMP_SYS(eventfd2), SCMP_SYS(pipe2),
 };
 
@@ -109,40 +116,86 @@ sc_memory(scmp_filter_ctx ctx)
 	sc_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &noexec);
 }
 
-/* fcntl for flags and, in the database roles, record locks. */
+/* A syscall allowed only when its argument argn is one of vals. */
 static void
-sc_fcntl(scmp_filter_ctx ctx, int database)
+sc_allow_arg(scmp_filter_ctx ctx, int nr, unsigned int argn,
+    const unsigned long *vals, size_t n)
 {
-	static const int	 ops[] = { F_GETFL, F_SETFL, F_GETFD, F_SETFD,
-	    F_DUPFD_CLOEXEC };
-	static const int	 lockops[] = { F_GETLK, F_SETLK, F_SETLKW,
-	    F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW };
 	struct scmp_arg_cmp	 cmp;
 	size_t			 i;
 
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		cmp = (struct scmp_arg_cmp)SCMP_A1(SCMP_CMP_EQ, ops[i]);
-		sc_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, &cmp);
-	}
-	if (!database)
-		return;
-	for (i = 0; i < sizeof(lockops) / sizeof(lockops[0]); i++) {
-		cmp = (struct scmp_arg_cmp)SCMP_A1(SCMP_CMP_EQ, lockops[i]);
-		sc_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1, &cmp);
+	for (i = 0; i < n; i++) {
+		cmp = (struct scmp_arg_cmp){ argn, SCMP_CMP_EQ, vals[i], 0 };
+		sc_rule(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
 	}
 }
 
-/* Refused with EACCES instead of death: see the comment at the top. */
+/* fcntl for descriptor flags (every role). */
 static void
-sc_refuse(scmp_filter_ctx ctx, int database)
+sc_fcntl_flags(scmp_filter_ctx ctx)
 {
-	sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 0, NULL);
-	sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(connect), 0, NULL);
-	if (!database) {
-		sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0, NULL);
-		sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0, NULL);
-	}
+	static const unsigned long	 ops[] = { F_GETFL, F_SETFL, F_GETFD,
+	    F_SETFD, F_DUPFD_CLOEXEC };
+
+	sc_allow_arg(ctx, SCMP_SYS(fcntl), 1, ops, NELEM(ops));
 }
+
+/* Files are refused with EACCES instead of death: see the top. */
+static void
+sc_no_files(scmp_filter_ctx ctx)
+{
+	sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 0, NULL);
+	sc_rule(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(open), 0, NULL);
+}
+
+/* A database owner: Berkeley DB's files and record locks. */
+static void
+sc_database(scmp_filter_ctx ctx)
+{
+	static const unsigned long	 lockops[] = { F_GETLK, F_SETLK,
+	    F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW };
+
+	sc_allow(ctx, sc_database_calls, NELEM(sc_database_calls));
+	sc_allow_arg(ctx, SCMP_SYS(fcntl), 1, lockops, NELEM(lockops));
+}
+
+static void
+sc_front(scmp_filter_ctx ctx)
+{
+	sc_allow(ctx, sc_front_calls, NELEM(sc_front_calls));
+	sc_allow_arg(ctx, SCMP_SYS(ioctl), 1, sc_front_ioctls,
+	    NELEM(sc_front_ioctls));
+	sc_no_files(ctx);
+}
+
+static void
+sc_auth(scmp_filter_ctx ctx)
+{
+	sc_database(ctx);
+	sc_allow(ctx, sc_auth_calls, NELEM(sc_auth_calls));
+}
+
+static void
+sc_store(scmp_filter_ctx ctx)
+{
+	sc_database(ctx);
+}
+
+static void
+sc_web(scmp_filter_ctx ctx)
+{
+	sc_no_files(ctx);
+}
+
+static const struct {
+	enum proc_id	 id;
+	void		(*rules)(scmp_filter_ctx);
+} sc_roles[] = {
+	{ PROC_FRONT, sc_front },
+	{ PROC_AUTH, sc_auth },
+	{ PROC_STORE, sc_store },
+	{ PROC_WEB, sc_web },
+};
 
 #ifdef SANDBOX_DEBUG
 /* Debug builds say which syscall was refused, then die as they would. */
@@ -165,8 +218,13 @@ sandbox_seccomp(enum proc_id role)
 {
 	scmp_filter_ctx	 ctx;
 	uint32_t	 deny = SCMP_ACT_KILL_PROCESS;
-	int		 database = (role == PROC_AUTH || role == PROC_STORE);
+	size_t		 i;
 	int		 r;
+
+	for (i = 0; i < NELEM(sc_roles) && sc_roles[i].id != role; i++)
+		;
+	if (i == NELEM(sc_roles))
+		fatalx("seccomp: no filter for %s", proc_name(role));
 
 #ifdef SANDBOX_DEBUG
 	struct sigaction	 sa;
@@ -185,17 +243,10 @@ sandbox_seccomp(enum proc_id role)
 	/* Threads made before this point get the same filter. */
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
 		fatalx("seccomp: TSYNC: %s", strerror(-r));
-	sc_allow(ctx, sc_common, sizeof(sc_common) / sizeof(sc_common[0]));
+	sc_allow(ctx, sc_common, NELEM(sc_common));
 	sc_memory(ctx);
-	sc_fcntl(ctx, database);
-	if (database)
-		sc_allow(ctx, sc_database,
-		    sizeof(sc_database) / sizeof(sc_database[0]));
-	if (role == PROC_FRONT)
-		sc_allow(ctx, sc_front, NELEM(sc_front));
-	if (role == PROC_AUTH)
-		sc_allow(ctx, sc_auth, NELEM(sc_auth));
-	sc_refuse(ctx, database);
+	sc_fcntl_flags(ctx);
+	sc_roles[i].rules(ctx);
 	if ((r = seccomp_load(ctx)) < 0)
 		fatalx("seccomp_load: %s", strerror(-r));
 	seccomp_release(ctx);

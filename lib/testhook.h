@@ -5,5 +5,7 @@
 #include "proto.h"
 
 void	testhook_probe(enum proc_id);
+void	testhook_threads(enum proc_id);
+void	testhook_running(enum proc_id);
 
 #endif

@@ -27,6 +27,12 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# skip "description" "reason": one test point skipped, saying why.
+skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
 # jcheck description FILE FILTER: the jq filter is true on the file
 jcheck() {
 	if ! command -v jq > /dev/null; then
@@ -150,6 +156,26 @@ child_pid() {
 	    $1 == n { print $2; exit }'
 }
 
+# A sanitizer build (make check-asan) passes the sanitizers' options to
+# the children, and a report ends the child that made it (abort).  Call
+# before a test overwrites or removes the daemon's log; cleanup calls it
+# too.  A report, or a child that died of a crash signal, fails the test.
+SANITIZER_REPORTS=0
+sanitizer_check() {
+	[ -n "${SMSG_SANITIZER:-}" ] && [ -f "${LOG:-}" ] || return 0
+	if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:\|SUMMARY: UndefinedBehaviorSanitizer\|killed by signal [0-9]* (SIG\(ABRT\|SEGV\|BUS\|ILL\|FPE\))' "$LOG"; then
+		SANITIZER_REPORTS=$((SANITIZER_REPORTS + 1))
+		echo "# --- sanitizer report or crash in the smsgd log ---"
+		sed 's/^/# /' "$LOG"
+		# A chrooted child cannot symbolize its own frames.
+		echo "# --- the report's frames ---"
+		sed -n 's/^ *#[0-9]* 0x[0-9a-f]* *(\([^+()]*\)+\(0x[0-9a-f]*\)).*/\1 \2/p' "$LOG" |
+		    while read -r bin off; do
+			echo "# $(addr2line -f -e "$bin" "$off" 2>/dev/null | paste -sd ' ')"
+		    done
+	fi
+}
+
 cleanup() {
 	if [ -n "${DAEMON_PID:-}" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
 		kill "$DAEMON_PID" 2>/dev/null
@@ -159,5 +185,8 @@ cleanup() {
 		echo "# --- smsgd log ---"
 		sed 's/^/# /' "$LOG"
 	fi
+	sanitizer_check
 	[ -n "${PREFIX:-}" ] && rm -rf "$PREFIX"
+	# an error exit fails the script in the TAP driver
+	[ "$SANITIZER_REPORTS" -eq 0 ] || exit 1
 }

@@ -64,6 +64,7 @@ child_start(enum proc_id id)
 	ps.foreground = smsgd->foreground;
 	strlcpy(ps.user, smsgd->conf.proc[id].user, sizeof(ps.user));
 	strlcpy(ps.root, smsgd->conf.proc[id].dir, sizeof(ps.root));
+	ps.max_files = sandbox_max_files(id, &smsgd->conf);
 	c->pid = proc_spawn(id, smsgd->foreground);
 	c->state = CHILD_STARTING;
 	c->started = time(NULL);

@@ -12,6 +12,7 @@ refuses() {
 	wait_for 15 daemon_gone
 	wait "$DAEMON_PID"
 	rc=$?
+	sanitizer_check
 	if [ $rc -eq 1 ] && grep -q -- "$2" "$LOG"; then
 		ok "$1"
 	else

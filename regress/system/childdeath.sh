@@ -37,6 +37,7 @@ wait "$DAEMON_PID"
 check "... with exit status 1" [ $? -eq 1 ]
 
 # Store death stops the whole daemon cleanly.
+sanitizer_check
 rm -f "$LOG"
 daemon_start
 check "all running again" wait_for 15 all_running

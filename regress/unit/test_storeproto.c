@@ -44,7 +44,8 @@ proc_send(enum proc_id to, struct msgbuf *mb)
 		sent[nsent].to = to;
 		sent[nsent].type = mb->type;
 		sent[nsent].peerid = mb->peerid;
-		memcpy(sent[nsent].data, mb->data, mb->len);
+		if (mb->len > 0)	/* an empty message has no data */
+			memcpy(sent[nsent].data, mb->data, mb->len);
 		sent[nsent].len = mb->len;
 		sent[nsent].flushes = reply_flushes();
 		nsent++;

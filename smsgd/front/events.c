@@ -327,7 +327,8 @@ sse_frame(char *out, size_t outsz, uint64_t id, const char *name,
 		if (n + 6 + (i - start) + 1 + 2 > outsz)
 			return 0;
 		memcpy(out + n, "data: ", 6);
-		memcpy(out + n + 6, data + start, i - start);
+		if (i > start)	/* data may be NULL when len is 0 */
+			memcpy(out + n + 6, data + start, i - start);
 		n += 6 + (i - start);
 		out[n++] = '\n';
 		if (i + 1 < len && data[i] == '\r' && data[i + 1] == '\n')
