@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	7
+#define SMSG_PROTO_VERSION	8
 
 enum proc_id {
 	PROC_PARENT,
