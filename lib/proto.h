@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	9
+#define SMSG_PROTO_VERSION	10
 
 enum proc_id {
 	PROC_PARENT,
@@ -51,14 +51,17 @@ enum msg_type {
 				   u32 login_rate, u32 register_rate,
 				   u16 https_port, u32 max_conns,
 				   u32 event_heartbeat,
-				   u32 event_max_per_user */
+				   u32 event_max_per_user,
+				   u32 max_conns_per_net,
+				   u8 ipv4_prefix, u8 ipv6_prefix */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
 	MSG_CONF_AUTH,		/* u8 scrypt_logn, u32 scrypt_r, u32 scrypt_p,
 				   u32 hash_threads, u32 idle_timeout,
 				   u32 lifetime, u8 min_score,
 				   u32 lockout_threshold, u32 lockout_max,
-				   string issuer */
+				   string issuer, u8 ipv4_prefix,
+				   u8 ipv6_prefix */
 	MSG_SETUP_END,
 
 	/*
@@ -71,10 +74,11 @@ enum msg_type {
 	MSG_AUTH_REGISTER,	/* string name, string password, string addr
 				   -> AUTH_REGISTERED */
 	MSG_AUTH_LOGIN,		/* string name, string password, string otp,
-				   string addr, string agent
-				   -> AUTH_SESSION | AUTH_NEED_OTP */
+				   string addr, string agent, string device
+				   ("" none) -> AUTH_SESSION | AUTH_NEED_OTP */
 	MSG_AUTH_LOGIN_OTP,	/* string pending, string otp, string addr,
-				   string agent -> AUTH_SESSION */
+				   string agent, string device
+				   -> AUTH_SESSION */
 	MSG_AUTH_RECOVER,	/* string name, string recovery_key,
 				   string new_password, string addr
 				   -> AUTH_REGISTERED */
@@ -103,7 +107,8 @@ enum msg_type {
 	MSG_AUTH_REGISTERED,	/* string name, string recovery_key,
 				   u8 totp_off (recovery turned 2FA off) */
 	MSG_AUTH_SESSION,	/* string token, string csrf, u64 expires,
-				   string name */
+				   string name, string device (the device
+				   token to keep), u32 device_max_age */
 	MSG_AUTH_NEED_OTP,	/* string pending */
 	MSG_AUTH_WHO,		/* string name, u32 uid, u64 session_id,
 				   u64 expires, string csrf, u8 totp_on */
@@ -303,7 +308,7 @@ enum listen_kind {
 /* MSG_CTL_USER_INFO lock states. */
 enum user_lock {
 	USER_LOCK_NONE,
-	USER_LOCK_FAILURES,	/* too many failed sign-ins, until a time */
+	USER_LOCK_FAILURES,	/* unknown browsers wait, until a time */
 	USER_LOCK_ADMIN,	/* by an administrator, until unlocked */
 };
 

@@ -68,10 +68,13 @@ static const struct key schema[] = {
 	  "seconds between keep-alive comments on a live event stream" },
 	{ "front", "event_max_per_user", K_UINT, U(front.event_max_per_user), 1,
 	  1000, "live event streams one user may hold open" },
+	{ "front", "max_connections_per_network", K_UINT, U(front.max_conns_net),
+	  1, 100000, "open connections at most from one client network "
+	  "(see limits)" },
 	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
-	  "sign-in attempts per minute from one address" },
+	  "sign-in attempts per minute from one client network" },
 	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
-	  "registrations per minute from one address" },
+	  "registrations per minute from one client network" },
 	{ "tls", "certificate", K_PATH, S(tls.cert), 0, 0,
 	  "PEM certificate, then its chain; read by smsgd as root" },
 	{ "tls", "key", K_PATH, S(tls.key), 0, 0,
@@ -123,6 +126,10 @@ static const struct key schema[] = {
 	  "seconds of inactivity that end a session" },
 	{ "session", "lifetime", K_UINT, U(session.lifetime), 60, 604800,
 	  "seconds after sign-in that end a session in any case" },
+	{ "limits", "ipv4_prefix", K_UINT, U(limits.ipv4_prefix), 8, 32,
+	  "IPv4 clients sharing this many leading bits are one network" },
+	{ "limits", "ipv6_prefix", K_UINT, U(limits.ipv6_prefix), 16, 128,
+	  "IPv6 clients sharing this many leading bits are one network" },
 	{ "restart", "limit", K_UINT, U(restart_limit), 1, 100,
 	  "a child that dies more often than this ..." },
 	{ "restart", "window", K_UINT, U(restart_window), 1, 3600,
@@ -159,6 +166,7 @@ config_defaults(struct smsg_config *c)
 	c->front.idle_timeout = 60;
 	c->front.form_max = 65536;
 	c->front.max_conns = 1024;
+	c->front.max_conns_net = 64;
 	c->front.login_rate = 20;
 	c->front.register_rate = 5;
 	strlcpy(c->tls.cert, PATH_TLSCERT, sizeof(c->tls.cert));
@@ -182,6 +190,8 @@ config_defaults(struct smsg_config *c)
 	c->store.retention = 604800;
 	c->store.retention_max = 2592000;
 	c->store.upload_timeout = 300;
+	c->limits.ipv4_prefix = 32;
+	c->limits.ipv6_prefix = 64;
 }
 
 static const struct key *

@@ -31,7 +31,7 @@ struct smsg_config {
 		unsigned int	 header_timeout, body_idle_timeout, idle_timeout;
 		unsigned int	 body_min_rate, event_heartbeat;
 		unsigned int	 event_max_per_user;
-		unsigned int	 form_max, max_conns;
+		unsigned int	 form_max, max_conns, max_conns_net;
 		unsigned int	 login_rate, register_rate;
 	} front;
 	struct {
@@ -55,6 +55,9 @@ struct smsg_config {
 		unsigned int	 retention, retention_max;
 		unsigned int	 upload_timeout;
 	} store;
+	struct {
+		unsigned int	 ipv4_prefix, ipv6_prefix;
+	} limits;
 };
 
 /* Largest scrypt working set a configuration may ask for. */

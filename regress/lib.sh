@@ -81,7 +81,8 @@ daemon_setup() {
 	make_cert "$PREFIX"
 	HTTPS_PORT=$(free_port)
 	URL="https://127.0.0.1:$HTTPS_PORT"
-	# Extra keys per section: FRONT_CONF, AUTH_CONF, SESSION_CONF.
+	# Extra keys per section: FRONT_CONF, AUTH_CONF, SESSION_CONF; whole
+	# sections in EXTRA_CONF.
 	cat > "$CONF" <<CONF
 control: { socket = "$SOCK"; readonly_socket = "$PREFIX/smsgd.ro.sock"; };
 front: { chroot = "$PREFIX/front"; listen = "127.0.0.1"; port = $HTTPS_PORT;
@@ -93,6 +94,7 @@ auth: { datadir = "$PREFIX/auth"; scrypt_logn = ${SCRYPT_LOGN:-12};
 session: { ${SESSION_CONF:-} };
 store: { datadir = "$PREFIX/store"; };
 restart: { limit = ${RESTART_LIMIT:-3}; window = 60; };
+${EXTRA_CONF:-}
 CONF
 	trap cleanup EXIT
 }

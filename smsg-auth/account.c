@@ -48,6 +48,55 @@ account_name_check(const char *name, char *why, size_t whysz)
 	return -1;
 }
 
+static void
+lockout_encode(struct msgbuf *mb, const struct lockout_state *l)
+{
+	msg_add_u32(mb, l->failures);
+	msg_add_u64(mb, l->last_failure);
+	msg_add_u64(mb, l->hour_start);
+	msg_add_u32(mb, l->hour_count);
+}
+
+static int
+lockout_decode(struct msgcur *c, struct lockout_state *l)
+{
+	if (msg_get_u32(c, &l->failures) == -1 ||
+	    msg_get_u64(c, &l->last_failure) == -1 ||
+	    msg_get_u64(c, &l->hour_start) == -1 ||
+	    msg_get_u32(c, &l->hour_count) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+devices_encode(struct msgbuf *mb, const struct account *a)
+{
+	int	 i;
+
+	msg_add_u8(mb, a->ndevices);
+	for (i = 0; i < a->ndevices && i < ACCOUNT_DEVICES; i++) {
+		msg_add_fixed(mb, a->devices[i].hash, DEVICE_HASHLEN);
+		msg_add_u64(mb, a->devices[i].last_used);
+		lockout_encode(mb, &a->devices[i].lockout);
+	}
+}
+
+static int
+devices_decode(struct msgcur *c, struct account *a)
+{
+	int	 i;
+
+	if (msg_get_u8(c, &a->ndevices) == -1 ||
+	    a->ndevices > ACCOUNT_DEVICES)
+		return -1;
+	for (i = 0; i < a->ndevices; i++)
+		if (msg_get_fixed(c, a->devices[i].hash, DEVICE_HASHLEN) == -1 ||
+		    msg_get_u64(c, &a->devices[i].last_used) == -1 ||
+		    lockout_decode(c, &a->devices[i].lockout) == -1)
+			return -1;
+	return 0;
+}
+
 /* Into buf; *len is the size used.  0 ok, -1 does not fit. */
 int
 account_encode(const struct account *a, uint8_t *buf, size_t bufsz,
@@ -64,10 +113,7 @@ account_encode(const struct account *a, uint8_t *buf, size_t bufsz,
 	msg_add_u64(&mb, a->last_login);
 	msg_add_string(&mb, a->pwhash);
 	msg_add_u8(&mb, a->lock);
-	msg_add_u32(&mb, a->lockout.failures);
-	msg_add_u64(&mb, a->lockout.last_failure);
-	msg_add_u64(&mb, a->lockout.hour_start);
-	msg_add_u32(&mb, a->lockout.hour_count);
+	lockout_encode(&mb, &a->lockout);
 	msg_add_u8(&mb, a->totp_on);
 	msg_add_fixed(&mb, a->totp_secret, TOTP_SECRET_LEN);
 	msg_add_u64(&mb, a->totp_last_step);
@@ -82,6 +128,7 @@ account_encode(const struct account *a, uint8_t *buf, size_t bufsz,
 	msg_add_fixed(&mb, a->wrapped_pw, WRAPPED_LEN);
 	msg_add_fixed(&mb, a->wrapped_rec, WRAPPED_LEN);
 	msg_add_u8(&mb, a->admin);
+	devices_encode(&mb, a);
 	if (mb.err || mb.len > bufsz) {
 		msg_free(&mb);
 		return -1;
@@ -134,18 +181,17 @@ account_decode(const uint8_t *buf, size_t len, struct account *a)
 	    msg_get_u64(&c, &a->last_login) == -1 ||
 	    msg_get_string(&c, a->pwhash, sizeof(a->pwhash)) == -1 ||
 	    msg_get_u8(&c, &a->lock) == -1 ||
-	    msg_get_u32(&c, &a->lockout.failures) == -1 ||
-	    msg_get_u64(&c, &a->lockout.last_failure) == -1 ||
-	    msg_get_u64(&c, &a->lockout.hour_start) == -1 ||
-	    msg_get_u32(&c, &a->lockout.hour_count) == -1 ||
+	    lockout_decode(&c, &a->lockout) == -1 ||
 	    account_decode_totp(&c, a) == -1 ||
 	    msg_get_fixed(&c, a->x25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->ed25519_pub, KEY_LEN) == -1 ||
 	    msg_get_fixed(&c, a->wrapped_pw, WRAPPED_LEN) == -1 ||
 	    msg_get_fixed(&c, a->wrapped_rec, WRAPPED_LEN) == -1)
 		goto bad;
-	/* the administrator flag came with version 2 */
+	/* the administrator flag came with version 2, devices with 3 */
 	if (version >= 2 && msg_get_u8(&c, &a->admin) == -1)
+		goto bad;
+	if (version >= 3 && devices_decode(&c, a) == -1)
 		goto bad;
 	if (msg_get_end(&c) == -1 || a->admin > 1)
 		goto bad;

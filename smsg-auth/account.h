@@ -14,10 +14,22 @@
 #include "pwhash.h"
 #include "totp.h"
 
-#define ACCOUNT_VERSION		2	/* 1: without admin */
+#define ACCOUNT_VERSION		3	/* 1: without admin, 2: without devices */
 #define ACCOUNT_NAME_MIN	3
 #define ACCOUNT_NAME_MAX	32
 #define ACCOUNT_RECMAX		2048	/* an encoded record is smaller */
+#define ACCOUNT_DEVICES		8	/* device tokens kept per account */
+#define DEVICE_HASHLEN		32
+
+/*
+ * A browser (or API client) that signed in before: the SHA-256 of the
+ * device token it holds, and its own count of failed sign-ins.
+ */
+struct device {
+	uint8_t			 hash[DEVICE_HASHLEN];
+	uint64_t		 last_used;
+	struct lockout_state	 lockout;
+};
 
 struct account {
 	char		 name[ACCOUNT_NAME_MAX + 1];	/* lower case */
@@ -39,6 +51,8 @@ struct account {
 	uint8_t		 wrapped_pw[WRAPPED_LEN];	/* under the kek */
 	uint8_t		 wrapped_rec[WRAPPED_LEN];	/* recovery key */
 	uint8_t		 admin;		/* may broadcast (smsgctl user admin) */
+	uint8_t		 ndevices;
+	struct device	 devices[ACCOUNT_DEVICES];
 };
 
 int	account_name_check(const char *, char *, size_t);

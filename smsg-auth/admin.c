@@ -113,7 +113,8 @@ user_info(const struct account *a, void *arg)
 	uint32_t		 wait;
 	uint8_t			 lock = a->lock;
 
-	wait = lockout_wait(&authconf.lockout, &a->lockout, r->now);
+	/* Only clients the account does not trust wait (lockout.h). */
+	wait = lockout_hour_wait(&a->lockout, r->now);
 	if (lock == USER_LOCK_NONE && wait > 0)
 		lock = USER_LOCK_FAILURES;
 	msg_init(&mb, MSG_CTL_USER_INFO, r->peerid);
@@ -214,11 +215,17 @@ change_lock(struct account *a)
 	return "locked";
 }
 
+/* Unlocked, and every wait of its sign-ins ended (lockout.h). */
 static const char *
 change_unlock(struct account *a)
 {
+	int	 i;
+
 	a->lock = USER_LOCK_NONE;
 	memset(&a->lockout, 0, sizeof(a->lockout));
+	for (i = 0; i < a->ndevices && i < ACCOUNT_DEVICES; i++)
+		memset(&a->devices[i].lockout, 0, sizeof(a->devices[i].lockout));
+	signin_forget_account(&auth_limits, a->name);
 	return "unlocked";
 }
 

@@ -22,7 +22,9 @@
 #include "proc.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
-#define AUTH_THROTTLE_ADDRS	4096	/* addresses remembered */
+#define AUTH_THROTTLE_NETS	4096	/* networks remembered */
+#define AUTH_THROTTLE_PAIRS	8192	/* account and network pairs */
+#define AUTH_THROTTLE_NAMES	4096	/* names that are no account */
 
 static struct event	*purge_ev;
 
@@ -31,6 +33,7 @@ auth_configure(struct msg *m)
 {
 	struct msgcur	 c;
 	struct auth_conf *ac = &authconf;
+	uint8_t		 v4, v6;
 
 	if (m->type != MSG_CONF_AUTH || ac->set)
 		fatalx("unexpected %s during setup", msg_type_name(m->type));
@@ -45,15 +48,19 @@ auth_configure(struct msg *m)
 	    msg_get_u32(&c, &ac->lockout.threshold) == -1 ||
 	    msg_get_u32(&c, &ac->lockout.max_delay) == -1 ||
 	    msg_get_string(&c, ac->issuer, sizeof(ac->issuer)) == -1 ||
+	    msg_get_u8(&c, &v4) == -1 || msg_get_u8(&c, &v6) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed CONF_AUTH");
 	if (!pwhash_params_ok(&ac->params))
 		fatalx("scrypt parameters out of range");
 	if (ac->idle_timeout == 0 || ac->lifetime == 0 ||
 	    ac->min_score > 4 || ac->lockout.threshold == 0 ||
-	    ac->issuer[0] == '\0')
+	    ac->issuer[0] == '\0' ||
+	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }))
 		fatalx("CONF_AUTH: a value out of range");
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
+	ac->net.v4 = v4;
+	ac->net.v6 = v6;
 	ac->set = 1;
 	/* Still outside the chroot: load what OpenSSL and zxcvbn read. */
 	if (pwhash_init() == -1 || keywrap_init() == -1 || totp_init() == -1 ||
@@ -91,8 +98,12 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	atexit(auth_close);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
 	sessions_on_end(auth_push_session_end);
-	if ((auth_throttle = addrthrottle_new(AUTH_THROTTLE_ADDRS)) == NULL)
-		fatal("addrthrottle_new");
+	auth_limits.net = throttle_new(AUTH_THROTTLE_NETS);
+	auth_limits.pair = throttle_new(AUTH_THROTTLE_PAIRS);
+	auth_limits.unknown = throttle_new(AUTH_THROTTLE_NAMES);
+	if (auth_limits.net == NULL || auth_limits.pair == NULL ||
+	    auth_limits.unknown == NULL)
+		fatal("throttle_new");
 	auth_hash_dummy_init();
 	hashpool_init(base, authconf.hash_threads);
 	if ((purge_ev = evtimer_new(base, auth_purge, NULL)) == NULL)

@@ -13,6 +13,7 @@
 #include "hashpool.h"
 #include "lockout.h"
 #include "msg.h"
+#include "netkey.h"
 #include "proto.h"
 #include "pwhash.h"
 #include "session.h"
@@ -30,10 +31,11 @@ struct auth_conf {
 	uint8_t			 min_score;
 	struct lockout_policy	 lockout;
 	char			 issuer[AUTH_ISSUERMAX];
+	struct net_prefix	 net;		/* what one client network is */
 	int			 set;
 };
 extern struct auth_conf	 authconf;
-extern struct addrthrottle *auth_throttle;
+extern struct signin_limits auth_limits;	/* lockout.h */
 
 /* Which requests need what, for the dispatch table. */
 enum req_state {
@@ -133,6 +135,9 @@ struct flow {
 	char			 otp[AUTH_OTPMAX];
 	char			 newpw[AUTH_PWMAX];
 	char			 before[PWHASH_STRLEN];	/* verifier then */
+	char			 device[SESSION_TOKENLEN];	/* presented */
+	int			 trusted;	/* ... and valid for this account */
+	int			 rehash;	/* newpw holds it to rehash */
 	int			 known;		/* the account exists */
 	int			 stage;
 	uint64_t		 sess_id;
@@ -147,8 +152,13 @@ void	 flow_free(struct flow *);
 int	 flow_hash(struct flow *, enum hashjob_kind, const char *,
 	    const char *, void (*)(struct flow *));
 void	 flow_fail(struct flow *, uint32_t, uint32_t, const char *);
+int	 flow_room(const struct flow *);
 void	 flow_busy(const struct req *, int);
 void	 flow_busy_later(struct flow *, int);
+
+/* Every password check counts against the sign-in limits (login.c). */
+int	 login_limits_enter(struct req *, struct flow *, struct account *);
+void	 login_limits_leave(struct flow *, struct account *);
 
 /* Shared steps of the flows (keys.c). */
 int	 account_rcode_use(struct account *, const char *);

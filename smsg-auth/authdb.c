@@ -26,6 +26,7 @@ static struct {
 	DB	*activity;
 	DB	*meta;
 	uint32_t seq;
+	uint64_t commits;
 } adb;
 
 void
@@ -62,7 +63,15 @@ authdb_begin(void)
 int
 authdb_commit(DB_TXN *txn)
 {
+	adb.commits++;
 	return dbenv_commit(txn);
+}
+
+/* Transactions committed so far: the tests compare flows by it. */
+uint64_t
+authdb_commits(void)
+{
+	return adb.commits;
 }
 
 void
@@ -163,6 +172,37 @@ account_delete(DB_TXN *txn, const char *name)
 	dbt_set(&key, name, strlen(name));
 	if ((r = adb.accounts->del(adb.accounts, txn, &key, 0)) != 0) {
 		log_warnx("deleting account %s: %s", name, db_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The database work of a sign-in for a name that is no account: a record
+ * of an account's size read for update and written back (meta.db,
+ * "decoy"), in the caller's transaction, so that an unknown name costs
+ * what a known one does.  0 ok, -1 error.
+ */
+int
+authdb_decoy(DB_TXN *txn)
+{
+	uint8_t	 buf[ACCOUNT_RECMAX];
+	DBT	 key, val;
+	int	 r;
+
+	dbt_set(&key, "decoy", 5);
+	dbt_user(&val, buf, sizeof(buf));
+	r = adb.meta->get(adb.meta, txn, &key, &val, DB_RMW);
+	if (r == DB_NOTFOUND) {
+		arc4random_buf(buf, AUTHDB_DECOYLEN);
+		val.size = AUTHDB_DECOYLEN;
+	} else if (r != 0) {
+		log_warnx("reading the decoy record: %s", db_strerror(r));
+		return -1;
+	}
+	dbt_set(&val, buf, val.size);
+	if ((r = adb.meta->put(adb.meta, txn, &key, &val, 0)) != 0) {
+		log_warnx("writing the decoy record: %s", db_strerror(r));
 		return -1;
 	}
 	return 0;

@@ -31,6 +31,7 @@ void	 authdb_open(const char *);
 void	 authdb_close(void);
 DB_TXN	*authdb_begin(void);
 int	 authdb_commit(DB_TXN *);
+uint64_t authdb_commits(void);
 void	 authdb_abort(DB_TXN *);
 
 int	 account_get(DB_TXN *, const char *, struct account *);
@@ -38,6 +39,8 @@ int	 account_put(DB_TXN *, const struct account *, int);
 int	 account_commit(DB_TXN *, const struct account *);
 int	 account_delete(DB_TXN *, const char *);
 int	 account_new_uid(DB_TXN *, uint32_t *);
+#define AUTHDB_DECOYLEN	790	/* an account record with one device */
+int	 authdb_decoy(DB_TXN *);
 int	 account_foreach(account_cb, void *);
 
 int	 activity_add(DB_TXN *, uint32_t, uint64_t, const char *,

@@ -19,7 +19,7 @@
 #include "proc.h"
 
 struct auth_conf	 authconf;
-struct addrthrottle	*auth_throttle;
+struct signin_limits	 auth_limits;
 
 static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_REGISTER,	PROC_FRONT, REQ_ANY, h_register },
@@ -248,27 +248,19 @@ auth_event(DB_TXN *txn, const struct account *a, const char *event,
 }
 
 /*
- * Is a locked now?  1 with a sentence for the user and the seconds to
- * wait (0: until an administrator unlocks it); 0 when not.
+ * Is a locked by an administrator?  1 with a sentence for the user (and
+ * *retry 0: until unlocked); 0 when not.  Failed sign-ins never lock an
+ * account (lockout.h): they only slow down who fails.
  */
 int
 auth_locked(const struct account *a, time_t now, char *why, size_t whysz,
     uint32_t *retry)
 {
-	uint32_t	 wait;
-
 	*retry = 0;
-	if (a->lock == USER_LOCK_ADMIN) {
-		snprintf(why, whysz, "This account has been locked by an "
-		    "administrator.");
-		return 1;
-	}
-	if ((wait = lockout_wait(&authconf.lockout, &a->lockout, now)) == 0)
+	if (a->lock != USER_LOCK_ADMIN)
 		return 0;
-	*retry = wait;
-	snprintf(why, whysz, "This account is locked after too many failed "
-	    "sign-ins. Try again in %u minute%s, or ask your administrator.",
-	    (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+	snprintf(why, whysz, "This account has been locked by an "
+	    "administrator.");
 	return 1;
 }
 

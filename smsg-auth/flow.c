@@ -52,10 +52,30 @@ flow_done(struct hashjob *j)
 	f->next(f);
 }
 
+/* The share of the pool f counts against: its client's network. */
+static void
+flow_netkey(const struct flow *f, char *key, size_t keysz)
+{
+	if (f->addr[0] == '\0')
+		key[0] = '\0';		/* smsgctl: no network */
+	else
+		net_key(&authconf.net, f->addr, key, keysz);
+}
+
+/* Would f's job be queued now?  As hashpool_room. */
+int
+flow_room(const struct flow *f)
+{
+	char	 net[NETKEY_MAX];
+
+	flow_netkey(f, net, sizeof(net));
+	return hashpool_room(f->name, net);
+}
+
 /*
  * Hash pw (verify against stored, or create a verifier when stored is
  * NULL), then call done(f) on the main thread.  The job counts toward
- * the shares of f->name and f->addr.  HASHPOOL_OK, or why not (see
+ * the shares of f->name and of f->addr's network.  HASHPOOL_OK, or why not (see
  * hashpool_submit; HASHPOOL_FULL too for a password too long): the
  * caller answers with flow_busy and frees f.
  */
@@ -70,7 +90,7 @@ flow_hash(struct flow *f, enum hashjob_kind kind, const char *pw,
 	j->kind = kind;
 	j->params = authconf.params;
 	strlcpy(j->user, f->name, sizeof(j->user));
-	strlcpy(j->addr, f->addr, sizeof(j->addr));
+	flow_netkey(f, j->addr, sizeof(j->addr));
 	if (strlcpy(j->pw, pw, sizeof(j->pw)) >= sizeof(j->pw)) {
 		hashjob_clear(j);
 		return HASHPOOL_FULL;

@@ -1,5 +1,5 @@
 /*
- * Login throttling arithmetic.  See lockout.h.
+ * Sign-in throttling arithmetic.  See lockout.h.
  *
  * Times are seconds since the epoch; a clock before 1970 counts as 0 and
  * a clock that went backwards waits the full delay from the last failure
@@ -8,20 +8,24 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lockout.h"
 
-struct addrentry {
-	char		 addr[ADDRTHROTTLE_ADDRMAX + 1];
-	uint64_t	 last;		/* last failure */
-	uint32_t	 n;		/* failures in this run */
-	int		 used;
+const struct lockout_policy signin_net_policy = {
+	SIGNIN_NET_FREE, SIGNIN_NET_BASE, SIGNIN_NET_CAP
 };
 
-struct addrthrottle {
-	struct addrentry	*e;
+struct throttle_entry {
+	char			 key[THROTTLE_KEYMAX];
+	struct lockout_state	 st;
+	int			 used;
+};
+
+struct throttle {
+	struct throttle_entry	*e;
 	size_t			 max;
 };
 
@@ -67,6 +71,17 @@ clamp32(uint64_t v)
 }
 
 uint32_t
+lockout_hour_wait(const struct lockout_state *s, time_t now)
+{
+	if (s == NULL)
+		return LOCKOUT_HOUR;	/* fail closed */
+	if (s->hour_count < LOCKOUT_HOURMAX)
+		return 0;
+	return clamp32(remaining(s->last_failure, LOCKOUT_HOUR,
+	    clock_of(now)));
+}
+
+uint32_t
 lockout_wait(const struct lockout_policy *p, const struct lockout_state *s,
     time_t now)
 {
@@ -77,11 +92,8 @@ lockout_wait(const struct lockout_policy *p, const struct lockout_state *s,
 	if (s->failures > 0 && s->failures >= p->threshold)
 		w = remaining(s->last_failure, backoff(p->base_delay,
 		    s->failures - p->threshold, p->max_delay), t);
-	if (s->hour_count >= LOCKOUT_HOURMAX) {
-		h = remaining(s->last_failure, LOCKOUT_HOUR, t);
-		if (h > w)
-			w = h;
-	}
+	if ((h = lockout_hour_wait(s, now)) > w)
+		w = h;
 	return clamp32(w);
 }
 
@@ -89,10 +101,13 @@ void
 lockout_fail(const struct lockout_policy *p, struct lockout_state *s,
     time_t now)
 {
-	uint64_t	 t = clock_of(now);
+	uint64_t	 t = clock_of(now), quiet;
 
 	if (s == NULL)
 		return;
+	quiet = LOCKOUT_HOUR + (p != NULL ? p->max_delay : 0);
+	if (t >= s->last_failure && t - s->last_failure >= quiet)
+		s->failures = 0;
 	if (s->hour_count == 0 || run_over(s->last_failure, t)) {
 		s->hour_start = t;
 		s->hour_count = 0;
@@ -108,129 +123,206 @@ lockout_fail(const struct lockout_policy *p, struct lockout_state *s,
 void
 lockout_success(struct lockout_state *s)
 {
-	if (s != NULL)
-		s->failures = 0;
-}
-
-/*
- * Take back one failure recorded before hashing, when what was hashed
- * turned out right but the sign-in is not complete (a password waiting
- * for its code): the attempt is neither a failure nor a success.
- */
-void
-lockout_forgive(struct lockout_state *s)
-{
 	if (s == NULL)
 		return;
-	if (s->failures > 0)
-		s->failures--;
+	s->failures = 0;
 	if (s->hour_count > 0)
 		s->hour_count--;
 }
 
-struct addrthrottle *
-addrthrottle_new(size_t max_entries)
+struct throttle *
+throttle_new(size_t max_entries)
 {
-	struct addrthrottle	*at;
+	struct throttle	*t;
 
-	if (max_entries == 0 || max_entries > ADDRTHROTTLE_MAXENTRIES)
+	if (max_entries == 0 || max_entries > THROTTLE_MAXENTRIES)
 		return NULL;
-	if ((at = calloc(1, sizeof(*at))) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((at->e = calloc(max_entries, sizeof(*at->e))) == NULL) {
-		free(at);
+	if ((t->e = calloc(max_entries, sizeof(*t->e))) == NULL) {
+		free(t);
 		return NULL;
 	}
-	at->max = max_entries;
-	return at;
+	t->max = max_entries;
+	return t;
 }
 
 void
-addrthrottle_free(struct addrthrottle *at)
+throttle_free(struct throttle *t)
 {
-	if (at == NULL)
+	if (t == NULL)
 		return;
-	free(at->e);
-	free(at);
+	/* Client addresses are personal data: leave none behind. */
+	freezero(t->e, t->max * sizeof(*t->e));
+	free(t);
 }
 
 /*
- * The entry of addr, or NULL; with *slot (if given) set to where a new
- * entry should go: a free one, else the one whose last failure is oldest.
+ * The entry of key, or NULL; with *slot (if given) set to a fresh entry
+ * for it: a free one, else the one whose last failure is oldest.
  */
-static struct addrentry *
-lookup(struct addrthrottle *at, const char *addr, struct addrentry **slot)
+static struct throttle_entry *
+lookup(struct throttle *t, const char *key, struct throttle_entry **slot)
 {
-	char			 key[ADDRTHROTTLE_ADDRMAX + 1];
-	struct addrentry	*e, *best = NULL;
+	char			 k[THROTTLE_KEYMAX];
+	struct throttle_entry	*e, *best = NULL;
 	size_t			 i;
 
-	strlcpy(key, addr != NULL ? addr : "", sizeof(key));
-	for (i = 0; i < at->max; i++) {
-		e = &at->e[i];
-		if (e->used && strcmp(e->addr, key) == 0)
+	strlcpy(k, key != NULL ? key : "", sizeof(k));
+	for (i = 0; i < t->max; i++) {
+		e = &t->e[i];
+		if (e->used && strcmp(e->key, k) == 0)
 			return e;
-		if (best == NULL || (best->used &&
-		    (!e->used || e->last < best->last)))
+		if (best == NULL || (best->used && (!e->used ||
+		    e->st.last_failure < best->st.last_failure)))
 			best = e;
 	}
 	if (slot != NULL) {
 		*slot = best;
 		memset(best, 0, sizeof(*best));
-		strlcpy(best->addr, key, sizeof(best->addr));
+		strlcpy(best->key, k, sizeof(best->key));
+		best->used = 1;
 	}
 	return NULL;
 }
 
 uint32_t
-addrthrottle_wait(struct addrthrottle *at, const char *addr, time_t now)
+throttle_wait(struct throttle *t, const struct lockout_policy *p,
+    const char *key, time_t now)
 {
-	struct addrentry	*e;
-	uint64_t		 t = clock_of(now);
+	struct throttle_entry	*e;
 
-	if (at == NULL)
-		return ADDRTHROTTLE_CAP;	/* fail closed */
-	if ((e = lookup(at, addr, NULL)) == NULL || run_over(e->last, t) ||
-	    e->n < ADDRTHROTTLE_FREE)
+	if (t == NULL)
+		return LOCKOUT_HOUR;	/* fail closed */
+	if ((e = lookup(t, key, NULL)) == NULL)
 		return 0;
-	return clamp32(remaining(e->last,
-	    backoff(1, e->n - ADDRTHROTTLE_FREE, ADDRTHROTTLE_CAP), t));
+	return lockout_wait(p, &e->st, now);
 }
 
-void
-addrthrottle_fail(struct addrthrottle *at, const char *addr, time_t now)
+struct lockout_state *
+throttle_state(struct throttle *t, const char *key)
 {
-	struct addrentry	*e, *slot = NULL;
-	uint64_t		 t = clock_of(now);
+	struct throttle_entry	*e, *slot = NULL;
 
-	if (at == NULL)
-		return;
-	if ((e = lookup(at, addr, &slot)) == NULL) {
+	if (t == NULL)
+		return NULL;
+	if ((e = lookup(t, key, &slot)) == NULL)
 		e = slot;
-		e->used = 1;
-	} else if (run_over(e->last, t))
-		e->n = 0;
-	if (e->n < UINT32_MAX)
-		e->n++;
-	if (t > e->last)
-		e->last = t;
+	return &e->st;
 }
 
 void
-addrthrottle_success(struct addrthrottle *at, const char *addr)
+throttle_fail(struct throttle *t, const struct lockout_policy *p,
+    const char *key, time_t now)
 {
-	struct addrentry	*e;
+	lockout_fail(p, throttle_state(t, key), now);
+}
 
-	if (at != NULL && (e = lookup(at, addr, NULL)) != NULL)
-		memset(e, 0, sizeof(*e));
+uint32_t
+throttle_failures(struct throttle *t, const char *key)
+{
+	struct throttle_entry	*e;
+
+	if (t == NULL || (e = lookup(t, key, NULL)) == NULL)
+		return 0;
+	return e->st.failures;
+}
+
+void
+throttle_take(struct throttle *t, const char *key, uint32_t n)
+{
+	struct throttle_entry	*e;
+
+	if (t == NULL || (e = lookup(t, key, NULL)) == NULL)
+		return;
+	e->st.failures -= n < e->st.failures ? n : e->st.failures;
+	e->st.hour_count -= n < e->st.hour_count ? n : e->st.hour_count;
+}
+
+void
+throttle_forget(struct throttle *t, const char *key)
+{
+	struct throttle_entry	*e;
+
+	if (t != NULL && (e = lookup(t, key, NULL)) != NULL)
+		explicit_bzero(e, sizeof(*e));
+}
+
+void
+throttle_forget_prefix(struct throttle *t, const char *prefix)
+{
+	size_t	 i, n = strlen(prefix);
+
+	for (i = 0; t != NULL && i < t->max; i++)
+		if (t->e[i].used && strncmp(t->e[i].key, prefix, n) == 0)
+			explicit_bzero(&t->e[i], sizeof(t->e[i]));
 }
 
 size_t
-addrthrottle_count(const struct addrthrottle *at)
+throttle_count(const struct throttle *t)
 {
 	size_t	 i, n = 0;
 
-	for (i = 0; at != NULL && i < at->max; i++)
-		n += at->e[i].used != 0;
+	for (i = 0; t != NULL && i < t->max; i++)
+		n += t->e[i].used != 0;
 	return n;
+}
+
+void
+signin_keys(struct signin_attempt *at, const char *name, const char *net)
+{
+	strlcpy(at->net, net, sizeof(at->net));
+	snprintf(at->pair, sizeof(at->pair), "%s %s", name, net);
+}
+
+void
+signin_forget_account(const struct signin_limits *l, const char *name)
+{
+	char	 prefix[THROTTLE_KEYMAX];
+
+	snprintf(prefix, sizeof(prefix), "%s ", name);
+	throttle_forget_prefix(l->pair, prefix);
+}
+
+enum signin_gate
+signin_gate(const struct signin_limits *l, const struct lockout_policy *p,
+    const struct signin_attempt *at, time_t now, uint32_t *wait)
+{
+	if (at->device != NULL)
+		return (*wait = lockout_wait(p, at->device, now)) > 0 ?
+		    SIGNIN_DEVICE : SIGNIN_OPEN;
+	if ((*wait = throttle_wait(l->net, &signin_net_policy, at->net,
+	    now)) > 0)
+		return SIGNIN_NETWORK;
+	if ((*wait = throttle_wait(l->pair, p, at->pair, now)) > 0)
+		return SIGNIN_PAIR;
+	if ((*wait = lockout_hour_wait(at->account, now)) > 0)
+		return SIGNIN_ACCOUNT;
+	return SIGNIN_OPEN;
+}
+
+void
+signin_record(const struct signin_limits *l, const struct lockout_policy *p,
+    const struct signin_attempt *at, time_t now)
+{
+	if (at->device != NULL) {
+		lockout_fail(p, at->device, now);
+		return;
+	}
+	throttle_fail(l->net, &signin_net_policy, at->net, now);
+	throttle_fail(l->pair, p, at->pair, now);
+	lockout_fail(p, at->account, now);
+}
+
+void
+signin_success(const struct signin_limits *l,
+    const struct signin_attempt *at)
+{
+	if (at->device != NULL) {
+		lockout_success(at->device);
+		return;
+	}
+	throttle_take(l->net, at->net, throttle_failures(l->pair, at->pair));
+	throttle_forget(l->pair, at->pair);
+	lockout_success(at->account);
 }

@@ -52,8 +52,9 @@ h_check(struct req *r)
 	struct msgbuf	 mb;
 
 	req_end(r);
+	/* Gone, replaced, or locked by an administrator: the session ends. */
 	if (account_get(NULL, r->sess->name, &a) != 1 ||
-	    a.uid != r->sess->uid) {
+	    a.uid != r->sess->uid || a.lock == USER_LOCK_ADMIN) {
 		session_end(r->sess);
 		reply_fail(r, AUTH_E_SESSION, 0, "Your session has ended. "
 		    "Please sign in again.");
@@ -106,9 +107,9 @@ self_state(struct req *r, const struct account *a, enum self_need need)
 
 /*
  * A password check inside a session is a sign-in attempt on the
- * account: throttled by address, refused while the account is locked,
- * and counted as a failed sign-in before hashing, as login does (a right
- * password takes the failure back).  0 counted; -1 answered.
+ * account: refused while an administrator has it locked, and under the
+ * sign-in limits, counted as a failure before hashing as login counts
+ * it (a right password takes it back).  0 counted; -1 answered.
  */
 static int
 self_attempt(struct req *r, struct flow *f, enum self_need need)
@@ -119,12 +120,6 @@ self_attempt(struct req *r, struct flow *f, enum self_need need)
 	uint32_t	 retry;
 	int		 rv = -1;
 
-	if ((retry = addrthrottle_wait(auth_throttle, f->addr, r->now)) > 0) {
-		snprintf(why, sizeof(why), "Too many failed password checks "
-		    "from your address. Try again in %u seconds.", retry);
-		reply_fail(r, AUTH_E_THROTTLED, retry, why);
-		return -1;
-	}
 	if ((txn = self_begin(r->peerid, r->sess->name, r->sess->uid, &a)) ==
 	    NULL)
 		return -1;
@@ -133,16 +128,15 @@ self_attempt(struct req *r, struct flow *f, enum self_need need)
 	else if (auth_locked(&a, r->now, why, sizeof(why), &retry)) {
 		authdb_abort(txn);
 		reply_fail(r, AUTH_E_LOCKED, retry, why);
-	} else {
-		lockout_fail(&authconf.lockout, &a.lockout, r->now);
+	} else if (login_limits_enter(r, f, &a) == -1)
+		authdb_abort(txn);
+	else {
 		strlcpy(f->before, a.pwhash, sizeof(f->before));
 		if (account_commit(txn, &a) == -1)
 			reply_fail(r, AUTH_E_INTERNAL, 0, "The account could "
 			    "not be read.");
-		else {
-			addrthrottle_fail(auth_throttle, f->addr, r->now);
+		else
 			rv = 0;
-		}
 	}
 	account_clear(&a);
 	return rv;
@@ -159,7 +153,7 @@ self_verify(struct req *r, struct flow *f, const char *pw,
 {
 	int	 why;
 
-	if ((why = hashpool_room(f->name, f->addr)) == HASHPOOL_OK &&
+	if ((why = flow_room(f)) == HASHPOOL_OK &&
 	    self_attempt(r, f, need) == -1)
 		return -1;
 	if (why == HASHPOOL_OK &&
@@ -172,7 +166,7 @@ self_verify(struct req *r, struct flow *f, const char *pw,
 
 /*
  * A wrong password in a session: answered, and a security event like a
- * failed sign-in, with "locked" when this failure locked the account.
+ * failed sign-in (and signin_limited when it filled the account's hour).
  */
 static void
 self_wrong_password(struct flow *f)
@@ -190,9 +184,9 @@ self_wrong_password(struct flow *f)
 	}
 	auth_event(txn, &a, "login_failed", f->addr, "wrong password in a "
 	    "session");
-	if (a.lockout.failures == authconf.lockout.threshold &&
-	    lockout_wait(&authconf.lockout, &a.lockout, time(NULL)) > 0)
-		auth_event(txn, &a, "locked", f->addr, "");
+	if (a.lockout.hour_count == LOCKOUT_HOURMAX)
+		auth_event(txn, &a, "signin_limited", f->addr,
+		    "100 failed sign-ins within an hour");
 	authdb_commit(txn);
 	account_clear(&a);
 }
@@ -250,7 +244,7 @@ password_created(struct flow *f)
 		goto done;
 	}
 	strlcpy(a.pwhash, f->job.stored, sizeof(a.pwhash));
-	lockout_success(&a.lockout);
+	login_limits_leave(f, &a);
 	auth_event(txn, &a, "password_changed", f->addr, "");
 	if (account_commit(txn, &a) == -1)
 		flow_fail(f, AUTH_E_INTERNAL, 0, "The password was not "
@@ -408,7 +402,7 @@ totp_confirm_verified(struct flow *f)
 	}
 	if ((txn = self_resume(f, NEED_ENROLLING, NULL, &a)) == NULL)
 		goto done;
-	lockout_success(&a.lockout);
+	login_limits_leave(f, &a);
 	if ((good = totp_enable(&a, f->otp, time(NULL), text) == 0))
 		auth_event(txn, &a, "totp_enabled", f->addr, "");
 	if (account_commit(txn, &a) == -1)
@@ -467,7 +461,7 @@ totp_disable_verified(struct flow *f)
 	switch (otp_check(txn, &a, f->otp, time(NULL), f->addr)) {
 	case OTP_GOOD:
 		account_totp_off(&a);
-		lockout_success(&a.lockout);
+		login_limits_leave(f, &a);
 		auth_event(txn, &a, "totp_disabled", f->addr, "");
 		if (account_commit(txn, &a) == 0)
 			reply_ok(f->peerid);

@@ -97,7 +97,7 @@ b64url_encode(const uint8_t *in, size_t len, char *out, size_t outsz)
 	return 0;
 }
 
-static int
+int
 token_hash(const char *token, uint8_t hash[SESSION_HASHLEN])
 {
 	unsigned int	 len = SESSION_HASHLEN;

@@ -77,5 +77,6 @@ void	 sessions_purge(time_t);
 
 int	 b64url_encode(const uint8_t *, size_t, char *, size_t);
 int	 token_new(char [SESSION_TOKENLEN], uint8_t [SESSION_HASHLEN]);
+int	 token_hash(const char *, uint8_t [SESSION_HASHLEN]);
 
 #endif

@@ -165,6 +165,9 @@ send_front(const struct smsg_config *conf)
 	msg_add_u32(&mb, conf->front.max_conns);
 	msg_add_u32(&mb, conf->front.event_heartbeat);
 	msg_add_u32(&mb, conf->front.event_max_per_user);
+	msg_add_u32(&mb, conf->front.max_conns_net);
+	msg_add_u8(&mb, conf->limits.ipv4_prefix);
+	msg_add_u8(&mb, conf->limits.ipv6_prefix);
 	if (proc_send(PROC_FRONT, &mb) == -1)
 		fatal("sending front settings");
 
@@ -204,6 +207,8 @@ send_auth(const struct smsg_config *conf)
 	msg_add_u32(&mb, conf->auth.lockout_threshold);
 	msg_add_u32(&mb, conf->auth.lockout_max);
 	msg_add_string(&mb, conf->auth.issuer);
+	msg_add_u8(&mb, conf->limits.ipv4_prefix);
+	msg_add_u8(&mb, conf->limits.ipv6_prefix);
 	if (proc_send(PROC_AUTH, &mb) == -1)
 		fatal("sending auth settings");
 }

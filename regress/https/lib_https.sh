@@ -25,6 +25,7 @@ CURL_MAX=20		# seconds: no request of a test may take longer
 : "${H_EVENT_MAX:=8}"
 : "${H_FORM_MAX:=65536}"
 : "${H_LOCKOUT_THRESHOLD:=5}"
+: "${H_CONNS_PER_NET:=64}"
 
 # https_conf: the knobs as daemon_setup's per-section extras.  The
 # rates are in daemon_setup's own front line, so they are edited in place
@@ -34,7 +35,8 @@ https_conf() {
 header_timeout = $H_HEADER_TIMEOUT; body_idle_timeout = $H_BODY_TIMEOUT; \
 body_min_rate = $H_BODY_MIN_RATE; event_heartbeat = $H_EVENT_HEARTBEAT; \
 event_max_per_user = $H_EVENT_MAX; \
-idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024;"
+idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024; \
+max_connections_per_network = $H_CONNS_PER_NET;"
 	AUTH_CONF="hash_threads = 0; scrypt_r = 8; scrypt_p = 1; \
 lockout_threshold = $H_LOCKOUT_THRESHOLD; lockout_max = 3600; \
 issuer = \"smsg\";"
@@ -97,27 +99,27 @@ https_start() {
 	exit 1
 }
 
-# api METHOD PATH [JSON]: a JSON API call with $TOKEN as bearer when set,
-# from the loopback address $FROM when set (the whole of 127/8 is local:
-# tests of per-address limits use addresses of their own).  The body
-# lands in $PREFIX/body, the headers in $PREFIX/hdr; prints the status
-# code.
+# api METHOD PATH [JSON [curl args...]]: a JSON API call with $TOKEN as
+# bearer when set, from the loopback address $FROM when set (the whole
+# of 127/8 is local: tests of per-address limits use addresses of their
+# own).  The body lands in $PREFIX/body, the headers in $PREFIX/hdr;
+# prints the status code.
 api() {
-	set -- "$1" "$2" "${3-}"
+	m=$1 p=$2 b=${3-}
+	shift 2
+	[ $# -gt 0 ] && shift
 	if [ -n "${TOKEN:-}" ]; then
 		set -- "$@" -H "Authorization: Bearer $TOKEN"
 	fi
 	if [ -n "${FROM:-}" ]; then
 		set -- "$@" --interface "$FROM"
 	fi
-	if [ -n "$3" ]; then
-		set -- "$@" -H "Content-Type: application/json" --data-binary "$3"
-	elif [ "$1" = POST ] || [ "$1" = DELETE ]; then
+	if [ -n "$b" ]; then
+		set -- "$@" -H "Content-Type: application/json" --data-binary "$b"
+	elif [ "$m" = POST ] || [ "$m" = DELETE ]; then
 		# no body, said as a client does (curl -X alone sends no length)
 		set -- "$@" -H "Content-Length: 0"
 	fi
-	m=$1 p=$2
-	shift 3
 	curl -sk -m $CURL_MAX -o "$PREFIX/body" -D "$PREFIX/hdr" \
 	    -w '%{http_code}' -X "$m" "$@" "$BASE/api/v1/$p"
 }
@@ -181,13 +183,22 @@ register_api() {
 }
 
 # login_api NAME PASSWORD [OTP]: sets CODE to the status, and TOKEN on 200.
+# With $FROM set, the client binds to that source address (the whole of
+# 127/8 is local); with $DEVICE set, it sends that device token.
 login_api() {
+	body="\"username\": \"$1\", \"password\": \"$2\""
 	if [ -n "${3:-}" ]; then
-		body="{\"username\": \"$1\", \"password\": \"$2\", \"otp\": \"$3\"}"
-	else
-		body="{\"username\": \"$1\", \"password\": \"$2\"}"
+		body="$body, \"otp\": \"$3\""
 	fi
-	CODE=$(TOKEN='' api POST login "$body")
+	if [ -n "${DEVICE:-}" ]; then
+		body="$body, \"device\": \"$DEVICE\""
+	fi
+	if [ -n "${FROM:-}" ]; then
+		set -- --interface "$FROM"
+	else
+		set --
+	fi
+	CODE=$(TOKEN='' api POST login "{$body}" "$@")
 	if [ "$CODE" = 200 ]; then
 		TOKEN=$(json_get "$PREFIX/body" token)
 	fi

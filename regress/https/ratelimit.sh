@@ -1,11 +1,13 @@
 #!/bin/sh
-# Rate limits per client address: login_rate 3 and register_rate 2 per
-# minute; the next attempt is 429 with Retry-After (API and HTML), other
-# addresses are not affected.  This is also the test that logs in with
-# the default scrypt cost (N = 2^17).
+# Rate limits per client network (limits.ipv4_prefix 24 here): login_rate
+# 3 and register_rate 2 per minute; the next attempt is 429 with
+# Retry-After (API and HTML), from any address of the same /24, while
+# other networks are not affected.  This is also the test that logs in
+# with the default scrypt cost (N = 2^17).
 H_LOGIN_RATE=3
 H_REGISTER_RATE=2
 H_SCRYPT_LOGN=17
+EXTRA_CONF='limits: { ipv4_prefix = 24; };'
 . "$top_srcdir/regress/https/lib_https.sh"
 https_start
 
@@ -35,9 +37,11 @@ check "HTML login 5: 429 ($code)" [ "$code" = 429 ]
 check "... with Retry-After" between "$(hdr_get "$PREFIX/hdr" retry-after)" 1 60
 check "the limit does not end sessions: me still 200" [ "$(api GET me)" = 200 ]
 
-code=$(curl -sk -m $CURL_MAX --interface 127.0.0.2 -o "$PREFIX/body" \
-    -w '%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary "{\"username\": \"alice\", \"password\": \"$PW\"}" \
-    "$BASE/api/v1/login")
-check "another address (127.0.0.2) may still log in ($code)" [ "$code" = 200 ]
+FROM=127.0.0.2 login_api alice "$PW"
+check "another address of the /24 (127.0.0.2) shares the limit ($CODE)" \
+    [ "$CODE" = 429 ]
+check "... logged with the network's key" wait_for 10 log_has \
+    "rate limit: /api/v1/login from 127.0.0.0/24"
+FROM=127.0.1.2 login_api alice "$PW"
+check "another network (127.0.1.2) may still log in ($CODE)" [ "$CODE" = 200 ]
 done_testing

@@ -36,6 +36,13 @@ fill(struct account *a)
 	memset(a->ed25519_pub, 0x55, sizeof(a->ed25519_pub));
 	memset(a->wrapped_pw, 0x66, sizeof(a->wrapped_pw));
 	memset(a->wrapped_rec, 0x77, sizeof(a->wrapped_rec));
+	a->ndevices = 2;
+	memset(a->devices[0].hash, 0x88, DEVICE_HASHLEN);
+	a->devices[0].last_used = 1700000300;
+	a->devices[0].lockout.failures = 3;
+	memset(a->devices[1].hash, 0x99, DEVICE_HASHLEN);
+	a->devices[1].last_used = 1700000400;
+	a->devices[1].lockout.hour_count = 4;
 }
 
 static int
@@ -55,7 +62,9 @@ same(const struct account *a, const struct account *b)
 	    memcmp(a->x25519_pub, b->x25519_pub, KEY_LEN) == 0 &&
 	    memcmp(a->ed25519_pub, b->ed25519_pub, KEY_LEN) == 0 &&
 	    memcmp(a->wrapped_pw, b->wrapped_pw, WRAPPED_LEN) == 0 &&
-	    memcmp(a->wrapped_rec, b->wrapped_rec, WRAPPED_LEN) == 0;
+	    memcmp(a->wrapped_rec, b->wrapped_rec, WRAPPED_LEN) == 0 &&
+	    a->ndevices == b->ndevices &&
+	    memcmp(a->devices, b->devices, sizeof(a->devices)) == 0;
 }
 
 static void
@@ -92,11 +101,19 @@ test_roundtrip(void)
 	account_encode(&a, buf, sizeof(buf), &len);
 	tap_ok(account_decode(buf, len, &b) == 0 && b.admin == 1,
 	    "the administrator flag is kept");
+
+	/* Older records still read: 1 before the flag, 2 before devices. */
+	a.ndevices = 0;
+	memset(a.devices, 0, sizeof(a.devices));
+	account_encode(&a, buf, sizeof(buf), &len);
 	memcpy(bad, buf, len);
-	bad[0] = 1;		/* version 1 ended before the flag */
-	tap_ok(account_decode(bad, len - 1, &b) == 0 && b.admin == 0 &&
+	bad[0] = 2;
+	tap_ok(account_decode(bad, len - 1, &b) == 0 && same(&a, &b),
+	    "a version 2 record decodes, with no devices");
+	bad[0] = 1;
+	tap_ok(account_decode(bad, len - 2, &b) == 0 && b.admin == 0 &&
 	    strcmp(b.name, a.name) == 0, "a version 1 record still decodes");
-	tap_ok(account_decode(bad, len, &b) == -1,
+	tap_ok(account_decode(bad, len - 1, &b) == -1,
 	    "a version 1 record with the flag is refused");
 	a.admin = 0;
 }
@@ -133,6 +150,10 @@ test_values(void)
 	a.rcode_used[0] = 9;
 	account_encode(&a, buf, sizeof(buf), &len);
 	tap_ok(account_decode(buf, len, &b) == -1, "a used flag not 0/1");
+	fill(&a);
+	a.ndevices = ACCOUNT_DEVICES + 1;
+	account_encode(&a, buf, sizeof(buf), &len);
+	tap_ok(account_decode(buf, len, &b) == -1, "more devices than kept");
 }
 
 static void

@@ -137,15 +137,42 @@ ask(uint32_t type, const char *token, int check, const char *csrf,
 	return ans.type;
 }
 
-/* A request of string fields; the answer's type, after hashing if any. */
-static uint32_t
-ask_strings(struct event_base *base, uint32_t type, const char **f, int n,
-    uint32_t *code)
+/* The stored scrypt cost of name's verifier; 0 when unreadable. */
+static unsigned int
+stored_logn(const char *name)
+{
+	struct account		 a;
+	struct pwhash_params	 p;
+	unsigned int		 logn = 0;
+
+	if (account_get(NULL, name, &a) == 1 &&
+	    pwhash_params_of(a.pwhash, &p) == 0)
+		logn = p.logn;
+	account_clear(&a);
+	return logn;
+}
+
+/* An administrator's lock, written while a sign-in is being hashed. */
+static void
+lock_now(const char *name, uint8_t lock)
+{
+	struct account	 a;
+	DB_TXN		*txn = authdb_begin();
+
+	if (account_get(txn, name, &a) == 1) {
+		a.lock = lock;
+		account_commit(txn, &a);
+	} else
+		authdb_abort(txn);
+	account_clear(&a);
+}
+
+static void
+send_strings(uint32_t type, const char **f, int n)
 {
 	struct msgbuf	 mb;
-	struct msg	 m, ans;
-	struct msgcur	 c;
-	int		 i, r = 0;
+	struct msg	 m;
+	int		 i;
 
 	msg_init(&mb, type, 78);
 	for (i = 0; i < n; i++)
@@ -158,6 +185,16 @@ ask_strings(struct event_base *base, uint32_t type, const char **f, int n,
 	m.len = mb.len;
 	auth_dispatch(PROC_FRONT, &m);
 	msg_free(&mb);
+}
+
+/* The answer's type, once the hashing (if any) is done. */
+static uint32_t
+wait_answer(struct event_base *base, uint32_t *code)
+{
+	struct msg	 ans;
+	struct msgcur	 c;
+	int		 i, r = 0;
+
 	for (i = 0; i < 200 && r == 0; i++) {
 		event_base_loop(base, EVLOOP_NONBLOCK);
 		r = chan_recvnow(&front, &ans, 50);
@@ -174,6 +211,28 @@ ask_strings(struct event_base *base, uint32_t type, const char **f, int n,
 	return ans.type;
 }
 
+/* A request of string fields; the answer's type, after hashing if any. */
+static uint32_t
+ask_strings(struct event_base *base, uint32_t type, const char **f, int n,
+    uint32_t *code)
+{
+	send_strings(type, f, n);
+	return wait_answer(base, code);
+}
+
+/*
+ * A sign-in whose hash is queued, then the account locked before the
+ * main loop (which alone finishes the sign-in) runs again.
+ */
+static uint32_t
+ask_locked_in_flight(struct event_base *base, const char **login,
+    uint32_t *code)
+{
+	send_strings(MSG_AUTH_LOGIN, login, 6);
+	lock_now(login[0], USER_LOCK_ADMIN);
+	return wait_answer(base, code);
+}
+
 /* Register and sign in through the hashing thread. */
 static void
 test_flows(struct event_base *base)
@@ -181,11 +240,12 @@ test_flows(struct event_base *base)
 	const char	*reg[] = { "dave", "violet tangerine harbour 93",
 	    "192.0.2.7" };
 	const char	*good[] = { "dave", "violet tangerine harbour 93", "",
-	    "192.0.2.7", "agent" };
+	    "192.0.2.7", "agent", "" };
 	const char	*bad[] = { "dave", "violet tangerine harbour 94", "",
-	    "192.0.2.7", "agent" };
+	    "192.0.2.7", "agent", "" };
 	const char	*nobody[] = { "erin", "violet tangerine harbour 93",
-	    "", "192.0.2.7", "agent" };
+	    "", "192.0.2.7", "agent", "" };
+	uint64_t	 c0, c1, c2;
 	uint32_t	 code;
 
 	authconf.params.logn = 10;
@@ -195,8 +255,12 @@ test_flows(struct event_base *base)
 	authconf.lockout.threshold = 5;
 	authconf.lockout.base_delay = 60;
 	authconf.lockout.max_delay = 3600;
+	authconf.net.v4 = 32;
+	authconf.net.v6 = 64;
 	strlcpy(authconf.issuer, "smsg test", sizeof(authconf.issuer));
-	auth_throttle = addrthrottle_new(16);
+	auth_limits.net = throttle_new(16);
+	auth_limits.pair = throttle_new(16);
+	auth_limits.unknown = throttle_new(16);
 	auth_hash_dummy_init();
 	hashpool_init(base, 1);
 	hashpool_start();
@@ -204,14 +268,40 @@ test_flows(struct event_base *base)
 	    MSG_AUTH_REGISTERED, "REGISTER: AUTH_REGISTERED");
 	tap_ok(ask_strings(base, MSG_AUTH_REGISTER, reg, 3, &code) ==
 	    MSG_AUTH_FAIL && code == AUTH_E_EXISTS, "again: AUTH_E_EXISTS");
-	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 5, &code) ==
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
 	    MSG_AUTH_SESSION, "LOGIN with the password: AUTH_SESSION");
-	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, bad, 5, &code) ==
+	c0 = authdb_commits();
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, bad, 6, &code) ==
 	    MSG_AUTH_FAIL && code == AUTH_E_CREDENTIALS,
 	    "a wrong password: AUTH_E_CREDENTIALS");
-	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, nobody, 5, &code) ==
+	c1 = authdb_commits();
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, nobody, 6, &code) ==
 	    MSG_AUTH_FAIL && code == AUTH_E_CREDENTIALS,
 	    "an unknown user: AUTH_E_CREDENTIALS");
+	c2 = authdb_commits();
+	tap_ok(c1 - c0 == 2 && c2 - c1 == c1 - c0,
+	    "an unknown name commits what a known one does (%llu, %llu)",
+	    (unsigned long long)(c1 - c0), (unsigned long long)(c2 - c1));
+
+	/* Rehash: the account was made at 2^10; the server now wants 2^12. */
+	authconf.params.logn = 12;
+	tap_ok(stored_logn("dave") == 10, "dave's verifier is at logn 10");
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
+	    MSG_AUTH_SESSION, "sign-in under new parameters: AUTH_SESSION");
+	tap_ok(stored_logn("dave") == 12, "... and the verifier is rehashed "
+	    "to logn 12 (%u)", stored_logn("dave"));
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
+	    MSG_AUTH_SESSION, "the keys open under the new kek: AUTH_SESSION");
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, bad, 6, &code) ==
+	    MSG_AUTH_FAIL && code == AUTH_E_CREDENTIALS,
+	    "the old password's neighbour is still wrong");
+
+	/* The administrator locks while the hash is in flight. */
+	tap_ok(ask_locked_in_flight(base, good, &code) == MSG_AUTH_FAIL &&
+	    code == AUTH_E_LOCKED, "locked while hashing: AUTH_E_LOCKED");
+	lock_now("dave", USER_LOCK_NONE);
+	tap_ok(ask_strings(base, MSG_AUTH_LOGIN, good, 6, &code) ==
+	    MSG_AUTH_SESSION, "unlocked: AUTH_SESSION again");
 }
 
 static void

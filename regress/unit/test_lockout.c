@@ -1,6 +1,8 @@
 /*
- * smsg-auth/lockout.c: the account back-off, the 100-per-rolling-hour
- * bound under a simulated attacker, and the per-address throttle.
+ * smsg-auth/lockout.c: the back-off, the 100-per-rolling-hour bound
+ * under a simulated attacker from many networks while the owner's
+ * device still signs in, the per-network and per-pair tables, and what
+ * a success forgets.
  */
 #include "config.h"
 
@@ -50,8 +52,8 @@ test_backoff(void)
 	lockout_success(&s);
 	tap_ok(s.failures == 0 && lockout_wait(&p, &s, t) == 0,
 	    "success resets the failures");
-	tap_ok(s.hour_count == 12, "but not the hour count (%u)",
-	    s.hour_count);
+	tap_ok(s.hour_count == 11, "and takes its own attempt back from the "
+	    "hour count, no more (%u)", s.hour_count);
 	lockout_fail(&p, &s, t);
 	tap_ok(lockout_wait(&p, &s, t) == 0, "one failure after a success");
 
@@ -76,9 +78,8 @@ test_hour(void)
 	tap_ok(lockout_wait(&p, &s, 100) == 3599,
 	    "100 failures: wait an hour after the last (%u)",
 	    lockout_wait(&p, &s, 100));
-	lockout_success(&s);
-	tap_ok(lockout_wait(&p, &s, 100) == 3599,
-	    "a success does not lift the hourly bound");
+	tap_ok(lockout_hour_wait(&s, 100) == 3599,
+	    "the hourly bound alone says the same");
 	tap_ok(lockout_wait(&p, &s, 99 + 3600) == 0, "an hour later: 0");
 	lockout_fail(&p, &s, 99 + 3600);
 	tap_ok(s.hour_count == 1 && s.hour_start == 99 + 3600,
@@ -93,6 +94,25 @@ test_hour(void)
 	    lockout_wait(&p, &s, 3597 + 3600) > 0 &&
 	    lockout_wait(&p, &s, 3598 + 3600) == 0,
 	    "a late burst is not forgotten when the clock hour ends");
+}
+
+static void
+test_quiet(void)
+{
+	struct lockout_policy	 p = { 3, 10, 600 };
+	struct lockout_state	 s;
+	int			 i;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 6; i++)
+		lockout_fail(&p, &s, 1000);
+	tap_ok(lockout_wait(&p, &s, 1000) == 80, "6 failures: 10 * 2^3 s");
+	lockout_fail(&p, &s, 1000 + 3600 + 599);
+	tap_ok(s.failures == 7, "failures kept within an hour past "
+	    "max_delay (%u)", s.failures);
+	lockout_fail(&p, &s, 1000 + 3600 + 599 + 3600 + 600);
+	tap_ok(s.failures == 1 && s.hour_count == 1,
+	    "after a quiet hour past max_delay they start again");
 }
 
 /*
@@ -163,118 +183,222 @@ test_simulation(void)
 }
 
 static void
-test_addr(void)
+test_throttle(void)
 {
-	struct addrthrottle	*at;
-	const char		*a = "192.0.2.1", *b = "2001:db8::1";
-	char			 name[128];
+	const struct lockout_policy *np = &signin_net_policy;
+	struct throttle		*at;
+	const char		*a = "192.0.2.1/32", *b = "2001:db8::/64";
+	char			 name[200];
 	uint32_t		 w, prev = 0;
 	int			 i, grows = 1;
 
-	tap_ok(addrthrottle_new(0) == NULL &&
-	    addrthrottle_new(ADDRTHROTTLE_MAXENTRIES + 1) == NULL,
+	tap_ok(throttle_new(0) == NULL &&
+	    throttle_new(THROTTLE_MAXENTRIES + 1) == NULL,
 	    "table size 0 or too large refused");
-	tap_ok(addrthrottle_wait(NULL, a, 0) > 0, "no table fails closed");
-	if ((at = addrthrottle_new(4)) == NULL) {
-		tap_ok(0, "addrthrottle_new(4)");
+	tap_ok(throttle_wait(NULL, np, a, 0) > 0, "no table fails closed");
+	if ((at = throttle_new(4)) == NULL) {
+		tap_ok(0, "throttle_new(4)");
 		return;
 	}
 	for (i = 0; i < 9; i++)
-		addrthrottle_fail(at, a, 100);
-	tap_ok(addrthrottle_wait(at, a, 100) == 0, "9 failures: no delay");
-	addrthrottle_fail(at, a, 100);
-	tap_ok(addrthrottle_wait(at, a, 100) == 1, "10th failure: 1 s");
-	for (i = 11; i <= 19; i++) {
-		addrthrottle_fail(at, a, 100);
-		w = addrthrottle_wait(at, a, 100);
-		if (w != (i < 19 ? 1U << (i - 10) : 300U) || w <= prev)
+		throttle_fail(at, np, a, 100);
+	tap_ok(throttle_wait(at, np, a, 100) == 0, "9 failures: no delay");
+	throttle_fail(at, np, a, 100);
+	tap_ok(throttle_wait(at, np, a, 100) == 10, "10th failure: 10 s");
+	for (i = 11; i <= 15; i++) {
+		throttle_fail(at, np, a, 100);
+		w = throttle_wait(at, np, a, 100);
+		if (w != (i < 15 ? 10U << (i - 10) : 300U) || w <= prev)
 			grows = 0;
 		prev = w;
 	}
-	tap_ok(grows, "delays double to 256 s, then 300 s");
-	for (i = 0; i < 20; i++)
-		addrthrottle_fail(at, a, 100);
-	tap_ok(addrthrottle_wait(at, a, 100) == ADDRTHROTTLE_CAP,
-	    "capped at 300 s after 39 failures");
-	tap_ok(addrthrottle_wait(at, a, 399) == 1 &&
-	    addrthrottle_wait(at, a, 400) == 0, "the delay runs down");
-	tap_ok(addrthrottle_wait(at, b, 100) == 0, "another address is free");
-	addrthrottle_fail(at, a, 100 + LOCKOUT_HOUR);
-	tap_ok(addrthrottle_wait(at, a, 100 + LOCKOUT_HOUR) == 0,
-	    "after a quiet hour the count starts again");
-	for (i = 0; i < 12; i++)
-		addrthrottle_fail(at, a, 5000);
-	addrthrottle_success(at, a);
-	tap_ok(addrthrottle_wait(at, a, 5000) == 0, "success clears it");
+	tap_ok(grows, "delays double to 160 s, then 300 s");
+	tap_ok(throttle_wait(at, np, a, 399) == 1 &&
+	    throttle_wait(at, np, a, 400) == 0, "the delay runs down");
+	tap_ok(throttle_wait(at, np, b, 100) == 0, "another network is free");
+	throttle_fail(at, np, a, 100 + LOCKOUT_HOUR + SIGNIN_NET_CAP);
+	tap_ok(throttle_wait(at, np, a, 100 + LOCKOUT_HOUR +
+	    SIGNIN_NET_CAP) == 0, "after a quiet hour the count starts again");
+	throttle_take(at, a, 5);
+	tap_ok(throttle_failures(at, a) == 0, "taking back never goes below 0");
+	throttle_forget(at, a);
+	tap_ok(throttle_count(at) == 0, "forgotten");
 
-	/* The table bound: the oldest entry goes. */
-	addrthrottle_free(at);
-	at = addrthrottle_new(4);
+	/* The table bound: the entry with the oldest failure goes. */
 	for (i = 0; i < 10; i++)
-		addrthrottle_fail(at, "a0", 10);
-	addrthrottle_fail(at, "a1", 11);
-	addrthrottle_fail(at, "a2", 12);
-	addrthrottle_fail(at, "a3", 13);
-	tap_ok(addrthrottle_count(at) == 4 &&
-	    addrthrottle_wait(at, "a0", 10) == 1, "full table keeps a0");
-	addrthrottle_fail(at, "a4", 14);
-	tap_ok(addrthrottle_count(at) == 4 &&
-	    addrthrottle_wait(at, "a0", 10) == 0,
-	    "a fifth address evicts the oldest (a0)");
+		throttle_fail(at, np, "a0", 10);
+	throttle_fail(at, np, "a1", 11);
+	throttle_fail(at, np, "a2", 12);
+	throttle_fail(at, np, "a3", 13);
+	tap_ok(throttle_count(at) == 4 && throttle_wait(at, np, "a0", 10) == 10,
+	    "full table keeps a0");
+	throttle_fail(at, np, "a4", 14);
+	tap_ok(throttle_count(at) == 4 && throttle_wait(at, np, "a0", 10) == 0,
+	    "a fifth key evicts the oldest (a0)");
 	for (i = 0; i < 1000; i++) {
-		snprintf(name, sizeof(name), "198.51.100.%d", i);
-		addrthrottle_fail(at, name, 20 + i);
+		snprintf(name, sizeof(name), "198.51.100.%d/32", i);
+		throttle_fail(at, np, name, 20 + i);
 	}
-	tap_ok(addrthrottle_count(at) == 4, "1000 addresses: still 4 entries");
-
-	memset(name, 'x', 100);
-	name[100] = '\0';
+	tap_ok(throttle_count(at) == 4, "1000 networks: still 4 entries");
+	memset(name, 'x', 150);
+	name[150] = '\0';
 	for (i = 0; i < 10; i++)
-		addrthrottle_fail(at, name, 2000);
-	name[99] = 'y';
-	tap_ok(addrthrottle_wait(at, name, 2000) == 1,
-	    "over-long addresses sharing a prefix share an entry");
-	addrthrottle_free(at);
+		throttle_fail(at, np, name, 2000);
+	name[140] = 'y';
+	tap_ok(throttle_wait(at, np, name, 2000) == 10,
+	    "over-long keys sharing a prefix share an entry");
+	throttle_free(at);
 }
 
-/* A right password waiting for its code takes its failure back. */
+/* A success forgets only the failures against that account. */
 static void
-test_forgive(void)
+test_signin(void)
 {
 	struct lockout_policy	 p = { 5, 60, 3600 };
-	struct lockout_state	 s;
+	struct signin_limits	 l;
+	struct signin_attempt	 victim, own, dev;
+	struct lockout_state	 vacct, oacct, device;
+	uint32_t		 wait;
 	int			 i;
 
-	memset(&s, 0, sizeof(s));
-	for (i = 0; i < 20; i++) {
-		lockout_fail(&p, &s, 1000 + i);
-		lockout_forgive(&s);
-	}
-	tap_ok(s.failures == 0 && s.hour_count == 0 &&
-	    lockout_wait(&p, &s, 1020) == 0,
-	    "forgiven attempts never lock (%u failures)", s.failures);
+	memset(&vacct, 0, sizeof(vacct));
+	memset(&oacct, 0, sizeof(oacct));
+	memset(&device, 0, sizeof(device));
+	l.net = throttle_new(64);
+	l.pair = throttle_new(64);
+	l.unknown = NULL;
+	memset(&victim, 0, sizeof(victim));
+	signin_keys(&victim, "victim", "203.0.113.9/32");
+	victim.account = &vacct;
+	own = victim;
+	signin_keys(&own, "mallory", "203.0.113.9/32");
+	own.account = &oacct;
+	for (i = 0; i < 4; i++)
+		signin_record(&l, &p, &victim, 1000);
+	tap_ok(signin_gate(&l, &p, &victim, 1000, &wait) == SIGNIN_OPEN,
+	    "4 failures against the victim: still open");
+	signin_record(&l, &p, &victim, 1000);
+	tap_ok(signin_gate(&l, &p, &victim, 1000, &wait) == SIGNIN_PAIR &&
+	    wait == 60, "the 5th: this network waits 60 s for this account");
+	tap_ok(signin_gate(&l, &p, &own, 1000, &wait) == SIGNIN_OPEN,
+	    "... not for another account");
+	signin_record(&l, &p, &own, 1000);
+	signin_success(&l, &own);
+	tap_ok(throttle_failures(l.net, "203.0.113.9/32") == 5 &&
+	    signin_gate(&l, &p, &victim, 1000, &wait) == SIGNIN_PAIR,
+	    "the attacker's own right password wipes nothing of the victim's");
+	tap_ok(oacct.hour_count == 0 && oacct.failures == 0,
+	    "... and takes back its own attempt");
 	for (i = 0; i < 5; i++)
-		lockout_fail(&p, &s, 2000);
-	lockout_fail(&p, &s, 2000);
-	lockout_forgive(&s);
-	tap_ok(s.failures == 5 && s.hour_count == 5,
-	    "forgiving takes back exactly one failure");
-	tap_ok(lockout_wait(&p, &s, 2000) > 0,
-	    "the real failures before it still count");
-	memset(&s, 0, sizeof(s));
-	lockout_forgive(&s);
-	tap_ok(s.failures == 0 && s.hour_count == 0,
-	    "forgiving nothing stays at zero");
+		signin_record(&l, &p, &own, 1000);
+	tap_ok(signin_gate(&l, &p, &own, 1000, &wait) == SIGNIN_NETWORK &&
+	    wait == 10, "10 failures from one network: it waits for any "
+	    "account");
+	signin_record(&l, &p, &own, 1000);
+	signin_success(&l, &own);
+	tap_ok(throttle_failures(l.net, "203.0.113.9/32") == 5,
+	    "a success takes back its pair's failures only (5 left)");
+
+	memset(&dev, 0, sizeof(dev));
+	signin_keys(&dev, "victim", "203.0.113.9/32");
+	dev.account = &vacct;
+	dev.device = &device;
+	tap_ok(signin_gate(&l, &p, &dev, 1000, &wait) == SIGNIN_OPEN,
+	    "the owner's device, same network: open despite the pair's wait");
+	for (i = 0; i < 5; i++)
+		signin_record(&l, &p, &dev, 1000);
+	tap_ok(signin_gate(&l, &p, &dev, 1000, &wait) == SIGNIN_DEVICE &&
+	    wait == 60, "a device that failed 5 times waits itself");
+	tap_ok(throttle_failures(l.pair, victim.pair) == 5,
+	    "a device's failures count on the device only");
+	throttle_free(l.net);
+	throttle_free(l.pair);
+}
+
+/*
+ * Three hours of attack on one account from 5000 networks, each trying
+ * whenever the gate lets it, while the owner tries once a minute from
+ * a device that signed in before, and once a minute from a new
+ * browser.  The attempts evaluated for untrusted clients stay within
+ * 100 in any rolling hour; every one of the owner's device attempts is
+ * evaluated.
+ */
+static void
+test_siege(void)
+{
+	static uint64_t		 at[SIM_MAX];
+	struct lockout_policy	 p = { 5, 60, 3600 };
+	struct signin_limits	 l;
+	struct signin_attempt	 a, owner;
+	struct lockout_state	 acct, device;
+	char			 net[64];
+	uint32_t		 wait;
+	time_t			 t;
+	int			 n = 0, i, j, worst = 0, own = 0, ownok = 0;
+	int			 fresh = 0, freshok = 0;
+
+	memset(&acct, 0, sizeof(acct));
+	memset(&device, 0, sizeof(device));
+	l.net = throttle_new(8192);
+	l.pair = throttle_new(8192);
+	l.unknown = NULL;
+	memset(&owner, 0, sizeof(owner));
+	signin_keys(&owner, "alice", "192.0.2.1/32");
+	owner.account = &acct;
+	owner.device = &device;
+	for (t = 0; t < SIM_SECONDS; t++) {
+		for (i = 0; i < 5000 && n < SIM_MAX; i += 97) {
+			memset(&a, 0, sizeof(a));
+			snprintf(net, sizeof(net), "10.%d.%d.%d/32",
+			    (i + (int)t) % 5000 / 250, i % 250, (int)(t % 7));
+			signin_keys(&a, "alice", net);
+			a.account = &acct;
+			if (signin_gate(&l, &p, &a, t, &wait) != SIGNIN_OPEN)
+				continue;
+			signin_record(&l, &p, &a, t);
+			at[n++] = (uint64_t)t;
+		}
+		if (t % 60 != 30)
+			continue;
+		own++;
+		if (signin_gate(&l, &p, &owner, t, &wait) == SIGNIN_OPEN) {
+			signin_record(&l, &p, &owner, t);
+			signin_success(&l, &owner);
+			ownok++;
+		}
+		memset(&a, 0, sizeof(a));
+		signin_keys(&a, "alice", "198.51.100.1/32");
+		a.account = &acct;
+		fresh++;
+		freshok += signin_gate(&l, &p, &a, t, &wait) == SIGNIN_OPEN;
+	}
+	for (i = 0; i < n; i++) {
+		for (j = i; j < n && at[j] < at[i] + LOCKOUT_HOUR; j++)
+			;
+		if (j - i > worst)
+			worst = j - i;
+	}
+	tap_ok(worst == LOCKOUT_HOURMAX, "siege: at most 100 untrusted "
+	    "failures evaluated in any rolling hour (%d)", worst);
+	tap_ok(n >= 200 && n <= 300, "siege: %d evaluated in 3 hours", n);
+	tap_ok(own == 180 && ownok == own, "siege: the owner's device signed "
+	    "in every time (%d of %d)", ownok, own);
+	tap_ok(freshok < fresh / 10, "siege: a new browser mostly waits "
+	    "(%d of %d let through)", freshok, fresh);
+	throttle_free(l.net);
+	throttle_free(l.pair);
 }
 
 int
 main(void)
 {
-	test_forgive();
 	test_backoff();
 	test_hour();
+	test_quiet();
 	test_simulation();
-	test_addr();
+	test_throttle();
+	test_signin();
+	test_siege();
 	(void)tap_skip;
 	return tap_done();
 }

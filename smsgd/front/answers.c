@@ -84,7 +84,10 @@ a_get_session(struct msg *m, struct a_session *s)
 	    msg_get_string(&c, s->csrf, sizeof(s->csrf)) == -1 ||
 	    msg_get_u64(&c, &s->expires) == -1 ||
 	    msg_get_string(&c, s->name, sizeof(s->name)) == -1 ||
-	    msg_get_end(&c) == -1 || !a_valid_token(s->token))
+	    msg_get_string(&c, s->device, sizeof(s->device)) == -1 ||
+	    msg_get_u32(&c, &s->device_max_age) == -1 ||
+	    msg_get_end(&c) == -1 || !a_valid_token(s->token) ||
+	    (s->device[0] != '\0' && !a_valid_token(s->device)))
 		BAD("AUTH_SESSION");
 }
 

@@ -28,6 +28,8 @@ struct a_session {
 	char		 csrf[TOKEN_MAX];
 	uint64_t	 expires;
 	char		 name[64];
+	char		 device[TOKEN_MAX];	/* "" none */
+	uint32_t	 device_max_age;
 };
 struct a_registered {
 	char		 name[64];

@@ -152,17 +152,19 @@ rate_limited(struct app_req *ar)
 {
 	struct ratelimit	*rl = NULL;
 	unsigned int		 retry = 0;
+	char			 net[NETKEY_MAX];
 
 	if (ar->route->rate == RATE_LOGIN)
 		rl = rate_login;
 	else if (ar->route->rate == RATE_REGISTER)
 		rl = rate_register;
-	if (rl == NULL || ratelimit_take(rl, app_addr(ar), time(NULL),
-	    &retry) == 1)
+	/* Counted per client network: an IPv6 /64 is one client. */
+	net_key(&front_conf.net, app_addr(ar), net, sizeof(net));
+	if (rl == NULL || ratelimit_take(rl, net, time(NULL), &retry) == 1)
 		return 0;
-	log_info("rate limit: %s from %s", ar->route->pattern, app_addr(ar));
+	log_info("rate limit: %s from %s", ar->route->pattern, net);
 	app_fail_after(ar, retry, 429, "throttled", "Too many attempts from "
-	    "your address; wait a minute and try again.");
+	    "your network; wait a minute and try again.");
 	return 1;
 }
 

@@ -32,6 +32,7 @@
 
 #define COOKIE_SESSION	"__Host-smsg"
 #define COOKIE_PENDING	"__Host-smsg-pending"
+#define COOKIE_DEVICE	"__Host-smsg-device"	/* smsg-auth.8: device tokens */
 
 /*
  * One error value, two renderings.  status is the same on both faces;
@@ -50,7 +51,7 @@ struct app_error {
 enum field {
 	F_USERNAME, F_PASSWORD, F_PASSWORD2, F_NEW_PASSWORD, F_CURRENT,
 	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_CONTACT,
-	F_NICKNAME, F_END
+	F_NICKNAME, F_DEVICE, F_END
 };
 
 /*
@@ -218,6 +219,7 @@ void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
 const char *in_text(struct app_req *, enum field);
+const char *in_device(struct app_req *, char *, size_t);
 int	 in_flag(struct app_req *, enum field);
 int	 in_session_id(struct app_req *, uint64_t *);
 int	 in_confirmed(struct app_req *, enum field);

@@ -43,6 +43,7 @@
 #include "bridge.h"
 #include "http.h"
 #include "log.h"
+#include "netcount.h"
 #include "server_impl.h"
 
 #define REQ_MAXASKS	16	/* questions one request may have open */
@@ -71,6 +72,8 @@ struct conn {
 	time_t			 body_idle;	/* ticks without a byte */
 	time_t			 write_idle;	/* ticks without output taken */
 	int			 in_piece;	/* inside the piece callback */
+	char			 net[NETKEY_MAX];	/* netcount.h */
+	enum netcount_verdict	 netv;
 };
 
 struct req {
@@ -176,6 +179,7 @@ conn_free(struct conn *c)
 		event_free(c->timer);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
+	netcount_del(c->net);
 	free(c);
 	atomic_fetch_sub(&srv.conns, 1);
 }
@@ -378,6 +382,10 @@ conn_head_done(struct conn *c)
 	struct req		*r;
 
 	c->head = 1;
+	if (c->netv == NETCOUNT_OVER) {
+		conn_error(c, 503, "too many connections from your network");
+		return -1;
+	}
 	if (c->kind == LISTEN_HTTP_REDIRECT) {
 		conn_redirect(c);
 		return -1;
@@ -721,12 +729,22 @@ conn_accept(struct worker *w, enum listen_kind kind, int fd,
 	c->w = w;
 	c->kind = kind;
 	sockaddr_text(sa, c->addr, sizeof(c->addr));
+	/* Per client network: at the cap, a 503; far over it, nothing. */
+	net_key(&front_conf.net, c->addr, c->net, sizeof(c->net));
+	if ((c->netv = netcount_add(c->net, front_conf.max_conns_net)) ==
+	    NETCOUNT_REFUSE) {
+		free(c);
+		atomic_fetch_sub(&srv.conns, 1);
+		close(fd);
+		return;
+	}
 	/* Responses go out whole; do not hold their last segment back. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if ((c->timer = evtimer_new(w->base, conn_timeout, c)) == NULL ||
 	    (c->bev = conn_bev(w, kind, fd)) == NULL) {
 		if (c->timer != NULL)
 			event_free(c->timer);
+		netcount_del(c->net);
 		free(c);
 		goto fail;
 	}

@@ -67,8 +67,9 @@ api_registered(struct app_req *ar, const struct a_registered *reg)
 static void
 api_signed_in(struct app_req *ar, const struct a_session *s)
 {
-	api_send(ar, 200, json_pack("{s:s, s:I}", "token", s->token,
-	    "expires", (json_int_t)s->expires));
+	/* The device token: sent back as "device" at the next login. */
+	api_send(ar, 200, json_pack("{s:s, s:I, s:s}", "token", s->token,
+	    "expires", (json_int_t)s->expires, "device", s->device));
 }
 
 /* The API sends password and code together: there is no pending step. */

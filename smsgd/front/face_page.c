@@ -227,9 +227,13 @@ page_registered(struct app_req *ar, const struct a_registered *reg)
 static void
 page_signed_in(struct app_req *ar, const struct a_session *s)
 {
-	char	 pending[TOKEN_MAX];
+	char	 pending[TOKEN_MAX], age[16];
 
 	set_cookie(ar, COOKIE_SESSION, s->token, NULL);
+	if (s->device[0] != '\0') {
+		snprintf(age, sizeof(age), "%u", s->device_max_age);
+		set_cookie(ar, COOKIE_DEVICE, s->device, age);
+	}
 	if (http_cookie_get(ar->h, COOKIE_PENDING, pending,
 	    sizeof(pending)) == 0)
 		set_cookie(ar, COOKIE_PENDING, "", "0");

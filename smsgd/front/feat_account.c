@@ -83,8 +83,9 @@ void
 feat_login(struct app_req *ar)
 {
 	static const enum field in[] = { F_USERNAME, F_PASSWORD, F_OTP,
-	    F_END };
+	    F_DEVICE, F_END };
 	struct msgbuf	 mb;
+	char		 device[TOKEN_MAX];
 
 	if (in_check(ar, in) == -1)
 		return;
@@ -94,6 +95,8 @@ feat_login(struct app_req *ar)
 	msg_add_string(&mb, in_text(ar, F_OTP));
 	msg_add_string(&mb, app_addr(ar));
 	msg_add_string(&mb, ar->agent);
+	msg_add_string(&mb, in_device(ar, device, sizeof(device)));
+	explicit_bzero(device, sizeof(device));
 	ask_auth(ar, &mb, on_login);
 }
 
@@ -101,8 +104,9 @@ feat_login(struct app_req *ar)
 void
 feat_login_otp(struct app_req *ar, const char *pending)
 {
-	static const enum field in[] = { F_OTP, F_END };
+	static const enum field in[] = { F_OTP, F_DEVICE, F_END };
 	struct msgbuf	 mb;
+	char		 device[TOKEN_MAX];
 
 	if (in_check(ar, in) == -1)
 		return;
@@ -111,6 +115,8 @@ feat_login_otp(struct app_req *ar, const char *pending)
 	msg_add_string(&mb, in_text(ar, F_OTP));
 	msg_add_string(&mb, app_addr(ar));
 	msg_add_string(&mb, ar->agent);
+	msg_add_string(&mb, in_device(ar, device, sizeof(device)));
+	explicit_bzero(device, sizeof(device));
 	ask_auth(ar, &mb, on_login);
 }
 

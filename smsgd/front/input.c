@@ -29,6 +29,8 @@ static const struct {
 	[F_SESSION_ID] = { "id", "id", 0, 0 },
 	[F_CONTACT] = { "name", "name", 0, 0 },
 	[F_NICKNAME] = { "nickname", "nickname", 0, 0 },
+	/* a page's device token is its cookie: see in_device */
+	[F_DEVICE] = { "device", NULL, 0, 0 },
 };
 
 static const char *
@@ -88,6 +90,23 @@ in_text(struct app_req *ar, enum field f)
 		    json_string_value(j) : "";
 	v = http_form_get(&ar->form, name);
 	return v != NULL ? v : "";
+}
+
+/*
+ * The device token the client holds for the account it signs in to
+ * (smsg-auth.8): the API's "device" member, a browser's device cookie.
+ * "" when none, or not of a token's shape.
+ */
+const char *
+in_device(struct app_req *ar, char *buf, size_t len)
+{
+	if (ar->route->face == FACE_API)
+		strlcpy(buf, in_text(ar, F_DEVICE), len);
+	else if (http_cookie_get(ar->h, COOKIE_DEVICE, buf, len) == -1)
+		buf[0] = '\0';
+	if (!a_valid_token(buf))
+		buf[0] = '\0';
+	return buf;
 }
 
 int

@@ -42,6 +42,8 @@ struct front_conf front_conf = {
 	.login_rate = 10,
 	.register_rate = 5,
 	.max_conns = 1024,
+	.max_conns_net = 64,
+	.net = { NETKEY_V4_DEFAULT, NETKEY_V6_DEFAULT },
 	.https_port = 443,
 };
 
@@ -62,6 +64,7 @@ conf_front(struct msg *m)
 {
 	struct front_conf	 fc;
 	struct msgcur		 cur;
+	uint8_t			 v4, v6;
 
 	msg_cursor(m, &cur);
 	if (got_front || m->fd != -1 ||
@@ -77,6 +80,8 @@ conf_front(struct msg *m)
 	    msg_get_u32(&cur, &fc.max_conns) == -1 ||
 	    msg_get_u32(&cur, &fc.event_heartbeat) == -1 ||
 	    msg_get_u32(&cur, &fc.event_max_per_user) == -1 ||
+	    msg_get_u32(&cur, &fc.max_conns_net) == -1 ||
+	    msg_get_u8(&cur, &v4) == -1 || msg_get_u8(&cur, &v6) == -1 ||
 	    msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_FRONT from the parent");
 	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
@@ -85,8 +90,12 @@ conf_front(struct msg *m)
 	    fc.event_max_per_user < 1 || fc.event_max_per_user > 1000 ||
 	    fc.idle_timeout < 1 || fc.idle_timeout > TIMEOUT_MAX ||
 	    fc.max_conns < 1 || fc.max_conns > 1000000 ||
+	    fc.max_conns_net < 1 ||
+	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }) ||
 	    fc.https_port == 0)
 		fatalx("CONF_FRONT out of range");
+	fc.net.v4 = v4;
+	fc.net.v6 = v6;
 	got_front = 1;
 	front_conf = fc;
 	/* Counted here: sysconf reads /sys, which the chroot hides. */

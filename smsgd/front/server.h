@@ -17,6 +17,7 @@
 
 #include "http.h"
 #include "msg.h"
+#include "netkey.h"
 #include "proto.h"
 
 struct event_base;
@@ -25,8 +26,9 @@ struct front_conf {
 	unsigned int	 workers, header_timeout, body_idle_timeout,
 			 body_min_rate, idle_timeout, form_max, login_rate,
 			 register_rate, max_conns, event_heartbeat,
-			 event_max_per_user;
+			 event_max_per_user, max_conns_net;
 	uint16_t	 https_port;
+	struct net_prefix net;		/* what one client network is */
 };
 extern struct front_conf front_conf;
 
