@@ -17,7 +17,7 @@ command -v wrk >/dev/null 2>&1 || { echo "$0: wrk missing" >&2; exit 2; }
 OLD=$(cd "$1" && pwd)
 NEW=$(cd "$2" && pwd)
 RUNS=${3:-3}
-top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/.." && pwd)
 PW='ledger orchid pumice 58 skiff'
 DURATION=10s
 
@@ -25,7 +25,16 @@ DURATION=10s
 # user; sets NAME_PORT, NAME_PID, NAME_PREFIX, NAME_TOKEN.
 start_side() {
 	top_builddir=$2
+	# Each side with its own test library when it is an in-tree build:
+	# the configuration keys change between versions.
+	top_srcdir=$here
+	[ -f "$2/regress/https/lib_https.sh" ] && top_srcdir=$2
 	. "$top_srcdir/regress/https/lib_https.sh"
+	# As in production: no debug line per request (the tests use -v).
+	daemon_start() {
+		"$SMSGD" -d -f "$CONF" > "$LOG" 2>&1 &
+		DAEMON_PID=$!
+	}
 	https_start
 	trap - EXIT
 	register_api bench "$PW" || { echo "$1: register failed" >&2; exit 1; }
