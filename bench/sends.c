@@ -80,7 +80,7 @@ static double
 bench_store(const char *dir, int senders)
 {
 	struct store_limits	 lim = { 256, 65536, 10, 4, 1 << 20,
-	    1ULL << 40, 3600, 86400, 300 };
+	    1ULL << 40, 3600, 86400, 300, 8 };
 	double			 t0, t;
 	long			 sends = 0;
 

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	10
+#define SMSG_PROTO_VERSION	11
 
 enum proc_id {
 	PROC_PARENT,
@@ -54,7 +54,9 @@ enum msg_type {
 				   u32 event_max_per_user,
 				   u32 max_conns_per_net,
 				   u8 ipv4_prefix, u8 ipv6_prefix */
-	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
+	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem,
+				   u8 tickets (0 off, 1 on),
+				   u32 ticket_period (seconds) */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
 	MSG_CONF_AUTH,		/* u8 scrypt_logn, u32 scrypt_r, u32 scrypt_p,
 				   u32 hash_threads, u32 idle_timeout,
@@ -174,7 +176,8 @@ enum msg_type {
 	MSG_CONF_STORE,		/* u32 subject_max, u32 body_max,
 				   u32 recipients_max, u32 files_max,
 				   u64 file_max, u64 quota, u32 retention,
-				   u32 retention_max, u32 upload_timeout */
+				   u32 retention_max, u32 upload_timeout,
+				   u32 cache_mb */
 
 	/*
 	 * front -> store; peerid is the front's request id.  Each starts

@@ -19,7 +19,7 @@
 #include "smsgconf.h"
 
 enum key_type { K_PATH, K_OPTPATH, K_SOCKPATH, K_OPTSOCKPATH, K_NAME, K_HOST,
-    K_UINT };
+    K_UINT, K_ONOFF };
 
 struct key {
 	const char	*group;		/* NULL: top level */
@@ -71,6 +71,11 @@ static const struct key schema[] = {
 	{ "front", "max_connections_per_network", K_UINT, U(front.max_conns_net),
 	  1, 100000, "open connections at most from one client network "
 	  "(see limits)" },
+	{ "front", "tls_tickets", K_ONOFF, U(front.tls_tickets), 0, 1,
+	  "TLS session resumption with tickets: \"on\" or \"off\"" },
+	{ "front", "tls_ticket_period", K_UINT, U(front.tls_ticket_period), 1,
+	  86400, "seconds a ticket key seals tickets; it opens them a period "
+	  "more" },
 	{ "front", "login_rate", K_UINT, U(front.login_rate), 1, 100000,
 	  "sign-in attempts per minute from one client network" },
 	{ "front", "register_rate", K_UINT, U(front.register_rate), 1, 100000,
@@ -107,6 +112,8 @@ static const struct key schema[] = {
 	  "longest message text, in bytes" },
 	{ "store", "recipients_max", K_UINT, U(store.recipients_max), 1, 256,
 	  "recipients of one message at most" },
+	{ "store", "cache_mb", K_UINT, U(store.cache_mb), 1, 4096,
+	  "MiB of Berkeley DB cache, filled as messages are read" },
 	{ "store", "files_max", K_UINT, U(store.files_max), 0, 64,
 	  "files attached to one message at most" },
 	{ "store", "file_max", K_UINT, U(store.file_max), 1, 2147483647,
@@ -169,6 +176,8 @@ config_defaults(struct smsg_config *c)
 	c->front.max_conns_net = 64;
 	c->front.login_rate = 20;
 	c->front.register_rate = 5;
+	c->front.tls_tickets = 1;
+	c->front.tls_ticket_period = 3600;
 	strlcpy(c->tls.cert, PATH_TLSCERT, sizeof(c->tls.cert));
 	strlcpy(c->tls.key, PATH_TLSKEY, sizeof(c->tls.key));
 	c->auth.hash_threads = 0;
@@ -190,6 +199,7 @@ config_defaults(struct smsg_config *c)
 	c->store.retention = 604800;
 	c->store.retention_max = 2592000;
 	c->store.upload_timeout = 300;
+	c->store.cache_mb = 8;
 	c->limits.ipv4_prefix = 32;
 	c->limits.ipv6_prefix = 64;
 }
@@ -310,6 +320,15 @@ config_apply(struct smsg_config *c, const config_setting_t *s,
 		return -1;
 	}
 	str = config_setting_get_string(s);
+	if (k->type == K_ONOFF) {
+		if (strcmp(str, "on") != 0 && strcmp(str, "off") != 0) {
+			SETERR("%s:%d: %s.%s must be \"on\" or \"off\"",
+			    file, line, k->group, name);
+			return -1;
+		}
+		*(unsigned int *)((char *)c + k->off) = str[1] == 'n';
+		return 0;
+	}
 	if (strlen(str) >= k->size) {
 		SETERR("%s:%d: %s.%s is too long", file, line, k->group, name);
 		return -1;
@@ -488,6 +507,8 @@ config_print(const struct smsg_config *c, FILE *fp)
 		fprintf(fp, "\t%s = ", k->name);
 		if (k->type == K_UINT)
 			fprintf(fp, "%u", *(const unsigned int *)p);
+		else if (k->type == K_ONOFF)
+			print_string(fp, *(const unsigned int *)p ? "on" : "off");
 		else
 			print_string(fp, p);
 		fprintf(fp, ";\n");

@@ -33,6 +33,7 @@ struct smsg_config {
 		unsigned int	 event_max_per_user;
 		unsigned int	 form_max, max_conns, max_conns_net;
 		unsigned int	 login_rate, register_rate;
+		unsigned int	 tls_tickets, tls_ticket_period;
 	} front;
 	struct {
 		char		 cert[PATH_MAX];
@@ -54,6 +55,7 @@ struct smsg_config {
 		unsigned int	 quota_mb;
 		unsigned int	 retention, retention_max;
 		unsigned int	 upload_timeout;
+		unsigned int	 cache_mb;
 	} store;
 	struct {
 		unsigned int	 ipv4_prefix, ipv6_prefix;

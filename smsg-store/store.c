@@ -66,12 +66,14 @@ store_configure(struct msg *m)
 	msg_get_u32(&c, &limits.retention);
 	msg_get_u32(&c, &limits.retention_max);
 	msg_get_u32(&c, &limits.upload_timeout);
+	msg_get_u32(&c, &limits.cache_mb);
 	if (msg_get_end(&c) == -1)
 		fatalx("malformed CONF_STORE");
 	if (limits.rcpt_max == 0 || limits.rcpt_max > MC_RCPT_MAX ||
 	    limits.files_max > MC_STREAM_MAX - 2 || limits.retention == 0 ||
 	    limits.retention > limits.retention_max ||
-	    limits.upload_timeout == 0)
+	    limits.upload_timeout == 0 || limits.cache_mb == 0 ||
+	    limits.cache_mb > 4096)
 		fatalx("CONF_STORE: a value out of range");
 	configured = 1;
 }

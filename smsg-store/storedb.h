@@ -31,7 +31,10 @@ struct store_limits {
 	uint32_t	 retention;	/* seconds, default */
 	uint32_t	 retention_max;
 	uint32_t	 upload_timeout;
+	uint32_t	 cache_mb;	/* Berkeley DB cache; 0: STORE_CACHE_MB */
 };
+
+#define STORE_CACHE_MB	8
 
 struct store_day {
 	uint64_t	 day;		/* days since the epoch */

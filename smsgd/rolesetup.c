@@ -174,6 +174,8 @@ send_front(const struct smsg_config *conf)
 	msg_init(&mb, MSG_CONF_TLS, 0);
 	msg_add_bytes(&mb, rs.cert, rs.certlen);
 	msg_add_bytes(&mb, rs.key, rs.keylen);
+	msg_add_u8(&mb, conf->front.tls_tickets);
+	msg_add_u32(&mb, conf->front.tls_ticket_period);
 	if (proc_send(PROC_FRONT, &mb) == -1)
 		fatal("sending tls material");
 	/* The queued copy of the key is freed, after zeroing, by msg.c. */
@@ -228,6 +230,7 @@ send_store(const struct smsg_config *conf)
 	msg_add_u32(&mb, conf->store.retention);
 	msg_add_u32(&mb, conf->store.retention_max);
 	msg_add_u32(&mb, conf->store.upload_timeout);
+	msg_add_u32(&mb, conf->store.cache_mb);
 	if (proc_send(PROC_STORE, &mb) == -1)
 		fatal("sending store settings");
 }

@@ -36,7 +36,7 @@ header_timeout = $H_HEADER_TIMEOUT; body_idle_timeout = $H_BODY_TIMEOUT; \
 body_min_rate = $H_BODY_MIN_RATE; event_heartbeat = $H_EVENT_HEARTBEAT; \
 event_max_per_user = $H_EVENT_MAX; \
 idle_timeout = 60; form_max = $H_FORM_MAX; max_connections = 1024; \
-max_connections_per_network = $H_CONNS_PER_NET;"
+max_connections_per_network = $H_CONNS_PER_NET; ${H_FRONT_EXTRA:-}"
 	AUTH_CONF="hash_threads = 0; scrypt_r = 8; scrypt_p = 1; \
 lockout_threshold = $H_LOCKOUT_THRESHOLD; lockout_max = 3600; \
 issuer = \"smsg\";"

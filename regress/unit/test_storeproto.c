@@ -298,7 +298,7 @@ main(void)
 	char			 home[] = "/tmp/smsg-storeproto.XXXXXX";
 	char			 cmd[64];
 	struct store_limits	 lim = { 256, 100000, 10, 4, 100000, 1 << 30,
-	    86400, 86400 * 30, 300 };
+	    86400, 86400 * 30, 300, 8 };
 
 	(void)tap_skip;		/* tap.h helpers this test has no use for */
 	(void)tap_diag;

@@ -109,14 +109,21 @@ conf_tls(struct msg *m)
 	struct msgcur	 cur;
 	const uint8_t	*cert, *key;
 	size_t		 certlen, keylen;
+	uint32_t	 period;
+	uint8_t		 tickets;
 
 	msg_cursor(m, &cur);
 	if (srv.ctx != NULL || m->fd != -1 ||
 	    msg_get_bytes(&cur, &cert, &certlen, MAXMSG_PEER) == -1 ||
 	    msg_get_bytes(&cur, &key, &keylen, MAXMSG_PEER) == -1 ||
+	    msg_get_u8(&cur, &tickets) == -1 ||
+	    msg_get_u32(&cur, &period) == -1 ||
 	    msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_TLS from the parent");
+	if (tickets > 1 || period < 1 || period > 86400)
+		fatalx("CONF_TLS out of range");
 	srv.ctx = tls_context(cert, certlen, key, keylen);
+	tls_tickets_init(srv.ctx, tickets, period);
 	/*
 	 * The key's only copy outside OpenSSL is in the setup channel's
 	 * receive buffer, which is ours to scribble on.
@@ -216,6 +223,8 @@ main_tick(int fd, short what, void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	bridge_expire(now.tv_sec);
+	tls_tickets_tick();
+	memtrim_tick();
 	for (p = 0; p < PROC_MAX; p++) {
 		if (!is_peer(p))
 			continue;

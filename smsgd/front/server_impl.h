@@ -69,6 +69,13 @@ extern struct server	 srv;
 /* tls.c */
 SSL_CTX	*tls_context(const uint8_t *, size_t, const uint8_t *, size_t);
 
+/* tlsticket.c */
+void	 tls_tickets_init(SSL_CTX *, int, unsigned int);
+void	 tls_tickets_tick(void);
+
+/* memtrim.c */
+void	 memtrim_tick(void);
+
 /* conn.c */
 struct sockaddr;
 void	 conn_accept(struct worker *, enum listen_kind, int,

@@ -121,7 +121,10 @@ tls_context(const uint8_t *cert, size_t certlen, const uint8_t *key,
 	    SSL_OP_NO_TICKET | SSL_OP_CIPHER_SERVER_PREFERENCE |
 	    SSL_OP_IGNORE_UNEXPECTED_EOF;
 	SSL_CTX_set_options(ctx, opts);
-	/* No resumption at all: no cache, and no TLS 1.3 tickets either. */
+	/*
+	 * No session cache and, until tls_tickets_init turns them on with
+	 * keys of its own (front.tls_tickets), no tickets either.
+	 */
 	/*
 	 * An idle connection (a live event stream, mostly) keeps no TLS
 	 * read or write buffer: 34 KiB each otherwise.
