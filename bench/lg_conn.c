@@ -59,6 +59,44 @@ lg_error(struct lg *lg, const char *key)
 	lg->errs[i].n++;
 }
 
+/* Bytes both ways of the request out on c; mb_s counts good answers'. */
+void
+lg_count(struct lg_conn *c, size_t n)
+{
+	c->nbytes += n;
+}
+
+/*
+ * After an answer on a connection of its own: a client that resumes
+ * (workload newconn 2) keeps the session, with the ticket the server
+ * sent, for its next connection.
+ */
+static void
+conn_keep_session(struct lg_conn *c)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(c->bev);
+	SSL_SESSION	*s;
+
+	if (ssl == NULL || !SSL_is_init_finished(ssl))
+		return;
+	c->lg->handshakes++;
+	if (SSL_session_reused(ssl))
+		c->lg->resumed++;
+	if ((s = SSL_get1_session(ssl)) == NULL)
+		return;
+	if (!SSL_SESSION_is_resumable(s)) {
+		SSL_SESSION_free(s);
+		return;
+	}
+	SSL_SESSION_free(c->sess);
+	c->sess = s;
+	/*
+	 * Its answer was read whole: an orderly end, after which OpenSSL
+	 * keeps the session resumable (SSL_free would mark it bad).
+	 */
+	SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
+
 static void
 conn_drop(struct lg_conn *c)
 {
@@ -132,6 +170,12 @@ lg_conn_start(struct lg *lg, struct lg_conn *c)
 		conn_drop(c);
 		return -1;
 	}
+	/*
+	 * Only now: connecting clears the SSL object (libevent calls
+	 * SSL_clear), and the handshake starts from the event loop.
+	 */
+	if (ssl != NULL && lg->w->newconn == 2 && c->sess != NULL)
+		SSL_set_session(ssl, c->sess);
 	return 0;
 }
 
@@ -148,7 +192,7 @@ window_close(struct lg *lg)
 	lg->closed = 1;
 	lg->t_close = lg_now();
 	lg->ok_close = lg->ok;
-	lg->bytes_close = lg->bytes_in + lg->bytes_out;
+	lg->bytes_close = lg->bytes_ok;
 	lg_proc_sample(lg, 1);
 }
 
@@ -274,9 +318,10 @@ conn_send(struct lg_conn *c)
 	c->headdone = 0;
 	c->sent_all = 0;
 	c->suffix = NULL;
+	c->nbytes = 0;
 	evbuffer_drain(c->body, evbuffer_get_length(c->body));
 	c->filler = c->lg->w->build(c, out);
-	c->lg->bytes_out += evbuffer_get_length(out) - before;
+	lg_count(c, evbuffer_get_length(out) - before);
 	if (c->filler > 0)
 		bufferevent_setwatermark(c->bev, EV_WRITE, 65536, 0);
 	else {
@@ -302,12 +347,12 @@ conn_write(struct bufferevent *bev, void *arg)
 		n = c->filler < sizeof(filler) ? c->filler : sizeof(filler);
 		evbuffer_add_reference(out, filler, n, NULL, NULL);
 		c->filler -= n;
-		c->lg->bytes_out += n;
+		lg_count(c, n);
 	}
 	if (c->filler == 0) {
 		if (c->suffix != NULL) {
 			evbuffer_add(out, c->suffix, strlen(c->suffix));
-			c->lg->bytes_out += strlen(c->suffix);
+			lg_count(c, strlen(c->suffix));
 		}
 		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 		c->sent_all = 1;
@@ -331,12 +376,15 @@ conn_answered(struct lg_conn *c)
 		lg->saw404 = 1;
 		lg->stopping = 1;	/* a route the server lacks: no figure */
 	}
-	if (lg->w->answer(c, c->status, c->body))
+	if (lg->w->answer(c, c->status, c->body)) {
 		lg->ok++;
-	else {
+		lg->bytes_ok += c->nbytes;
+	} else {
 		snprintf(key, sizeof(key), "%d", c->status);
 		lg_error(lg, key);
 	}
+	if (lg->w->newconn && lg->w->proto == LG_HTTP && c->bev != NULL)
+		conn_keep_session(c);
 	if (c->conn_close || lg->w->newconn)
 		conn_drop(c);
 	c->answered = 1;

@@ -61,7 +61,7 @@ body_take(struct lg_conn *c, struct evbuffer *in, size_t n)
 {
 	size_t	 have = evbuffer_get_length(c->body);
 
-	c->lg->bytes_in += n;
+	lg_count(c, n);
 	if (have < LG_KEEPBODY || c->lg->w->stream)
 		evbuffer_remove_buffer(in, c->body, n);
 	else
@@ -89,7 +89,7 @@ lg_http_parse(struct lg_conn *c, struct evbuffer *in)
 			line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
 			if (line == NULL)
 				return len > 16384 ? -1 : 0;
-			c->lg->bytes_in += n + 2;
+			lg_count(c, n + 2);
 			if (c->state == RD_CHUNKSIZE) {
 				c->chunk_left = strtoll(line, NULL, 16);
 				c->state = c->chunk_left > 0 ? RD_CHUNK :

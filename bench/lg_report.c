@@ -68,12 +68,32 @@ report_events(struct lg *lg, json_t *o)
 	    -1.0));
 }
 
+/* "413: 4, reset: 1419" */
+static char *
+errors_text(json_t *errs)
+{
+	static char	 buf[256];
+	const char	*k;
+	json_t		*v;
+	size_t		 n = 0;
+
+	buf[0] = '\0';
+	json_object_foreach(errs, k, v) {
+		n += (size_t)snprintf(buf + n, n < sizeof(buf) ?
+		    sizeof(buf) - n : 0, "%s%s: %lld", n ? ", " : "", k,
+		    (long long)json_integer_value(v));
+		if (n >= sizeof(buf))
+			break;
+	}
+	return n ? buf : "no answer";
+}
+
 int
 lg_report(struct lg *lg, const char *label)
 {
 	json_t		*o, *errs;
 	double		 el = lg->t_last - lg->t_start;
-	uint64_t	 ok = lg->ok, bytes = lg->bytes_in + lg->bytes_out;
+	uint64_t	 ok = lg->ok, bytes = lg->bytes_ok;
 	uint64_t	 ops;
 	int		 i, avail;
 
@@ -90,8 +110,8 @@ lg_report(struct lg *lg, const char *label)
 	for (i = 0; i < lg->nerrs; i++)
 		json_object_set_new(errs, lg->errs[i].key,
 		    json_integer((json_int_t)lg->errs[i].n));
-	/* a route the server does not have: say so, give no figure */
-	avail = !(lg->saw404 && lg->ok == 0);
+	/* nothing answered well (a route the server lacks, say): no figure */
+	avail = lg->ok > 0;
 	if (lg->w->stream)
 		avail = lg->streams_open > 0 || !lg->saw404;
 	o = json_pack("{s:s, s:s, s:s, s:b, s:i, s:f, s:I, s:I, s:o}",
@@ -99,9 +119,19 @@ lg_report(struct lg *lg, const char *label)
 	    "available", avail, "conns", lg->nconns, "duration_s", el,
 	    "requests", (json_int_t)lg->done, "ok", (json_int_t)lg->ok,
 	    "errors", errs);
-	if (!avail)
+	if (!avail && lg->saw404)
 		json_object_set_new(o, "reason", json_sprintf("not available "
 		    "(the daemon answered 404): %s", lg->w->what));
+	else if (!avail)
+		json_object_set_new(o, "reason", json_sprintf("no request "
+		    "was answered well (%s): %s", errors_text(errs),
+		    lg->w->what));
+	if (lg->w->newconn) {
+		json_object_set_new(o, "handshakes",
+		    json_integer((json_int_t)lg->handshakes));
+		json_object_set_new(o, "resumed",
+		    json_integer((json_int_t)lg->resumed));
+	}
 	json_object_set_new(o, "ok_in_time", json_integer((json_int_t)ok));
 	json_object_set_new(o, "rps", json_real(el > 0 ? (double)ok / el : 0));
 	json_object_set_new(o, "mb_s", json_real(el > 0 ?

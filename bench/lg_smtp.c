@@ -61,7 +61,7 @@ lg_smtp_read(struct lg_conn *c, struct evbuffer *in)
 	int		 code, last;
 
 	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF)) != NULL) {
-		c->lg->bytes_in += n + 2;
+		lg_count(c, n + 2);
 		code = n >= 3 ? atoi(line) : 0;
 		last = n < 4 || line[3] != '-';
 		free(line);

@@ -366,6 +366,9 @@ static const struct lg_workload workloads[] = {
 	  "POST /api/v1/login (a full scrypt sign-in)" },
 	{ "handshake", LG_HTTP, 1, 0, b_me, is200,
 	  "GET /api/v1/me on a new TLS connection each" },
+	{ "handshake-resume", LG_HTTP, 2, 0, b_me, is200,
+	  "GET /api/v1/me on a new TLS connection each, resuming the "
+	  "last one's session" },
 	{ "me", LG_HTTP, 0, 0, b_me, is200,
 	  "GET /api/v1/me, keep-alive" },
 	{ "send", LG_HTTP, 0, 0, b_send, is201_id,
@@ -386,6 +389,9 @@ static const struct lg_workload workloads[] = {
 	  "GET /1k, keep-alive" },
 	{ "static-1k-new", LG_HTTP, 1, 0, b_static1k, is200,
 	  "GET /1k on a new TLS connection each" },
+	{ "static-1k-resume", LG_HTTP, 2, 0, b_static1k, is200,
+	  "GET /1k on a new TLS connection each, resuming the last one's "
+	  "session" },
 	{ "static-10m", LG_HTTP, 0, 0, b_static10m, is200,
 	  "GET /10m" },
 	{ "discard-10m", LG_HTTP, 0, 0, b_discard, is2xx,

@@ -282,7 +282,10 @@ client_ctx(void)
 		errx(1, "SSL_CTX_new");
 	/* loopback only, a throw-away certificate: nothing to verify */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	/* every connection a full handshake, as a new client makes */
+	/*
+	 * No cache: every connection a full handshake, as a new client
+	 * makes, unless its workload resumes (lg_conn.c keeps the session).
+	 */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	return ctx;

@@ -42,7 +42,8 @@ struct lg;
 struct lg_workload {
 	const char	*name;
 	enum lg_proto	 proto;
-	int		 newconn;	/* a new connection per request */
+	int		 newconn;	/* a new connection per request; 2:
+					   resuming the last one's session */
 	int		 stream;	/* an event stream: no end of body */
 	/* Writes the next request; returns the filler bytes that follow. */
 	uint64_t	 (*build)(struct lg_conn *, struct evbuffer *);
@@ -76,6 +77,8 @@ struct lg_conn {
 	int64_t		 chunk_left;
 	int		 conn_close;
 	struct evbuffer	*body;
+	uint64_t	 nbytes;	/* of the request out, both ways */
+	SSL_SESSION	*sess;		/* to resume (newconn 2) */
 	/* the request body still to write */
 	uint64_t	 filler;
 	const char	*suffix;
@@ -115,7 +118,8 @@ struct lg {
 	uint64_t	 ok_close, bytes_close;
 	int		 measuring, stopping;
 	uint64_t	 started, done, ok;
-	uint64_t	 bytes_in, bytes_out;
+	uint64_t	 bytes_ok;	/* both ways, of good answers */
+	uint64_t	 handshakes, resumed;	/* new connections */
 	struct hist	 hist;
 	struct lg_errkey errs[LG_MAXERRKEYS];
 	int		 nerrs;
@@ -142,6 +146,7 @@ struct lg {
 
 /* lg_conn.c: the connection machine */
 int	 lg_conn_start(struct lg *, struct lg_conn *);
+void	 lg_count(struct lg_conn *, size_t);
 void	 lg_conn_next(struct lg_conn *);
 void	 lg_pace_fire(evutil_socket_t, short, void *);
 void	 lg_error(struct lg *, const char *);

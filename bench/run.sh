@@ -119,6 +119,7 @@ control: { socket = "$SOCK"; };
 front: { chroot = "$P/front"; listen = "127.0.0.1"; port = $SMSG_PORT;
 	login_rate = 100000; register_rate = 100000;
 	max_connections = $((EVCONNS + CONNS + 64));
+	max_connections_per_network = $((EVCONNS + CONNS + 64));
 	event_max_per_user = 1000; };
 tls: { certificate = "$WORK/cert.pem"; key = "$WORK/key.pem"; };
 web: { chroot = "$P/web"; };
@@ -142,15 +143,7 @@ CONF
 # Resident MiB of smsgd and of each child now, as JSON members, then
 # their sum: "smsgd": 2.6, "smsg-front": 8.7, ..., "all": 27.3
 smsg_rss_json() {
-	{
-		echo "smsgd $DAEMON_PID"
-		for n in smsg-front smsg-auth smsg-store smsg-web; do
-			echo "$n $(child_pid "$n")"
-		done
-	} | while read -r n p; do
-		echo "$n $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$p/status")"
-	done | awk '{ printf "\"%s\": %.1f, ", $1, $2 / 1024; s += $2 }
-	    END { printf "\"all\": %.1f", s / 1024 }'
+	sh "$top_srcdir/bench/rss.sh" -j "$DAEMON_PID"
 }
 
 # answers WORKLOAD PORT [LABEL]: one request is answered well.
@@ -310,6 +303,8 @@ say "$(wc -l < "$WORK/users") users signed in"
 # Each pair of runs back to back, so both see the same machine.
 smsg handshake handshake -c "$CONNS"
 nginx_run static-1k-new
+smsg handshake-resume handshake-resume -c "$CONNS"
+nginx_run static-1k-resume
 smsg me me -c "$CONNS"
 nginx_run static-1k
 smsg send send -c "$CONNS" -O "$WORK/ids"
@@ -341,6 +336,9 @@ set -- $("$SMSGD" -nv -f "$WORK/smsg/smsgd.conf" 2>/dev/null |
     awk -F'[=;]' '/^[[:space:]]*scrypt_logn/ { l = $2 } /^[[:space:]]*scrypt_r/ { r = $2 } /^[[:space:]]*scrypt_p/ { p = $2 } END { print l, r, p }')
 "$BENCH/scrypt" -a "$(python3 -c "print(max(4, 2 * $DUR))")" -N "$1" -r "$2" -p "$3" \
     > "$RES/scrypt.json" || unavailable scrypt scrypt "scrypt failed"
+# after the whole benchmark: the sign-ins and the raw scrypt runs give
+# the front the few seconds it waits before it hands back what the event
+# streams left free (smsgd/front/memtrim.c)
 AFTER=$(smsg_rss_json)
 printf '{"workload": "memory", "server": "smsg", "available": true, "idle_mib": %s, "after_mib": %s, "idle": {%s}, "after": {%s}}\n' \
     "${IDLE##*: }" "${AFTER##*: }" "$IDLE" "$AFTER" > "$RES/smsg-memory.json"

@@ -17,7 +17,7 @@
 #include "log.h"
 #include "server_impl.h"
 
-#define MEMTRIM_EVERY	40		/* ticks: 10 s */
+#define MEMTRIM_EVERY	20		/* ticks: 5 s */
 #define MEMTRIM_DROP	(4UL << 20)	/* bytes freed since the peak */
 
 void
