@@ -36,6 +36,7 @@ struct req {
 	void			*data;
 	void			(*data_free)(void *);
 	size_t			 body_max;
+	req_piece_cb		 piece;		/* a streamed body's */
 	int			 status;	/* answered, or rendered */
 	char			 allow[128];
 	int			 nasks;
@@ -72,6 +73,47 @@ void
 req_body_buffer(struct req *r, size_t max)
 {
 	r->body_max = max;
+}
+
+void
+req_body_stream(struct req *r, size_t max, req_piece_cb piece)
+{
+	r->body_max = max;
+	r->piece = piece;
+}
+
+void
+req_body_resume(struct req *r)
+{
+}
+
+int
+req_answered(const struct req *r)
+{
+	return r->status != 0;
+}
+
+int
+req_write(struct req *r, const void *p, size_t len)
+{
+	return 0;
+}
+
+void
+req_on_drain(struct req *r, req_drain_cb cb, size_t lowat)
+{
+}
+
+size_t
+req_pending(const struct req *r)
+{
+	return 0;
+}
+
+int
+req_streaming(const struct req *r)
+{
+	return 0;
 }
 
 void
