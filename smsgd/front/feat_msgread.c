@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
 #include "proto.h"
@@ -31,6 +32,7 @@ struct mread {
 	uint32_t		 stream;
 	uint8_t			*plain[TEXT_STREAMS];
 	size_t			 plen[TEXT_STREAMS];
+	struct msg_file		 files[MC_STREAM_MAX - TEXT_STREAMS];
 	uint8_t			 out[MC_CHUNK];
 };
 
@@ -81,6 +83,8 @@ ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
 
 	ask_store_init(ar, &mb, type);
 	msg_add_fixed(&mb, id, MC_IDLEN);
+	if (type == MSG_STORE_READ)
+		msg_add_u32(&mb, 1);	/* the text: subject and body */
 	ask_store(ar, &mb, cb);
 }
 
@@ -203,6 +207,25 @@ get_chunk(struct app_req *ar)
 
 static int	on_read(struct req *, struct msg *);
 
+/* A file's first chunk: its name and type, and so its size. */
+static int
+file_seen(struct mread *s, size_t olen)
+{
+	struct msg_file	*f = &s->files[s->stream - TEXT_STREAMS];
+	struct filehead	 fh;
+	uint64_t	 plain = filehead_plain(s->row.h.sizes[s->stream]);
+	int		 hl;
+
+	if ((hl = filehead_decode(s->out, olen, &fh)) == -1 ||
+	    (uint64_t)hl > plain)
+		return -1;
+	strlcpy(f->name, fh.name, sizeof(f->name));
+	strlcpy(f->type, fh.type, sizeof(f->type));
+	f->size = plain - (uint64_t)hl;
+	explicit_bzero(&fh, sizeof(fh));
+	return 0;
+}
+
 /* Every stream is in and matches the signed digest: the read is done. */
 static void
 all_read(struct app_req *ar)
@@ -246,6 +269,10 @@ on_chunk(struct req *r, struct msg *m)
 	if (i < TEXT_STREAMS) {
 		memcpy(s->plain[i] + s->plen[i], s->out, olen);
 		s->plen[i] += olen;
+	} else if (s->st.next == 1 && file_seen(s, olen) == -1) {
+		explicit_bzero(s->out, olen);
+		bad_message(ar);
+		return 0;
 	}
 	explicit_bzero(s->out, olen);
 	if (!mc_stream_finished(&s->st)) {
@@ -287,6 +314,8 @@ on_read(struct req *r, struct msg *m)
 	v.body = (const char *)s->plain[1];
 	v.body_len = s->plen[1];
 	v.fingerprint = s->fp;
+	v.files = s->files;
+	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
 	ar->face->msg_shown(ar, &v);
 	return 0;
 }
