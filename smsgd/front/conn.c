@@ -1036,6 +1036,14 @@ req_begin(struct req *r, int status, const char *ctype, long long len)
 	c->state = CONN_STREAM;
 	c->write_idle = 0;
 	conn_timer(c, 1);
+	/*
+	 * An open-ended stream (a live event stream) lasts until its client
+	 * goes: read on, so that its going is seen at once, not when a
+	 * heartbeat finds the connection dead.  Bytes that come are left
+	 * unparsed, up to the read watermark.
+	 */
+	if (len == -1)
+		bufferevent_enable(c->bev, EV_READ);
 	return 0;
 }
 

@@ -1,12 +1,18 @@
 /*
  * Memory back to the system after load.  A burst of connections (ten
- * thousand live event streams, say) leaves the allocator's arenas full
- * of free chunks once they close: glibc keeps them, so the front would
- * stay at its peak for good.  Every MEMTRIM_EVERY ticks the main thread
- * compares what is in use with the most in use since it last trimmed;
- * once MEMTRIM_DROP has been freed, it hands the free pages back
- * (malloc_trim walks every arena, the workers' too).  A no-op where the
- * C library returns memory on its own.
+ * thousand live event streams, say) leaves the allocator holding what
+ * they used once they close: glibc keeps it, so the front would stay at
+ * its peak for good.  Two things hand it back:
+ *
+ * - memtrim_init fixes the allocator's thresholds.  By default glibc
+ *   raises them as large blocks come and go (a 10 MiB upload's buffers:
+ *   up to 32 MiB for mmap and 64 MiB for trimming), after which large
+ *   blocks stay in the arenas and their free tops are kept.
+ * - memtrim_tick, every MEMTRIM_EVERY ticks, compares what is in use
+ *   with the most in use since it last trimmed; once MEMTRIM_DROP has
+ *   been freed, malloc_trim returns the free pages inside every arena.
+ *
+ * No-ops where the C library returns memory on its own.
  */
 #include "config.h"
 
@@ -19,6 +25,18 @@
 
 #define MEMTRIM_EVERY	20		/* ticks: 5 s */
 #define MEMTRIM_DROP	(4UL << 20)	/* bytes freed since the peak */
+#define MEMTRIM_MMAP	(1 << 20)	/* blocks this large are mapped */
+#define MEMTRIM_TOP	(4 << 20)	/* an arena's free top kept */
+
+void
+memtrim_init(void)
+{
+#if defined(HAVE_MALLOC_TRIM) && defined(M_TRIM_THRESHOLD)
+	if (mallopt(M_MMAP_THRESHOLD, MEMTRIM_MMAP) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, MEMTRIM_TOP) != 1)
+		log_warnx("mallopt: memory may not be returned after load");
+#endif
+}
 
 void
 memtrim_tick(void)

@@ -390,6 +390,7 @@ server_init(struct event_base *base, const struct server_app *app)
 			    srv.ls[j].name);
 	srv.main = base;
 	srv.app = app;
+	memtrim_init();
 	srv.nworkers = front_conf.workers;
 	if ((srv.workers = calloc(srv.nworkers,
 	    sizeof(*srv.workers))) == NULL)

@@ -74,6 +74,7 @@ void	 tls_tickets_init(SSL_CTX *, int, unsigned int);
 void	 tls_tickets_tick(void);
 
 /* memtrim.c */
+void	 memtrim_init(void);
 void	 memtrim_tick(void);
 
 /* conn.c */
