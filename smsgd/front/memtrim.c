@@ -8,9 +8,10 @@
  *   raises them as large blocks come and go (a 10 MiB upload's buffers:
  *   up to 32 MiB for mmap and 64 MiB for trimming), after which large
  *   blocks stay in the arenas and their free tops are kept.
- * - memtrim_tick, every MEMTRIM_EVERY ticks, compares what is in use
- *   with the most in use since it last trimmed; once MEMTRIM_DROP has
- *   been freed, malloc_trim returns the free pages inside every arena.
+ * - memtrim_tick, every MEMTRIM_EVERY ticks, looks at what the arenas
+ *   hold free; once that has grown by MEMTRIM_GROWN since the least it
+ *   held after the last trim (connections closed), malloc_trim returns
+ *   the free pages inside every arena.
  *
  * No-ops where the C library returns memory on its own.
  */
@@ -24,7 +25,7 @@
 #include "server_impl.h"
 
 #define MEMTRIM_EVERY	20		/* ticks: 5 s */
-#define MEMTRIM_DROP	(4UL << 20)	/* bytes freed since the peak */
+#define MEMTRIM_GROWN	(4UL << 20)	/* bytes more free than the least */
 #define MEMTRIM_MMAP	(1 << 20)	/* blocks this large are mapped */
 #define MEMTRIM_TOP	(4 << 20)	/* an arena's free top kept */
 
@@ -43,20 +44,21 @@ memtrim_tick(void)
 {
 #if defined(HAVE_MALLOC_TRIM) && defined(HAVE_MALLINFO2)
 	static unsigned int	 n;
-	static size_t		 peak;
+	static size_t		 least;
 	struct mallinfo2	 mi;
 
 	if (++n < MEMTRIM_EVERY)
 		return;
 	n = 0;
 	mi = mallinfo2();
-	if (mi.uordblks > peak)
-		peak = mi.uordblks;
-	if (peak - mi.uordblks < MEMTRIM_DROP)
+	if (mi.fordblks < least)
+		least = mi.fordblks;
+	if (mi.fordblks - least < MEMTRIM_GROWN)
 		return;
 	malloc_trim(0);
-	log_debug("returned free memory: %zu KiB in use, %zu KiB at the "
-	    "peak", mi.uordblks >> 10, peak >> 10);
-	peak = mi.uordblks;
+	log_debug("returned free memory: %zu KiB free, %zu KiB in use",
+	    mi.fordblks >> 10, mi.uordblks >> 10);
+	/* what is free now is returned: only more free counts next time */
+	least = mi.fordblks;
 #endif
 }
