@@ -9,6 +9,11 @@
 
 N=600
 H_EVENT_MAX=1000
+# Under AddressSanitizer the front's memory comes from the sanitizer's
+# allocator, which keeps freed blocks in quarantine: nothing for glibc's
+# malloc_trim to return.
+[ -z "${SMSG_SANITIZER:-}" ] ||
+    { echo "1..0 # SKIP the sanitizers' allocator is not glibc's"; exit 0; }
 H_CONNS_PER_NET=2000
 . "$top_srcdir/regress/https/lib_https.sh"
 https_start
