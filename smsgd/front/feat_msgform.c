@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,9 @@
 #define IGNORED_MAX		4096	/* a page field we do not use */
 #define CSRF_MAX		128
 #define FORM_PARTS_MAX		(MSEND_FILES_MAX + 32)
-#define MSG_BODY_MAX		(1ULL << 40)	/* the store bounds files */
+/* A whole form: the store bounds the files, this only the absurd. */
+#define MSG_BODY_MAX		(SIZE_MAX / 2 < (1ULL << 40) ? \
+				    SIZE_MAX / 2 : (size_t)(1ULL << 40))
 
 enum part { P_NONE, P_MESSAGE, P_CSRF, P_FIELD, P_IGNORE, P_FILE, P_EMPTY };
 
@@ -383,7 +386,9 @@ page_unlock(struct app_req *ar, json_t *o)
 		return form_fail(ar, 400, "bad_unlock_at", ar->text);
 	}
 	time_format_utc(t, utc, sizeof(utc));
-	return json_object_set_new(o, "unlock_at", json_string(utc));
+	if (json_object_set_new(o, "unlock_at", json_string(utc)) == -1)
+		return form_fail(ar, 503, "busy", "Out of memory.");
+	return 0;
 }
 
 /* The page's text fields as the JSON form's object. */

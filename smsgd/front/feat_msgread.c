@@ -83,8 +83,6 @@ ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
 
 	ask_store_init(ar, &mb, type);
 	msg_add_fixed(&mb, id, MC_IDLEN);
-	if (type == MSG_STORE_READ)
-		msg_add_u32(&mb, 1);	/* the text: subject and body */
 	ask_store(ar, &mb, cb);
 }
 
@@ -95,20 +93,6 @@ bad_message(struct app_req *ar)
 	    "signature check.");
 }
 
-static void
-show_locked(struct app_req *ar, const struct mread *s)
-{
-	struct msg_view	 v;
-
-	memset(&v, 0, sizeof(v));
-	msgid_text(s->row.h.id, v.id);
-	v.locked = 1;
-	v.created = s->row.h.created;
-	v.unlock = s->row.h.unlock;
-	v.expires = s->row.h.expires;
-	ar->face->msg_shown(ar, &v);
-}
-
 static int	on_key(struct req *, struct msg *);
 
 static int
@@ -117,12 +101,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+	if (store_header_settled(ar, m, &s->row))
 		return 0;
-	if (store_get_header(m, &s->row)) {
-		show_locked(ar, s);
-		return 0;
-	}
 	if (s->row.h.nstreams < TEXT_STREAMS) {
 		bad_message(ar);
 		return 0;
@@ -169,16 +149,7 @@ on_key(struct req *r, struct msg *m)
 	struct mread	*s = mread_of(ar);
 	uint32_t	 i;
 
-	if (m != NULL && m->type == MSG_AUTH_FAIL) {
-		struct a_fail	 f;
-
-		a_get_fail(m, &f);
-		if (f.code == AUTH_E_TIMELOCK) {
-			show_locked(ar, s);
-			return 0;
-		}
-	}
-	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
+	if (auth_key_settled(ar, m, &s->row))
 		return 0;
 	auth_get_key(m, s->row.h.nrcpt, s->ckey, s->from, s->fp, s->names);
 	for (i = 0; i < s->row.h.nrcpt; i++)
@@ -197,13 +168,11 @@ static void
 get_chunk(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
-	struct msgbuf	 mb;
 
-	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
-	msg_add_u64(&mb, s->st.next);
-	ask_store(ar, &mb, on_chunk);
+	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
+	    on_chunk) == -1)
+		app_fail(ar, 503, "busy", "The server is busy; try again in "
+		    "a moment.");
 }
 
 static int	on_read(struct req *, struct msg *);
@@ -232,6 +201,7 @@ static void
 all_read(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
+	struct msgbuf	 mb;
 	uint8_t		 digest[MC_DIGESTLEN];
 
 	explicit_bzero(s->ckey, sizeof(s->ckey));
@@ -240,7 +210,9 @@ all_read(struct app_req *ar)
 		bad_message(ar);
 		return;
 	}
-	ask_id(ar, MSG_STORE_READ, s->row.h.id, on_read);
+	/* the text, stream 1, read in full (files count on their own) */
+	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, 1);
+	ask_store(ar, &mb, on_read);
 }
 
 static int
