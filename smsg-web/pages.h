@@ -48,7 +48,7 @@
 struct buf;
 struct kv;
 
-#define WEB_MAXKV	512		/* keys in one MSG_WEB_RENDER */
+#define WEB_MAXKV	2048		/* keys in one MSG_WEB_RENDER */
 /* A body that fits one MSG_WEB_PAGE with its status and content type. */
 #define WEB_BODY_MAX	(MAXMSG_PEER - 256)
 

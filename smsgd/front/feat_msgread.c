@@ -26,6 +26,7 @@ struct mread {
 	char			 fp[MC_FPTEXTLEN];
 	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
 	const char		*to[MC_RCPT_MAX];
+	struct msg_file		 files[MC_STREAM_MAX];
 	struct mc_stream	 st;
 	struct mc_digest	*dg;
 	uint32_t		 stream;
@@ -91,18 +92,45 @@ bad_message(struct app_req *ar)
 	    "signature check.");
 }
 
-static void
-show_locked(struct app_req *ar, const struct mread *s)
+/* AUTH_NAME_LIST for the sender of a locked message: then shown. */
+static int
+on_sender(struct req *r, struct msg *m)
 {
+	struct app_req	*ar = app_of(r);
+	struct mread	*s = mread_of(ar);
 	struct msg_view	 v;
+	struct msgcur	 c;
+	uint32_t	 n;
 
+	if (ask_settled(ar, m, MSG_AUTH_NAME_LIST, MSG_AUTH_NAME_LIST))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &n) == -1 || n != 1 ||
+	    msg_get_string(&c, s->from, sizeof(s->from)) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_NAME_LIST from auth");
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
 	v.locked = 1;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;
+	v.flags = s->row.h.flags;
+	v.from = s->from;
 	ar->face->msg_shown(ar, &v);
+	return 0;
+}
+
+/* Locked: who sent it and when it opens, nothing more. */
+static void
+show_locked(struct app_req *ar, const struct mread *s)
+{
+	struct msgbuf	 mb;
+
+	ask_prefix(ar, &mb, MSG_AUTH_NAMES);
+	msg_add_u32(&mb, 1);
+	msg_add_u32(&mb, s->row.h.sender);
+	ask_auth(ar, &mb, on_sender);
 }
 
 static int	on_key(struct req *, struct msg *);
@@ -271,10 +299,20 @@ on_read(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 	struct msg_view	 v;
+	uint32_t	 i;
 
 	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
 		return 0;
+	/* the header gives each file's size; name and type come later */
+	for (i = TEXT_STREAMS; i < s->row.h.nstreams; i++) {
+		s->files[i - TEXT_STREAMS].name = "";
+		s->files[i - TEXT_STREAMS].type = "";
+		s->files[i - TEXT_STREAMS].size = s->row.h.sizes[i];
+	}
 	memset(&v, 0, sizeof(v));
+	v.flags = s->row.h.flags;
+	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
+	v.files = s->files;
 	msgid_text(s->row.h.id, v.id);
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
