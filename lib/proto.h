@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	11
+#define SMSG_PROTO_VERSION	12
 
 enum proc_id {
 	PROC_PARENT,
@@ -201,7 +201,9 @@ enum msg_type {
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
 	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
 				   -> STORE_CHUNK */
-	MSG_STORE_READ,		/* uid, id: read in full -> STORE_OK */
+	MSG_STORE_READ,		/* uid, id, u32 part: the text (stream 1)
+				   or a file (its stream) read in full
+				   -> STORE_OK */
 	MSG_STORE_DELETE,	/* uid, id -> STORE_OK */
 	MSG_STORE_CONTACTS,	/* uid -> STORE_CONTACT..., STORE_END */
 	MSG_STORE_CONTACT_ADD,	/* uid, u32 contact, string nickname */

@@ -220,6 +220,33 @@ code=$(JAR=bob form_get /contacts)
 check "the contacts page links to the conversation" \
     page_has 'href="/conversations/alice"'
 
+# -- the compose form posted, with a file whose name is hostile
+JAR=alice form_get /compose > /dev/null
+ACSRF=$(csrf_of "$PREFIX/page")
+head -c 5000 /dev/urandom > "$PREFIX/up.bin"
+code=$(curl -sk -m 20 -b "$PREFIX/alice" -o "$PREFIX/page" -D "$PREFIX/hdr" \
+    -w '%{http_code}' -H "Origin: $BASE" -H "Sec-Fetch-Site: same-origin" \
+    -F "csrf=$ACSRF" -F "to=bob" -F "subject=with a file" \
+    -F "body=see the file" -F "unlock_at=" -F "tz_offset=" \
+    -F "expires_in=86400" \
+    -F "file=@$PREFIX/up.bin;filename=\"<script>x()</script>&'q'.bin\"" \
+    "$BASE/messages")
+check "alice posts the compose form with a file: 303 ($code)" [ "$code" = 303 ]
+FID=$(hdr_get "$PREFIX/hdr" location | sed -n 's|^/messages/\([A-Za-z0-9_-]*\)$|\1|p')
+check "... to the new message's page" [ -n "$FID" ]
+code=$(JAR=bob form_get "/messages/$FID")
+check "bob's page of it: 200 ($code)" [ "$code" = 200 ]
+check "... the file's name escaped, never raw" sh -c \
+    "grep -qF '&lt;script&gt;x()&lt;/script&gt;&amp;&#39;q&#39;.bin' '$PREFIX/page' && ! grep -q '<script>x' '$PREFIX/page'"
+check "... its download link" page_has "href=\"/messages/$FID/files/0\""
+code=$(JAR=bob form_get "/messages/$FID/files/0")
+check "bob downloads it: 200, the bytes sent ($code)" sh -c \
+    "[ $code = 200 ] && cmp -s '$PREFIX/page' '$PREFIX/up.bin'"
+code=$(JAR=carol form_get "/messages/$FID/files/0")
+check "carol on that file: 404 ($code)" [ "$code" = 404 ]
+code=$(JAR=bob form_get /messages)
+check "bob's inbox counts the file" page_has '1 attached'
+
 # -- delete
 JAR=bob form_get "/messages/$HID" > /dev/null
 CSRF=$(csrf_of "$PREFIX/page")

@@ -59,6 +59,37 @@ on_end(void *arg)
 
 static const struct mp_callbacks mpcb = { on_begin, on_data, on_end };
 
+/* A consumer that is behind after every event: it pauses the parser. */
+static struct multipart *paused_mp;
+static unsigned int	 npauses;
+
+static int
+pause_begin(void *arg, const struct mp_part *p)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_begin(arg, p);
+}
+
+static int
+pause_data(void *arg, const uint8_t *p, size_t n)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_data(arg, p, n);
+}
+
+static int
+pause_end(void *arg)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_end(arg);
+}
+
+static const struct mp_callbacks pausecb = { pause_begin, pause_data,
+	pause_end };
+
 /* Feed body in pieces cut at the given positions; 0, or -1 and why. */
 static int
 mp_run(const char *boundary, unsigned int maxparts, const char *body,
@@ -155,6 +186,53 @@ test_splits(void)
 	tap_ok(rc == 0 && strcmp(r.log, good_events) == 0,
 	    "multipart: the same one byte at a time");
 	free(each);
+}
+
+/*
+ * Pausing after every event, the body fed again from where each feed
+ * stopped, in pieces of step bytes: the same events as a whole feed.
+ */
+static int
+pause_run(const char *body, size_t len, size_t step, struct rec *r)
+{
+	size_t	 off = 0, used, n;
+	int	 rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if ((paused_mp = multipart_new(BND, 8, &pausecb, r)) == NULL)
+		return -1;
+	while (off < len && rc == 0) {
+		n = len - off < step ? len - off : step;
+		rc = multipart_feed_some(paused_mp, (const uint8_t *)body +
+		    off, n, &used);
+		if (used > n)
+			rc = -1;
+		off += used;
+	}
+	if (rc == 0)
+		rc = multipart_finish(paused_mp);
+	multipart_free(paused_mp);
+	return rc;
+}
+
+static void
+test_pause(void)
+{
+	struct rec	 r;
+	size_t		 len = sizeof(good) - 1, step;
+	int		 bad = 0;
+
+	npauses = 0;
+	tap_ok(pause_run(good, len, len, &r) == 0 &&
+	    strcmp(r.log, good_events) == 0 && npauses > 6,
+	    "multipart: paused after each of %u events, fed again from "
+	    "where it stopped: the same events", npauses);
+	for (step = 1; step <= len; step++)
+		if (pause_run(good, len, step, &r) != 0 ||
+		    strcmp(r.log, good_events) != 0)
+			bad++;
+	tap_ok(bad == 0, "multipart: the same paused, in pieces of every "
+	    "size from 1 to %zu bytes (%d differ)", len, bad);
 }
 
 /* One part with the given header lines; the parse must fail with why. */
@@ -358,6 +436,7 @@ int
 main(void)
 {
 	test_splits();
+	test_pause();
 	test_hostile();
 	test_boundary();
 	test_urlform();

@@ -93,14 +93,17 @@ struct msg_row {
 	int			 locked;
 };
 
+/* A file of a message, as its reader sees it (its sealed head). */
+struct msg_file {
+	char		 name[256];
+	char		 type[128];
+	uint64_t	 size;		/* plaintext bytes */
+};
+
 /* A message as sent, and as shown to its reader (feat_msg*.c). */
 struct msg_sent {
 	char		 id[24];
 	uint64_t	 created, unlock, expires;
-};
-struct msg_file {
-	const char	*name, *type;	/* "" when not known */
-	uint64_t	 size;
 };
 struct msg_view {
 	char		 id[24];
@@ -113,8 +116,8 @@ struct msg_view {
 	const char	*subject, *body;
 	size_t		 subject_len, body_len;
 	const char	*fingerprint;	/* the sender's, signature checked */
-	uint32_t	 nfiles;
 	const struct msg_file *files;
+	uint32_t	 nfiles;
 };
 
 /* A message in a folder's page. */
@@ -182,10 +185,17 @@ struct app_req {
 	struct contact_list		*contacts;	/* feat_contacts.c */
 	void				*feat;		/* a feature's state */
 	void				(*feat_free)(void *);
+	/* A streamed body (app.c): held while its consumer is behind. */
+	int				 streaming;
+	int				 session_ok;	/* auth vouched */
+	int				 end_due;	/* the body is in */
+	uint8_t				*held;
+	size_t				 held_len;
 };
 
 /* app.c */
 extern const struct server_app app_server;	/* for front.c */
+void	 app_body_resume(struct app_req *);
 
 static inline struct app_req *
 app_of(struct req *r)
@@ -245,7 +255,6 @@ void	 page_compose_vars(struct app_req *, const char *, const char *,
 	    int);
 
 /* face_msgpage.c: the messages' HTML face */
-void	 page_msg_sent(struct app_req *, const struct msg_sent *);
 void	 page_msg_shown(struct app_req *, const struct msg_view *);
 void	 page_msg_deleted(struct app_req *);
 void	 page_msg_row(struct app_req *, const struct msg_item *);
@@ -274,6 +283,9 @@ void	 feat_contact_unblock(struct app_req *);
 void	 contacts_free(struct contact_list *);
 void	 app_events(struct app_req *);		/* app_events.c */
 void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
+extern const struct body_stream msg_form_api, msg_form_page;
+					/* feat_msgform.c */
+void	 feat_msg_file(struct app_req *);	/* feat_msgfile.c */
 void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
 void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */

@@ -109,6 +109,7 @@ static const char security_headers[] =
 	"Cache-Control: no-store\r\n";
 
 static void	conn_read(struct conn *);
+static void	conn_read_from(struct conn *, int);
 
 
 static void
@@ -453,11 +454,21 @@ conn_piece(struct conn *c)
 static void
 conn_read(struct conn *c)
 {
+	conn_read_from(c, 0);
+}
+
+/*
+ * force: the parser is asked once even with no input, for the end of a
+ * body whose last piece was paused (the parser says DONE on the call
+ * after the last piece).
+ */
+static void
+conn_read_from(struct conn *c, int force)
+{
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer_iovec	 v;
 	enum http_result	 r;
 	size_t			 used;
-	int			 force = 0;
 
 	for (;;) {
 		if (c->state != CONN_IDLE && c->state != CONN_HEAD &&
@@ -937,7 +948,13 @@ req_body_resume(struct req *r)
 	if (c->state != CONN_BODY)
 		return;
 	bufferevent_enable(c->bev, EV_READ);
-	conn_read(c);
+	conn_read_from(c, 1);
+}
+
+int
+req_answered(const struct req *r)
+{
+	return r->responded;
 }
 
 /* HEAD, or HTTP/1.0 (no chunks): how the stream's body is framed. */

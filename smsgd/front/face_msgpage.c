@@ -131,15 +131,6 @@ page_compose_vars(struct app_req *ar, const char *to, const char *subject,
 }
 
 void
-page_msg_sent(struct app_req *ar, const struct msg_sent *m)
-{
-	char	 to[64];
-
-	snprintf(to, sizeof(to), "/messages/%s", m->id);
-	page_redirect(ar, to);
-}
-
-void
 page_msg_deleted(struct app_req *ar)
 {
 	page_redirect(ar, "/messages");

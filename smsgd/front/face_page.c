@@ -418,6 +418,16 @@ page_list_end(struct app_req *ar, const char *name)
 	page_render(ar, ar->route->page, 200);
 }
 
+/* Sent from the compose page: the message's own page. */
+static void
+page_msg_sent(struct app_req *ar, const struct msg_sent *m)
+{
+	char	 to[32 + MC_IDTEXTLEN];
+
+	snprintf(to, sizeof(to), "/messages/%s", m->id);
+	page_redirect(ar, to);
+}
+
 const struct face face_page = {
 	.error = page_error,
 	.registered = page_registered,

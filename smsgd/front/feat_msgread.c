@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
 #include "proto.h"
@@ -26,12 +27,12 @@ struct mread {
 	char			 fp[MC_FPTEXTLEN];
 	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
 	const char		*to[MC_RCPT_MAX];
-	struct msg_file		 files[MC_STREAM_MAX];
 	struct mc_stream	 st;
 	struct mc_digest	*dg;
 	uint32_t		 stream;
 	uint8_t			*plain[TEXT_STREAMS];
 	size_t			 plen[TEXT_STREAMS];
+	struct msg_file		 files[MC_STREAM_MAX - TEXT_STREAMS];
 	uint8_t			 out[MC_CHUNK];
 };
 
@@ -82,6 +83,8 @@ ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
 
 	ask_store_init(ar, &mb, type);
 	msg_add_fixed(&mb, id, MC_IDLEN);
+	if (type == MSG_STORE_READ)
+		msg_add_u32(&mb, 1);	/* the text: subject and body */
 	ask_store(ar, &mb, cb);
 }
 
@@ -231,6 +234,25 @@ get_chunk(struct app_req *ar)
 
 static int	on_read(struct req *, struct msg *);
 
+/* A file's first chunk: its name and type, and so its size. */
+static int
+file_seen(struct mread *s, size_t olen)
+{
+	struct msg_file	*f = &s->files[s->stream - TEXT_STREAMS];
+	struct filehead	 fh;
+	uint64_t	 plain = filehead_plain(s->row.h.sizes[s->stream]);
+	int		 hl;
+
+	if ((hl = filehead_decode(s->out, olen, &fh)) == -1 ||
+	    (uint64_t)hl > plain)
+		return -1;
+	strlcpy(f->name, fh.name, sizeof(f->name));
+	strlcpy(f->type, fh.type, sizeof(f->type));
+	f->size = plain - (uint64_t)hl;
+	explicit_bzero(&fh, sizeof(fh));
+	return 0;
+}
+
 /* Every stream is in and matches the signed digest: the read is done. */
 static void
 all_read(struct app_req *ar)
@@ -274,6 +296,10 @@ on_chunk(struct req *r, struct msg *m)
 	if (i < TEXT_STREAMS) {
 		memcpy(s->plain[i] + s->plen[i], s->out, olen);
 		s->plen[i] += olen;
+	} else if (s->st.next == 1 && file_seen(s, olen) == -1) {
+		explicit_bzero(s->out, olen);
+		bad_message(ar);
+		return 0;
 	}
 	explicit_bzero(s->out, olen);
 	if (!mc_stream_finished(&s->st)) {
@@ -299,20 +325,11 @@ on_read(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 	struct msg_view	 v;
-	uint32_t	 i;
 
 	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
 		return 0;
-	/* the header gives each file's size; name and type come later */
-	for (i = TEXT_STREAMS; i < s->row.h.nstreams; i++) {
-		s->files[i - TEXT_STREAMS].name = "";
-		s->files[i - TEXT_STREAMS].type = "";
-		s->files[i - TEXT_STREAMS].size = s->row.h.sizes[i];
-	}
 	memset(&v, 0, sizeof(v));
 	v.flags = s->row.h.flags;
-	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
-	v.files = s->files;
 	msgid_text(s->row.h.id, v.id);
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
@@ -325,6 +342,8 @@ on_read(struct req *r, struct msg *m)
 	v.body = (const char *)s->plain[1];
 	v.body_len = s->plen[1];
 	v.fingerprint = s->fp;
+	v.files = s->files;
+	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
 	ar->face->msg_shown(ar, &v);
 	return 0;
 }

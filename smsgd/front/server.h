@@ -103,6 +103,7 @@ void	 req_body_buffer(struct req *, size_t max);
 typedef int (*req_piece_cb)(struct req *, const uint8_t *, size_t);
 void	 req_body_stream(struct req *, size_t max, req_piece_cb);
 void	 req_body_resume(struct req *);
+int	 req_answered(const struct req *);	/* responded, or begun */
 void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set-Cookie, Location */
 /*
  * Exactly once per request.  The server adds Content-Length, Connection,
