@@ -23,9 +23,10 @@ test_roundtrip(void)
 	strlcpy(fh.name, "r\xc3\xa9sum\xc3\xa9 2026.pdf", sizeof(fh.name));
 	strlcpy(fh.type, "application/pdf", sizeof(fh.type));
 	n = filehead_encode(&fh, buf);
-	tap_ok(filehead_decode(buf, n, &got) == (int)n &&
-	    strcmp(got.name, fh.name) == 0 && strcmp(got.type, fh.type) == 0,
-	    "a head decodes to what was encoded, its length %zu", n);
+	tap_ok(n == MC_FILEHEAD_MAX && filehead_decode(buf, n, &got) ==
+	    (int)n && strcmp(got.name, fh.name) == 0 &&
+	    strcmp(got.type, fh.type) == 0,
+	    "a head decodes to what was encoded, always %zu bytes", n);
 	for (cut = 0; cut < n; cut++)
 		if (filehead_decode(buf, cut, &got) != -1)
 			bad++;
@@ -35,20 +36,25 @@ test_roundtrip(void)
 	memset(fh.type, 't', FILEHEAD_TYPE_MAX);
 	fh.type[FILEHEAD_TYPE_MAX] = '\0';
 	n = filehead_encode(&fh, buf);
-	tap_ok(n <= MC_FILEHEAD_MAX && filehead_decode(buf, n, &got) ==
-	    (int)n && strlen(got.name) == FILEHEAD_NAME_MAX,
-	    "the longest name and type fit MC_FILEHEAD_MAX (%zu bytes)", n);
+	tap_ok(n == MC_FILEHEAD_MAX && filehead_decode(buf, n, &got) ==
+	    (int)n && strlen(got.name) == FILEHEAD_NAME_MAX &&
+	    strlen(got.type) == FILEHEAD_TYPE_MAX,
+	    "the longest name and type fit the same %zu bytes", n);
 	buf[0] = 2;
 	tap_ok(filehead_decode(buf, n, &got) == -1, "another version: refused");
+	memset(buf, 0, sizeof(buf));
 	memcpy(buf, "\x01\x03" "a\nb" "\x00", 6);
-	tap_ok(filehead_decode(buf, 6, &got) == -1,
+	tap_ok(filehead_decode(buf, sizeof(buf), &got) == -1,
 	    "a control character in the name: refused");
 	memcpy(buf, "\x01\x01" "a" "\xff", 4);
-	tap_ok(filehead_decode(buf, 4, &got) == -1,
-	    "a type longer than the head: refused");
-	memcpy(buf, "\x01\x00\x00" "data", 7);
-	tap_ok(filehead_decode(buf, 7, &got) == 3 && got.name[0] == '\0',
-	    "an empty name and type: 3 bytes, the file's bytes after");
+	tap_ok(filehead_decode(buf, sizeof(buf), &got) == -1,
+	    "a type longer than its limit: refused");
+	tap_ok(filehead_decode(buf, MC_FILEHEAD_MAX - 1, &got) == -1,
+	    "a head short of its full length: refused");
+	memcpy(buf, "\x01\x00\x00", 3);
+	tap_ok(filehead_decode(buf, sizeof(buf), &got) == MC_FILEHEAD_MAX &&
+	    got.name[0] == '\0', "an empty name and type: the file's bytes "
+	    "after the head");
 }
 
 static void

@@ -181,10 +181,11 @@ stream_begin(struct mread *s)
 {
 	uint32_t	 i = s->stream;
 
-	s->plen[i] = 0;
-	if (i < TEXT_STREAMS &&
-	    (s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
-		return -1;
+	if (i < TEXT_STREAMS) {
+		s->plen[i] = 0;
+		if ((s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
+			return -1;
+	}
 	return mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock, i);
 }
 

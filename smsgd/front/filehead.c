@@ -33,7 +33,9 @@ filehead_encode(const struct filehead *fh, uint8_t *buf)
 	n += nl;
 	buf[n++] = (uint8_t)tl;
 	memcpy(buf + n, fh->type, tl);
-	return n + tl;
+	n += tl;
+	memset(buf + n, 0, MC_FILEHEAD_MAX - n);
+	return MC_FILEHEAD_MAX;
 }
 
 int
@@ -42,7 +44,7 @@ filehead_decode(const uint8_t *p, size_t len, struct filehead *fh)
 	size_t	 nl, tl;
 
 	memset(fh, 0, sizeof(*fh));
-	if (len < 3 || p[0] != FILEHEAD_VERSION)
+	if (len < MC_FILEHEAD_MAX || p[0] != FILEHEAD_VERSION)
 		return -1;
 	nl = p[1];
 	if (2 + nl + 1 > len)
@@ -53,7 +55,7 @@ filehead_decode(const uint8_t *p, size_t len, struct filehead *fh)
 		return -1;
 	memcpy(fh->name, p + 2, nl);
 	memcpy(fh->type, p + 3 + nl, tl);
-	return (int)(3 + nl + tl);
+	return MC_FILEHEAD_MAX;
 }
 
 /*

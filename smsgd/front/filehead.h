@@ -3,10 +3,13 @@
  * file's own stream, so that nothing on the store's disk says what a
  * file is called or what it holds:
  *
- *	u8 version (1), u8 name length, name, u8 type length, type
+ *	u8 version (1), u8 name length, name, u8 type length, type,
+ *	zeros up to MC_FILEHEAD_MAX bytes
  *
- * then the file's bytes.  The head fits in the first chunk of its
- * stream; its plaintext size is what the reader subtracts.
+ * then the file's bytes.  The head is always MC_FILEHEAD_MAX bytes, in
+ * the first chunk of its stream: the length of a name shows nowhere,
+ * and the store bounds a file's own bytes exactly (file_max plus the
+ * head).
  */
 #ifndef SMSGD_FILEHEAD_H
 #define SMSGD_FILEHEAD_H
@@ -25,9 +28,9 @@ struct filehead {
 	char	 type[FILEHEAD_TYPE_MAX + 1];
 };
 
-/* The head's bytes into buf (MC_FILEHEAD_MAX at least): its length. */
+/* The head's bytes into buf: MC_FILEHEAD_MAX of them. */
 size_t	 filehead_encode(const struct filehead *, uint8_t *);
-/* The head at the start of p: its length, or -1 when malformed. */
+/* The head at the start of p: MC_FILEHEAD_MAX, or -1 when malformed. */
 int	 filehead_decode(const uint8_t *, size_t, struct filehead *);
 #define FILEHEAD_DISPOSITION_MAX (64 + 4 * FILEHEAD_NAME_MAX)
 
