@@ -216,6 +216,8 @@ check "... a reply box to alice, staying on the page" sh -c \
     "grep -qF 'data-upload data-stay' '$PREFIX/page' && grep -qF 'name=\"to\" value=\"alice\"' '$PREFIX/page'"
 code=$(JAR=bob form_get /conversations/nobody)
 check "a conversation with no such user: 404 ($code)" [ "$code" = 404 ]
+check "... the error page, saying so" sh -c \
+    "grep -q '<p class=\"muted\">Error 404</p>' '$PREFIX/page' && grep -qi 'no such user\|not found\|unknown' '$PREFIX/page'"
 code=$(JAR=bob form_get /contacts)
 check "the contacts page links to the conversation" \
     page_has 'href="/conversations/alice"'

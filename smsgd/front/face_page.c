@@ -179,7 +179,10 @@ error_page(struct app_req *ar, int status, const char *text)
 	page_render(ar, WEB_PAGE_ERROR, status);
 }
 
-/* The route's form again, with the reason and what the person typed. */
+/*
+ * The route's form again, with the reason and what the person typed;
+ * a page that was only asked for (GET) shows the error page instead.
+ */
 static void
 form_again(struct app_req *ar, const struct app_error *e)
 {
@@ -217,7 +220,8 @@ page_error(struct app_req *ar, const struct app_error *e)
 		error_page(ar, e->status, "This form has expired or did not "
 		    "come from this site. Go back, reload the page and try "
 		    "again.");
-	else if (e->answered && ar->route->page != WEB_PAGE_ERROR)
+	else if (e->answered && ar->route->page != WEB_PAGE_ERROR &&
+	    ar->h->method == HTTP_POST)
 		form_again(ar, e);
 	else
 		error_page(ar, e->status, e->text);
