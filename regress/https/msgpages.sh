@@ -222,6 +222,24 @@ code=$(JAR=bob form_get /contacts)
 check "the contacts page links to the conversation" \
     page_has 'href="/conversations/alice"'
 
+# -- the worst page: 50 messages whose every byte escapes to six
+login_api carol "$PW"; C=$TOKEN
+Q=$(python3 -c 'import json; print(json.dumps({"to": ["bob"],
+    "subject": "\"" * 256, "body": "\"" * 4000}))')
+i=0
+while [ $i -lt 50 ]; do
+	[ "$(TOKEN=$C api POST messages "$Q")" = 201 ] || break
+	i=$((i + 1))
+done
+check "carol sends bob 50 messages of quotes only" [ $i = 50 ]
+code=$(JAR=bob form_get /conversations/carol)
+check "bob's conversation with carol still renders: 200 ($code)" \
+    [ "$code" = 200 ]
+check "... all 50, with bodies as far as the page's budget goes" sh -c \
+    "[ \$(grep -c '<li class=\"bubble' '$PREFIX/page') = 50 ] && grep -q '<div class=\"body\">&quot;&quot;' '$PREFIX/page'"
+code=$(JAR=bob form_get /messages)
+check "his inbox of them: 200 ($code)" [ "$code" = 200 ]
+
 # -- the compose form posted, with a file whose name is hostile
 JAR=alice form_get /compose > /dev/null
 ACSRF=$(csrf_of "$PREFIX/page")

@@ -16,7 +16,8 @@
 #include "msgcrypt.h"
 
 #define PAGE_BODY_MAX	32768	/* bytes of a body a message page shows */
-#define SUBJECT_SHOWN	1024	/* bytes of a subject shown */
+#define SUBJECT_SHOWN	1024	/* bytes of a subject a message page shows */
+#define SUBJECT_ROW	256	/* ... and a list's row */
 #define REPLY_PREFIX	"Re: "
 #define REPLY_SUBJECT	256	/* the store's default subject bound */
 
@@ -209,7 +210,7 @@ page_msg_row(struct app_req *ar, const struct msg_item *it)
 	    it->flags);
 	if (!it->locked && it->subject != NULL)
 		row_text(ar, "messages", "subject", it->subject,
-		    it->subject_len, SUBJECT_SHOWN);
+		    it->subject_len, SUBJECT_ROW);
 	if (!it->locked && it->body != NULL)
 		row_text(ar, "messages", "body", it->body, it->body_len,
 		    VARS_TEXT_MAX);
