@@ -73,18 +73,18 @@ chunk_limit_fail(uint32_t peerid, uint32_t stream)
 
 	if (stream >= STREAM_FILE0 + lim->files_max) {
 		limit = lim->files_max;
-		snprintf(text, sizeof(text), "A message may carry at most %u "
-		    "files.", lim->files_max);
+		snprintf(text, sizeof(text), "Too many files: the limit is "
+		    "at most %u files to a message.", lim->files_max);
 	} else if (stream >= STREAM_FILE0) {
 		limit = lim->file_max;
-		snprintf(text, sizeof(text), "A file may hold at most %llu "
-		    "bytes.", (unsigned long long)lim->file_max);
+		snprintf(text, sizeof(text), "A file is over the limit: at "
+		    "most %llu bytes.", (unsigned long long)lim->file_max);
 	} else {
 		limit = stream == STREAM_SUBJECT ? lim->subject_max :
 		    lim->body_max;
-		snprintf(text, sizeof(text), "The %s may hold at most %llu "
-		    "bytes.", stream == STREAM_SUBJECT ? "subject" : "body",
-		    (unsigned long long)limit);
+		snprintf(text, sizeof(text), "The %s is over the limit: at "
+		    "most %llu bytes.", stream == STREAM_SUBJECT ? "subject" :
+		    "body", (unsigned long long)limit);
 	}
 	store_fail_text(peerid, STORE_E_LIMIT, limit, text);
 }

@@ -241,6 +241,7 @@ code=$(JAR=bob form_get /messages)
 check "his inbox of them: 200 ($code)" [ "$code" = 200 ]
 
 # -- the compose form posted, with a file whose name is hostile
+next_second	# the newest in bob's inbox, whatever the ids of one second
 JAR=alice form_get /compose > /dev/null
 ACSRF=$(csrf_of "$PREFIX/page")
 head -c 5000 /dev/urandom > "$PREFIX/up.bin"

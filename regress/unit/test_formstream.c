@@ -258,7 +258,7 @@ test_hostile(void)
 	char		 body[256];
 	struct rec	 r;
 	const char	*why;
-	int		 n;
+	int		 n, rc;
 
 	hostile("Content-Type: text/plain\r\n",
 	    "part without Content-Disposition", "a part without a name");
@@ -298,21 +298,25 @@ test_hostile(void)
 
 	n = snprintf(body, sizeof(body), "--" BND "\r\nContent-Disposition: "
 	    "form-data; name=a\r\n\r\ndata\r\n--" BND "\r\n");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1 &&
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "missing final boundary") == 0,
 	    "multipart: a body cut before its final boundary fails (%s)", why);
 	n = snprintf(body, sizeof(body), "--" BND "\r\nContent-Disposition: "
 	    "form-data; name=a\r\n\r\ndat");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1,
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1,
 	    "multipart: a body cut inside a part fails");
-	tap_ok(mp_run(BND, 2, good, sizeof(good) - 1, NULL, 0, &r,
-	    &why) == -1 && strcmp(why, "too many parts") == 0,
+	rc = mp_run(BND, 2, good, sizeof(good) - 1, NULL, 0, &r, &why);
+	tap_ok(rc == -1 && strcmp(why, "too many parts") == 0,
 	    "multipart: three parts over a limit of two fail (%s)", why);
 	n = snprintf(body, sizeof(body), "--" BND "x\r\n");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1 &&
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "malformed boundary line") == 0,
 	    "multipart: a boundary followed by junk fails");
-	tap_ok(mp_run(BND, 8, "", 0, NULL, 0, &r, &why) == -1,
+	rc = mp_run(BND, 8, "", 0, NULL, 0, &r, &why);
+	tap_ok(rc == -1,
 	    "multipart: an empty body fails");
 	memset(&r, 0, sizeof(r));
 	r.stop_at_begin = 1;
@@ -403,7 +407,7 @@ test_urlform(void)
 	struct rec	 r;
 	const char	*why;
 	size_t		 cut;
-	int		 bad = 0;
+	int		 bad = 0, rc;
 	char		 lng[UF_NAME_MAX + 8];
 
 	for (cut = 0; cut <= sizeof(in) - 1; cut++)
@@ -412,22 +416,29 @@ test_urlform(void)
 			bad++;
 	tap_ok(bad == 0, "urlencoded: decoded the same split at each of %zu "
 	    "positions (%d differ)", sizeof(in), bad);
-	tap_ok(uf_run("a=%zz", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=%zz", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a bad escape fails");
-	tap_ok(uf_run("a=%4", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=%4", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a truncated escape fails");
-	tap_ok(uf_run("a=1&b=2&c=3", 99, 2, &r, &why) == -1 &&
+	rc = uf_run("a=1&b=2&c=3", 99, 2, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "too many fields") == 0,
 	    "urlencoded: three fields over a limit of two fail");
-	tap_ok(uf_run("a%00b=1", 99, 8, &r, &why) == -1,
+	rc = uf_run("a%00b=1", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: NUL in a name fails");
-	tap_ok(uf_run("=1", 99, 8, &r, &why) == -1,
+	rc = uf_run("=1", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a value without a name fails");
-	tap_ok(uf_run("a=1=2", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=1=2", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: '=' in a value fails");
 	memset(lng, 'n', sizeof(lng) - 1);
 	lng[sizeof(lng) - 1] = '\0';
-	tap_ok(uf_run(lng, 99, 8, &r, &why) == -1 &&
+	rc = uf_run(lng, 99, 8, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "field name too long") == 0,
 	    "urlencoded: an over-long name fails");
 }

@@ -351,6 +351,28 @@ test_delete(void)
 	    store_get(ALICE, id, NOW, &m) == STORE_E_OK &&
 	    (msg_copy(&m, ALICE)->state & COPY_READ),
 	    "the sender's copy stays, marked read");
+
+	/* with a file: the text and the file, in either order */
+	send_msg(ALICE, to, 2, 0, 0, MC_F_DELETE_AFTER_READ, 100, 1000, NOW,
+	    id);
+	tap_ok(store_read_done(BOB, id, STREAM_BODY, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_OK,
+	    "delete after read with a file: the text read, bob's copy stays");
+	tap_ok(store_read_done(BOB, id, STREAM_FILE0, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "... the file read too: it goes");
+	tap_ok(store_read_done(CAROL, id, STREAM_FILE0, NOW) == STORE_E_OK &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
+	    msg_copy(&m, CAROL)->files_got == 1,
+	    "carol reads the file first: her copy stays, the file counted");
+	tap_ok(store_read_done(CAROL, id, STREAM_FILE0 + 1, NOW) ==
+	    STORE_E_NOTFOUND && store_read_done(CAROL, id, 0, NOW) ==
+	    STORE_E_NOTFOUND, "a part the message has not: not found");
+	tap_ok(store_read_done(CAROL, id, STREAM_BODY, NOW) == STORE_E_OK &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "... then the text: her copy goes");
+	tap_ok(store_get(ALICE, id, NOW, &m) == STORE_E_OK,
+	    "the sender's copy stays");
 }
 
 static int	 listed;

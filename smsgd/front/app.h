@@ -107,9 +107,10 @@ struct msg_sent {
 };
 struct msg_view {
 	char		 id[24];
-	int		 locked;	/* below from, nothing is set */
+	int		 locked;	/* below flags, only sender is set */
 	uint64_t	 created, unlock, expires;
 	uint32_t	 flags;		/* MC_F_* */
+	uint32_t	 sender;	/* uid: a locked view's sender */
 	const char	*from;
 	const char	*const *to;
 	uint32_t	 nto;
@@ -236,6 +237,15 @@ int	 store_get_header(struct msg *, struct msg_row *);
 int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
 void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
 	    char [MSG_NAMELEN], char [MC_FPTEXTLEN], char (*)[MSG_NAMELEN]);
+void	 msg_show_locked(struct app_req *, const struct msg_row *);
+int	 store_header_settled(struct app_req *, struct msg *,
+	    struct msg_row *);
+int	 auth_key_settled(struct app_req *, struct msg *,
+	    const struct msg_row *);
+void	 ask_store_stream(struct app_req *, struct msgbuf *, uint32_t,
+	    const uint8_t [MC_IDLEN], uint32_t);
+int	 ask_store_chunk(struct app_req *, const uint8_t [MC_IDLEN],
+	    uint32_t, uint64_t, req_answer_cb);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "log.h"
 #include "msgcrypt.h"
+#include "proto.h"
 
 #define PAGE_BODY_MAX	32768	/* bytes of a body a message page shows */
 #define SUBJECT_SHOWN	1024	/* bytes of a subject a message page shows */
@@ -313,29 +315,57 @@ reply_vars(struct app_req *ar, const struct msg_view *v, const char *to)
 	page_compose_vars(ar, to, subject, 1);
 }
 
+/* AUTH_NAME_LIST: the locked message's sender, and its page. */
+static int
+on_sender(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct msgcur	 c;
+	char		 name[MSG_NAMELEN];
+	uint32_t	 n;
+
+	if (ask_settled(ar, m, MSG_AUTH_NAME_LIST, MSG_AUTH_NAME_LIST))
+		return 0;
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &n) == -1 || n != 1 ||
+	    msg_get_string(&c, name, sizeof(name)) == -1 ||
+	    msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_NAME_LIST from auth");
+	vars_add(page_vars(ar), "from", "%s", name);
+	page_render(ar, WEB_PAGE_MESSAGE, 200);
+	return 0;
+}
+
 void
 page_msg_shown(struct app_req *ar, const struct msg_view *v)
 {
+	struct msgbuf	 mb;
 	char		 to[VARS_TEXT_MAX];
 	const char	*peer;
 
 	vars_add(page_vars(ar), "id", "%s", v->id);
-	vars_add(page_vars(ar), "from", "%s", v->from != NULL ? v->from : "");
 	common_vars(ar, "", v->created, v->unlock, v->locked, v->flags);
 	page_time(ar, "expires", v->expires);
-	if (!v->locked) {
-		join_names(v->to, v->nto, to, sizeof(to));
-		vars_add(page_vars(ar), "to", "%s", to);
-		vars_add_text(page_vars(ar), "subject", v->subject,
-		    v->subject_len, SUBJECT_SHOWN);
-		body_vars(ar, v->body, v->body_len);
-		file_vars(ar, v);
-		vars_add(page_vars(ar), "fingerprint", "%s", v->fingerprint);
-		if (strcmp(v->from, ar->who.name) != 0)
-			reply_vars(ar, v, v->from);
-		else
-			reply_vars(ar, v, to);
+	if (v->locked) {
+		/* a locked view names its sender by uid: auth says who */
+		ask_prefix(ar, &mb, MSG_AUTH_NAMES);
+		msg_add_u32(&mb, 1);
+		msg_add_u32(&mb, v->sender);
+		ask_auth(ar, &mb, on_sender);
+		return;
 	}
+	vars_add(page_vars(ar), "from", "%s", v->from);
+	join_names(v->to, v->nto, to, sizeof(to));
+	vars_add(page_vars(ar), "to", "%s", to);
+	vars_add_text(page_vars(ar), "subject", v->subject,
+	    v->subject_len, SUBJECT_SHOWN);
+	body_vars(ar, v->body, v->body_len);
+	file_vars(ar, v);
+	vars_add(page_vars(ar), "fingerprint", "%s", v->fingerprint);
+	if (strcmp(v->from, ar->who.name) != 0)
+		reply_vars(ar, v, v->from);
+	else
+		reply_vars(ar, v, to);
 	if ((peer = peer_of(ar, v->from, v->to, v->nto, v->flags)) != NULL)
 		vars_add(page_vars(ar), "peer", "%s", peer);
 	page_render(ar, WEB_PAGE_MESSAGE, 200);

@@ -27,7 +27,6 @@
 #include "log.h"
 #include "msgcrypt.h"
 #include "proto.h"
-#include "timeparse.h"
 
 #define FILE_HIWAT	(256 * 1024)	/* queued for the client at most */
 #define FILE_LOWAT	(64 * 1024)	/* ... and asked for more below */
@@ -66,29 +65,6 @@ not_found(struct app_req *ar)
 	app_fail(ar, 404, "not_found", "No such message.");
 }
 
-static void
-show_locked(struct app_req *ar)
-{
-	struct mfile	*s = mfile_of(ar);
-	struct msg_view	 v;
-	char		 when[32];
-
-	if (ar->face->msg_shown == NULL) {
-		time_format_utc(s->row.h.unlock, when, sizeof(when));
-		snprintf(ar->text, sizeof(ar->text), "This message is locked "
-		    "until %s.", when);
-		app_fail(ar, 423, "locked", ar->text);
-		return;
-	}
-	memset(&v, 0, sizeof(v));
-	msgid_text(s->row.h.id, v.id);
-	v.locked = 1;
-	v.created = s->row.h.created;
-	v.unlock = s->row.h.unlock;
-	v.expires = s->row.h.expires;
-	ar->face->msg_shown(ar, &v);
-}
-
 static int	on_header(struct req *, struct msg *);
 
 void
@@ -125,12 +101,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mfile	*s = mfile_of(ar);
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+	if (store_header_settled(ar, m, &s->row))
 		return 0;
-	if (store_get_header(m, &s->row)) {
-		show_locked(ar);
-		return 0;
-	}
 	if (s->stream >= s->row.h.nstreams) {
 		not_found(ar);
 		return 0;
@@ -145,16 +117,8 @@ on_key(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mfile	*s = mfile_of(ar);
 	char		 from[MSG_NAMELEN], fp[MC_FPTEXTLEN];
-	struct a_fail	 f;
 
-	if (m != NULL && m->type == MSG_AUTH_FAIL) {
-		a_get_fail(m, &f);
-		if (f.code == AUTH_E_TIMELOCK) {
-			show_locked(ar);
-			return 0;
-		}
-	}
-	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
+	if (auth_key_settled(ar, m, &s->row))
 		return 0;
 	auth_get_key(m, s->row.h.nrcpt, s->ckey, from, fp, NULL);
 	if (mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock,
@@ -173,14 +137,10 @@ static void
 get_chunk(struct app_req *ar)
 {
 	struct mfile	*s = mfile_of(ar);
-	struct msgbuf	 mb;
 
 	s->asking = 1;
-	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
-	msg_add_u64(&mb, s->st.next);
-	if (req_ask(ar->r, PROC_STORE, &mb, on_chunk) == -1) {
+	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
+	    on_chunk) == -1) {
 		s->asking = 0;
 		if (req_streaming(ar->r))
 			req_end(ar->r);		/* short: the client sees it */
@@ -245,9 +205,7 @@ file_done(struct app_req *ar)
 	struct msgbuf	 mb;
 
 	s->last_in = 1;
-	ask_store_init(ar, &mb, MSG_STORE_READ);
-	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
+	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, s->stream);
 	if (req_ask(ar->r, PROC_STORE, &mb, on_read) == -1)
 		req_end(ar->r);
 }

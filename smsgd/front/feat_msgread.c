@@ -83,8 +83,6 @@ ask_id(struct app_req *ar, uint32_t type, const uint8_t id[MC_IDLEN],
 
 	ask_store_init(ar, &mb, type);
 	msg_add_fixed(&mb, id, MC_IDLEN);
-	if (type == MSG_STORE_READ)
-		msg_add_u32(&mb, 1);	/* the text: subject and body */
 	ask_store(ar, &mb, cb);
 }
 
@@ -95,47 +93,6 @@ bad_message(struct app_req *ar)
 	    "signature check.");
 }
 
-/* AUTH_NAME_LIST for the sender of a locked message: then shown. */
-static int
-on_sender(struct req *r, struct msg *m)
-{
-	struct app_req	*ar = app_of(r);
-	struct mread	*s = mread_of(ar);
-	struct msg_view	 v;
-	struct msgcur	 c;
-	uint32_t	 n;
-
-	if (ask_settled(ar, m, MSG_AUTH_NAME_LIST, MSG_AUTH_NAME_LIST))
-		return 0;
-	msg_cursor(m, &c);
-	if (msg_get_u32(&c, &n) == -1 || n != 1 ||
-	    msg_get_string(&c, s->from, sizeof(s->from)) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed AUTH_NAME_LIST from auth");
-	memset(&v, 0, sizeof(v));
-	msgid_text(s->row.h.id, v.id);
-	v.locked = 1;
-	v.created = s->row.h.created;
-	v.unlock = s->row.h.unlock;
-	v.expires = s->row.h.expires;
-	v.flags = s->row.h.flags;
-	v.from = s->from;
-	ar->face->msg_shown(ar, &v);
-	return 0;
-}
-
-/* Locked: who sent it and when it opens, nothing more. */
-static void
-show_locked(struct app_req *ar, const struct mread *s)
-{
-	struct msgbuf	 mb;
-
-	ask_prefix(ar, &mb, MSG_AUTH_NAMES);
-	msg_add_u32(&mb, 1);
-	msg_add_u32(&mb, s->row.h.sender);
-	ask_auth(ar, &mb, on_sender);
-}
-
 static int	on_key(struct req *, struct msg *);
 
 static int
@@ -144,12 +101,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+	if (store_header_settled(ar, m, &s->row))
 		return 0;
-	if (store_get_header(m, &s->row)) {
-		show_locked(ar, s);
-		return 0;
-	}
 	if (s->row.h.nstreams < TEXT_STREAMS) {
 		bad_message(ar);
 		return 0;
@@ -196,16 +149,7 @@ on_key(struct req *r, struct msg *m)
 	struct mread	*s = mread_of(ar);
 	uint32_t	 i;
 
-	if (m != NULL && m->type == MSG_AUTH_FAIL) {
-		struct a_fail	 f;
-
-		a_get_fail(m, &f);
-		if (f.code == AUTH_E_TIMELOCK) {
-			show_locked(ar, s);
-			return 0;
-		}
-	}
-	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
+	if (auth_key_settled(ar, m, &s->row))
 		return 0;
 	auth_get_key(m, s->row.h.nrcpt, s->ckey, s->from, s->fp, s->names);
 	for (i = 0; i < s->row.h.nrcpt; i++)
@@ -224,13 +168,11 @@ static void
 get_chunk(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
-	struct msgbuf	 mb;
 
-	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
-	msg_add_u64(&mb, s->st.next);
-	ask_store(ar, &mb, on_chunk);
+	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
+	    on_chunk) == -1)
+		app_fail(ar, 503, "busy", "The server is busy; try again in "
+		    "a moment.");
 }
 
 static int	on_read(struct req *, struct msg *);
@@ -259,6 +201,7 @@ static void
 all_read(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
+	struct msgbuf	 mb;
 	uint8_t		 digest[MC_DIGESTLEN];
 
 	explicit_bzero(s->ckey, sizeof(s->ckey));
@@ -267,7 +210,9 @@ all_read(struct app_req *ar)
 		bad_message(ar);
 		return;
 	}
-	ask_id(ar, MSG_STORE_READ, s->row.h.id, on_read);
+	/* the text, stream 1, read in full (files count on their own) */
+	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, 1);
+	ask_store(ar, &mb, on_read);
 }
 
 static int
@@ -330,8 +275,8 @@ on_read(struct req *r, struct msg *m)
 	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
 		return 0;
 	memset(&v, 0, sizeof(v));
-	v.flags = s->row.h.flags;
 	msgid_text(s->row.h.id, v.id);
+	v.flags = s->row.h.flags;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;
