@@ -116,7 +116,7 @@ check "a recipient named twice: 400 ($code)" [ "$code" = 400 ]
 big=$(python3 -c 'print("{\"to\": [\"bob\"], \"body\": \"x\", \"subject\": \"" + "a" * 5000 + "\"}")')
 code=$(TOKEN=$A api POST messages "$big")
 check "a subject over the store's limit (256): 413 ($code)" [ "$code" = 413 ]
-check "... with a clear message" body_has "at most 256"
+check "... with a clear message" body_has "limit"
 code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "x", "expires_in": -5}')
 check "a negative expires_in: 400 ($code)" [ "$code" = 400 ]
 
