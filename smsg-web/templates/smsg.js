@@ -162,6 +162,10 @@
 			}
 			refresh();
 		}
+		/* what came between the page and the stream, or a break */
+		es.addEventListener('open', function () {
+			refresh();
+		});
 		es.addEventListener('message', onEvent);
 		es.addEventListener('unlocked', onEvent);
 		es.addEventListener('deleted', onEvent);
