@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	12
+#define SMSG_PROTO_VERSION	13
 
 enum proc_id {
 	PROC_PARENT,
@@ -53,7 +53,9 @@ enum msg_type {
 				   u32 event_heartbeat,
 				   u32 event_max_per_user,
 				   u32 max_conns_per_net,
-				   u8 ipv4_prefix, u8 ipv6_prefix */
+				   u8 ipv4_prefix, u8 ipv6_prefix,
+				   u32 retention, u32 retention_max (the
+				   store's, for the compose form) */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem,
 				   u8 tickets (0 off, 1 on),
 				   u32 ticket_period (seconds) */
@@ -367,7 +369,13 @@ enum web_page {
 	WEB_PAGE_SESSIONS,
 	WEB_PAGE_ACTIVITY,
 	WEB_PAGE_CONTACTS,
+	WEB_PAGE_INBOX,		/* the folders, newest first */
+	WEB_PAGE_SENT,
+	WEB_PAGE_MESSAGE,	/* one message, or its countdown */
+	WEB_PAGE_COMPOSE,
+	WEB_PAGE_CONVERSATION,	/* the messages with one person, in order */
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
+	WEB_PAGE_JS,		/* the script, text/javascript */
 	WEB_PAGE_MAX
 };
 

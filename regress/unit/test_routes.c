@@ -252,6 +252,8 @@ sample_path(const char *pattern, char *out, size_t len)
 			strlcat(out, "0123456789abcdef", len);
 		else if (strncmp(strchr(p, ':'), ":uint}", 6) == 0)
 			strlcat(out, "7", len);
+		else if (strncmp(strchr(p, ':'), ":msgid}", 7) == 0)
+			strlcat(out, "AbCdEfGhIjKlMnOpQrSt-_", len);
 		else
 			strlcat(out, "abc", len);
 		p = end;
@@ -367,6 +369,11 @@ test_match(void)
 		{ "/s/{id:hex64}", "/s/", 0 },
 		{ "/s/{id:hex64}", "/s/0123456789abcdef/", 0 },
 		{ "/s/{id:hex64}", "/s/%30123456789abcde", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-_", 1 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-_9", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt.9", 0 },
+		{ "/m/{id:msgid}", "/m/sent", 0 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC-_9/files/0", 1 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC-_9/files/999999999", 1 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC/files/1000000000", 0 },
@@ -569,6 +576,46 @@ test_vars(void)
 	free(v);
 }
 
+/* Text from a message: UTF-8 smsg-web takes, bounded, cut at a character. */
+static void
+test_vars_text(void)
+{
+	static const char	 ok_text[] = "Zo\xc3\xab \xf0\x9f\x98\x80\tone\r\ntwo";
+	static const char	 bad[] = "a\xc0\xaf" "b\xed\xa0\x80" "c\xff\x01\x7f\0"
+	    "d\xe2\x82";
+	struct vars		*v;
+	char			*big;
+	size_t			 used, i;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (big = malloc(10000)) == NULL)
+		abort();
+	used = vars_add_text(v, "ok", ok_text, sizeof(ok_text) - 1, 100);
+	tap_ok(used == sizeof(ok_text) - 1 && v->n == 1 &&
+	    strcmp(v->kv[0].value, ok_text) == 0,
+	    "vars_add_text: UTF-8 with tabs and line ends is kept");
+	used = vars_add_text(v, "bad", bad, sizeof(bad) - 1, 1000);
+	tap_ok(used == sizeof(bad) - 1 && strcmp(v->kv[1].value,
+	    "a\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "d\xef\xbf\xbd\xef\xbf\xbd") == 0 &&
+	    http_utf8_valid((const uint8_t *)v->kv[1].value,
+	    strlen(v->kv[1].value)),
+	    "... overlong, surrogate, stray and cut bytes, NUL, control "
+	    "characters and DEL become U+FFFD");
+	for (i = 0; i + 1 < 10000; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	used = vars_add_text(v, "cut", big, 10000, 3999);
+	tap_ok(used == 3998 && strlen(v->kv[2].value) == 3998,
+	    "... cut at a character below its bound (%zu)", used);
+	used = vars_add_text(v, "clamped", big, 10000, 100000);
+	tap_ok(used == VARS_TEXT_MAX && strlen(v->kv[3].value) <
+	    MSG_MAXSTR, "... never past VARS_TEXT_MAX, below MSG_MAXSTR");
+	vars_free(v);
+	free(v);
+	free(big);
+}
+
 static void
 test_json_wipe(void)
 {
@@ -600,6 +647,7 @@ main(void)
 	test_head();
 	test_session_checks();
 	test_vars();
+	test_vars_text();
 	test_json_wipe();
 	return tap_done();
 }

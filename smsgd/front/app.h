@@ -8,6 +8,7 @@
  *	feat_*.c	each feature once: its exchange with auth, typed data
  *	face_api.c	the JSON face (/api/v1) of every feature and error
  *	face_page.c	the HTML face, pages rendered by smsg-web
+ *	face_msgpage.c	... of the messages
  *	pages.c		pages with no feature behind them (forms, redirects)
  *	answers.c	auth's answers read into typed data
  *
@@ -106,8 +107,10 @@ struct msg_sent {
 };
 struct msg_view {
 	char		 id[24];
-	int		 locked;	/* nothing below from / to is set */
+	int		 locked;	/* below flags, only sender is set */
 	uint64_t	 created, unlock, expires;
+	uint32_t	 flags;		/* MC_F_* */
+	uint32_t	 sender;	/* uid: a locked view's sender */
 	const char	*from;
 	const char	*const *to;
 	uint32_t	 nto;
@@ -126,8 +129,11 @@ struct msg_item {
 	uint32_t	 nto;
 	const char	*subject;	/* NULL: locked, or not opened */
 	size_t		 subject_len;
+	const char	*body;		/* a conversation's: its beginning */
+	size_t		 body_len;
+	int		 body_cut;	/* the body goes on past body_len */
 	uint64_t	 created, unlock, expires, size;
-	uint32_t	 files;
+	uint32_t	 files, flags;
 	int		 read, locked;
 };
 
@@ -151,7 +157,7 @@ struct face {
 	void	(*list_end)(struct app_req *, const char *name);
 	void	(*contact_changed)(struct app_req *, enum contact_op,
 		    const struct contact *);
-	/* Messages: the API face only, until the message pages. */
+	/* Messages. */
 	void	(*msg_sent)(struct app_req *, const struct msg_sent *);
 	void	(*msg_shown)(struct app_req *, const struct msg_view *);
 	void	(*msg_deleted)(struct app_req *);
@@ -249,10 +255,20 @@ int	 in_flag(struct app_req *, enum field);
 int	 in_session_id(struct app_req *, uint64_t *);
 int	 in_confirmed(struct app_req *, enum field);
 
-/* face_page.c, for pages.c */
+/* face_page.c, for pages.c and face_msgpage.c */
 struct vars *page_vars(struct app_req *);
 void	 page_render(struct app_req *, enum web_page, int status);
 void	 page_redirect(struct app_req *, const char *);
+void	 page_row(struct app_req *, const char *, const char *, const char *);
+void	 page_time(struct app_req *, const char *, uint64_t);
+void	 page_compose_vars(struct app_req *, const char *, const char *,
+	    int);
+
+/* face_msgpage.c: the messages' HTML face */
+void	 page_msg_shown(struct app_req *, const struct msg_view *);
+void	 page_msg_deleted(struct app_req *);
+void	 page_msg_row(struct app_req *, const struct msg_item *);
+void	 page_msg_list_end(struct app_req *, const char *);
 
 /* The handlers of the route table. */
 void	 feat_register(struct app_req *);	/* feat_account.c */
@@ -291,6 +307,7 @@ void	 page_otp_form(struct app_req *);
 void	 page_otp_post(struct app_req *);
 void	 page_settings(struct app_req *);
 void	 page_totp(struct app_req *);
+void	 page_compose(struct app_req *);
 
 /* json_wipe.c */
 void	 json_wipe_init(void);

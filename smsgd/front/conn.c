@@ -105,9 +105,9 @@ struct req {
 };
 
 static const char security_headers[] =
-	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
-	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-	"base-uri 'none'\r\n"
+	"Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	"connect-src 'self'; style-src 'self'; img-src 'self'; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
 	"Strict-Transport-Security: max-age=31536000\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: no-referrer\r\n"

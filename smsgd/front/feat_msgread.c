@@ -276,6 +276,7 @@ on_read(struct req *r, struct msg *m)
 		return 0;
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
+	v.flags = s->row.h.flags;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;

@@ -136,6 +136,8 @@ msg_show_locked(struct app_req *ar, const struct msg_row *row)
 	v.created = row->h.created;
 	v.unlock = row->h.unlock;
 	v.expires = row->h.expires;
+	v.flags = row->h.flags;
+	v.sender = row->h.sender;
 	ar->face->msg_shown(ar, &v);
 }
 

@@ -10,6 +10,8 @@
  * the types
  *	hex64	exactly 16 lower-case hex digits, a u64 (session ids)
  *	id	1 to ROUTE_ID_MAX of [A-Za-z0-9_-] (message ids)
+ *	msgid	exactly ROUTE_MSGID_LEN of [A-Za-z0-9_-], a message id's
+ *		shape: beside a literal (/messages/sent), never the same path
  *	uint	a decimal number 0 to 999999999 without leading zeros
  *	name	1 to ROUTE_NAME_MAX of [a-z0-9._-] (user names)
  * No segment of any route needs escaping, so a percent escape, an empty
@@ -26,6 +28,7 @@
 
 #define ROUTE_MAXPARAMS	4	/* parameters in one pattern */
 #define ROUTE_ID_MAX	43	/* 256 bits in base64url */
+#define ROUTE_MSGID_LEN	22	/* 128 bits in base64url */
 #define ROUTE_NAME_MAX	32
 #define ROUTE_PARAM_MAX	43	/* the longest of the text types */
 

@@ -27,6 +27,7 @@ struct front_conf {
 			 body_min_rate, idle_timeout, form_max, login_rate,
 			 register_rate, max_conns, event_heartbeat,
 			 event_max_per_user, max_conns_net;
+	unsigned int	 retention, retention_max;	/* the store's */
 	uint16_t	 https_port;
 	struct net_prefix net;		/* what one client network is */
 };
