@@ -18,23 +18,14 @@ OLD=$(cd "$1" && pwd)
 NEW=$(cd "$2" && pwd)
 RUNS=${3:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/lib_side.sh"
 PW='ledger orchid pumice 58 skiff'
 DURATION=10s
 
 # start_side NAME BUILDDIR: a daemon from BUILDDIR with a signed-in
 # user; sets NAME_PORT, NAME_PID, NAME_PREFIX, NAME_TOKEN.
 start_side() {
-	top_builddir=$2
-	# Each side with its own test library when it is an in-tree build:
-	# the configuration keys change between versions.
-	top_srcdir=$here
-	[ -f "$2/regress/https/lib_https.sh" ] && top_srcdir=$2
-	. "$top_srcdir/regress/https/lib_https.sh"
-	# As in production: no debug line per request (the tests use -v).
-	daemon_start() {
-		"$SMSGD" -d -f "$CONF" > "$LOG" 2>&1 &
-		DAEMON_PID=$!
-	}
+	side_lib "$2"
 	https_start
 	trap - EXIT
 	register_api bench "$PW" || { echo "$1: register failed" >&2; exit 1; }
