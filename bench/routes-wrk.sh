@@ -83,8 +83,19 @@ for path in /login /api/v1/me; do
 		run=$((run + 1))
 	done
 done
-echo "path old new (requests/s, wrk -c32 -t2 -d$DURATION)"
-cat "$OUT"
+echo "path old new new/old (requests/s, wrk -c32 -t2 -d$DURATION)"
+awk '{ printf("%s %s %s %.3f\n", $1, $2, $3, $3 / $2) }' "$OUT"
+# The median of the per-run ratios: one run disturbed by the rest of a
+# shared machine moves it less than it moves a mean.
+for path in /login /api/v1/me; do
+	awk -v p="$path" '$1 == p { print $3 / $2 }' "$OUT" | sort -n |
+	    awk -v p="$path" '{ r[NR] = $1 }
+		END {
+			m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+			printf("median new/old %s: %.3f (%+.1f%%) over %d runs\n",
+			    p, m, (m - 1) * 100, NR)
+		}'
+done
 awk '{ old[$1] += $2; new[$1] += $3; n[$1]++ }
 	END {
 		for (p in n)

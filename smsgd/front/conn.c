@@ -663,7 +663,12 @@ conn_writecb(struct bufferevent *bev, void *arg)
 			conn_next(c);
 		return;
 	}
-	if (c->state == CONN_STREAM && r != NULL && r->drain != NULL)
+	if (c->state != CONN_STREAM)
+		return;
+	/* An event stream waiting: lean at once, not a second later. */
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_lean(c, 1);
+	if (r != NULL && r->drain != NULL)
 		r->drain(r);
 }
 
