@@ -135,12 +135,19 @@ store_err_text(int code)
 void
 store_fail(uint32_t peerid, int code, uint64_t detail)
 {
+	store_fail_text(peerid, code, detail, store_err_text(code));
+}
+
+/* A failure in words of the caller's, where the table's say too little. */
+void
+store_fail_text(uint32_t peerid, int code, uint64_t detail, const char *text)
+{
 	struct msgbuf	 mb;
 
 	msg_init(&mb, MSG_STORE_FAIL, peerid);
 	msg_add_u32(&mb, (uint32_t)code);
 	msg_add_u64(&mb, detail);
-	msg_add_string(&mb, store_err_text(code));
+	msg_add_string(&mb, text);
 	reply_queue(PROC_FRONT, &mb);
 }
 

@@ -19,6 +19,10 @@
  *          taken for body_idle_timeout close the connection
  *   WRITE  the response drains; body_idle_timeout without progress, then
  *          close
+ *   LINGER an answer went out before the client had sent all its body:
+ *          our side is shut, what still comes is read and dropped for
+ *          LINGER_SECS, then close.  Closing at once would reset the
+ *          connection and the client could lose the answer unread.
  */
 #include "config.h"
 
@@ -50,9 +54,10 @@
 #define REQ_MAXHDRS	8192	/* bytes of headers the application adds */
 #define HOST_MAX	256
 #define LEAN_AFTER	1	/* s idle before TLS gives its buffers back */
+#define LINGER_SECS	2	/* reading what follows an early answer */
 
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_STREAM,
-	CONN_WRITE };
+	CONN_WRITE, CONN_LINGER };
 
 struct conn {
 	struct worker		*w;
@@ -75,6 +80,7 @@ struct conn {
 	time_t			 body_idle;	/* ticks without a byte */
 	time_t			 write_idle;	/* ticks without output taken */
 	int			 in_piece;	/* inside the piece callback */
+	int			 linger;	/* answered with body unread */
 	char			 net[NETKEY_MAX];	/* netcount.h */
 	enum netcount_verdict	 netv;
 };
@@ -102,9 +108,9 @@ struct req {
 };
 
 static const char security_headers[] =
-	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
-	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-	"base-uri 'none'\r\n"
+	"Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	"connect-src 'self'; style-src 'self'; img-src 'self'; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
 	"Strict-Transport-Security: max-age=31536000\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: no-referrer\r\n"
@@ -112,6 +118,8 @@ static const char security_headers[] =
 	"Cache-Control: no-store\r\n";
 
 static void	conn_read(struct conn *);
+static void	conn_read_from(struct conn *, int);
+static void	conn_linger(struct conn *);
 
 /*
  * TLS holds a read and a write buffer per connection, 34 KiB together.
@@ -528,6 +536,7 @@ conn_piece(struct conn *c)
 	if (c->req != r || r->responded || rc < 0) {
 		/* The consumer answered, or will: the rest stays unread. */
 		c->close = 1;
+		c->linger = 1;
 		if (c->state == CONN_BODY)
 			conn_to_app(c);
 		return -1;
@@ -544,11 +553,21 @@ conn_piece(struct conn *c)
 static void
 conn_read(struct conn *c)
 {
+	conn_read_from(c, 0);
+}
+
+/*
+ * force: the parser is asked once even with no input, for the end of a
+ * body whose last piece was paused (the parser says DONE on the call
+ * after the last piece).
+ */
+static void
+conn_read_from(struct conn *c, int force)
+{
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer_iovec	 v;
 	enum http_result	 r;
 	size_t			 used;
-	int			 force = 0;
 
 	for (;;) {
 		if (c->state != CONN_IDLE && c->state != CONN_HEAD &&
@@ -616,6 +635,10 @@ static void
 conn_next(struct conn *c)
 {
 	req_free(c->req);
+	if (c->close && c->linger && c->bev != NULL) {
+		conn_linger(c);
+		return;
+	}
 	if (c->close) {
 		conn_free(c);
 		return;
@@ -634,7 +657,38 @@ conn_next(struct conn *c)
 static void
 conn_readcb(struct bufferevent *bev, void *arg)
 {
-	conn_read(arg);
+	struct conn	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	if (c->state == CONN_LINGER) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	conn_read(c);
+}
+
+/*
+ * The answer is out: our side of the TCP connection is shut (the client
+ * reads the answer, then the end), and the rest of its body is read and
+ * dropped for a bounded time.
+ */
+static void
+conn_linger(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	evutil_socket_t	 fd = bufferevent_getfd(c->bev);
+
+	c->req = NULL;
+	c->state = CONN_LINGER;
+	if (fd == -1 || shutdown(fd, SHUT_WR) == -1) {
+		conn_free(c);
+		return;
+	}
+	evbuffer_drain(in, evbuffer_get_length(in));
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
+	evtimer_del(c->timer);
+	conn_timer(c, LINGER_SECS);
 }
 
 /* Output was taken by the client (libevent: the buffer shrank). */
@@ -777,6 +831,9 @@ conn_timeout(int fd, short what, void *arg)
 			conn_timer(c, front_conf.idle_timeout - LEAN_AFTER);
 			break;
 		}
+		conn_free(c);
+		break;
+	case CONN_LINGER:
 		conn_free(c);
 		break;
 	}
@@ -1017,6 +1074,8 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 	/* A consumer may answer before the body is all in: no keep-alive. */
 	if (!c->hp.req.keep_alive || c->state == CONN_BODY || c->early)
 		c->close = 1;
+	if (c->state == CONN_BODY)
+		c->linger = 1;
 	/* Fail closed: a response we cannot send as asked becomes a 500. */
 	if (r->hdrs_bad || status < 200 || status > 599 ||
 	    len > SERVER_MAXRESPONSE || (len > 0 && body == NULL) ||
@@ -1052,7 +1111,13 @@ req_body_resume(struct req *r)
 	if (c->state != CONN_BODY)
 		return;
 	bufferevent_enable(c->bev, EV_READ);
-	conn_read(c);
+	conn_read_from(c, 1);
+}
+
+int
+req_answered(const struct req *r)
+{
+	return r->responded;
 }
 
 /* HEAD, or HTTP/1.0 (no chunks): how the stream's body is framed. */
