@@ -18,23 +18,14 @@ OLD=$(cd "$1" && pwd)
 NEW=$(cd "$2" && pwd)
 RUNS=${3:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/lib_side.sh"
 PW='ledger orchid pumice 58 skiff'
 DURATION=10s
 
 # start_side NAME BUILDDIR: a daemon from BUILDDIR with a signed-in
 # user; sets NAME_PORT, NAME_PID, NAME_PREFIX, NAME_TOKEN.
 start_side() {
-	top_builddir=$2
-	# Each side with its own test library when it is an in-tree build:
-	# the configuration keys change between versions.
-	top_srcdir=$here
-	[ -f "$2/regress/https/lib_https.sh" ] && top_srcdir=$2
-	. "$top_srcdir/regress/https/lib_https.sh"
-	# As in production: no debug line per request (the tests use -v).
-	daemon_start() {
-		"$SMSGD" -d -f "$CONF" > "$LOG" 2>&1 &
-		DAEMON_PID=$!
-	}
+	side_lib "$2"
 	https_start
 	trap - EXIT
 	register_api bench "$PW" || { echo "$1: register failed" >&2; exit 1; }
@@ -92,8 +83,19 @@ for path in /login /api/v1/me; do
 		run=$((run + 1))
 	done
 done
-echo "path old new (requests/s, wrk -c32 -t2 -d$DURATION)"
-cat "$OUT"
+echo "path old new new/old (requests/s, wrk -c32 -t2 -d$DURATION)"
+awk '{ printf("%s %s %s %.3f\n", $1, $2, $3, $3 / $2) }' "$OUT"
+# The median of the per-run ratios: one run disturbed by the rest of a
+# shared machine moves it less than it moves a mean.
+for path in /login /api/v1/me; do
+	awk -v p="$path" '$1 == p { print $3 / $2 }' "$OUT" | sort -n |
+	    awk -v p="$path" '{ r[NR] = $1 }
+		END {
+			m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+			printf("median new/old %s: %.3f (%+.1f%%) over %d runs\n",
+			    p, m, (m - 1) * 100, NR)
+		}'
+done
 awk '{ old[$1] += $2; new[$1] += $3; n[$1]++ }
 	END {
 		for (p in n)

@@ -11,6 +11,11 @@ https_start
 PW='quiver saffron lattice 63 brook'
 H="Host: 127.0.0.1:$PORT"
 
+# says_close FILE: the response head in FILE announces the close.
+says_close() {
+	[ "$(hdr_get "$1" connection)" = close ]
+}
+
 # req METHOD PATH [curl args]: status; headers in $PREFIX/hdr, body in
 # $PREFIX/body.  --path-as-is keeps dot segments as sent.
 req() {
@@ -45,9 +50,21 @@ check "HEAD on a GET route: 200 ($code)" [ "$code" = 200 ]
 code=$(req GET /nothing-here)
 check "GET /nothing-here: 404 ($code)" [ "$code" = 404 ]
 check "... as a page" sh -c "grep -qi '^content-type: text/html' '$PREFIX/hdr'"
+check "... with Connection: close (answered from the head)" \
+    says_close "$PREFIX/hdr"
 code=$(req GET /api/v1/nothing)
 check "GET /api/v1/nothing: 404 ($code)" [ "$code" = 404 ]
 check "... as JSON not_found" json_is "$PREFIX/body" error not_found
+check "... with Connection: close" says_close "$PREFIX/hdr"
+code=$(req PUT /api/v1/me)
+conn=$(hdr_get "$PREFIX/hdr" connection)
+check "PUT /api/v1/me: 405, Connection: close ($code, $conn)" \
+    [ "$code $conn" = "405 close" ]
+# The control: a whole request answered keeps the connection.
+code=$(req GET /login)
+conn=$(hdr_get "$PREFIX/hdr" connection)
+check "GET /login: 200, Connection: keep-alive ($code, $conn)" \
+    [ "$code $conn" = "200 keep-alive" ]
 for p in /api/v1/sessions/xyz /api/v1/sessions/0123 \
     /api/v1/sessions/0123456789abcdef0 /api/v1/sessions/0123456789abcdeg \
     /api/v1/sessions/ /api/v1/sessions/0123456789abcdef/ \
@@ -64,11 +81,12 @@ done
 # --- 411, 413, 415 from the head alone.  tlsraw sends only the head and
 # waits (at most 6 s, far below the 30 s body timeout) for an answer.
 head_only() {
-	"$TLSRAW" -p "$PORT" -t 6 "$2" > "$PREFIX/out" 2>&1
+	"$TLSRAW" -p "$PORT" -t 6 -o "$PREFIX/resp" "$2" > "$PREFIX/out" 2>&1
 	st=$(sed -n 's/^status: //p' "$PREFIX/out")
 	check "$1: $3 before the body, then closed ($st)" sh -c \
 	    "echo '$st' | grep -q '^HTTP/1.1 $3 ' &&
 	    grep -q '^closed: yes$' '$PREFIX/out'"
+	check "... and said so: Connection: close" says_close "$PREFIX/resp"
 }
 JSONT='Content-Type: application/json'
 head_only "API login with Content-Length 10000000" \

@@ -47,4 +47,10 @@ subj=$(echo | timeout 15 openssl s_client -connect "127.0.0.1:$PORT" \
 check "the certificate served is the configured one ($subj)" \
     sh -c "echo '$subj' | grep -q 'CN *= *localhost'"
 check "smsgd still serves after the refused handshakes" serving
+
+# A kept-alive connection idle for a while gives its TLS buffers back
+# (after a second); its next request must find them again.
+out=$(python3 "$top_srcdir/regress/https/idlekeep.py" "$PORT" /login 2.5)
+check "a connection idle past its TLS buffers' release serves again ($out)" \
+    [ "$out" = "200 200 200 same" ]
 done_testing

@@ -245,9 +245,11 @@ rate_limited(struct app_req *ar)
 		rl = rate_login;
 	else if (ar->route->rate == RATE_REGISTER)
 		rl = rate_register;
+	if (rl == NULL)
+		return 0;
 	/* Counted per client network: an IPv6 /64 is one client. */
 	net_key(&front_conf.net, app_addr(ar), net, sizeof(net));
-	if (rl == NULL || ratelimit_take(rl, net, time(NULL), &retry) == 1)
+	if (ratelimit_take(rl, net, time(NULL), &retry) == 1)
 		return 0;
 	log_info("rate limit: %s from %s", ar->route->pattern, net);
 	app_fail_after(ar, retry, 429, "throttled", "Too many attempts from "

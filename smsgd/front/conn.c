@@ -53,6 +53,7 @@
 #define REQ_MAXASKS	16	/* questions one request may have open */
 #define REQ_MAXHDRS	8192	/* bytes of headers the application adds */
 #define HOST_MAX	256
+#define LEAN_AFTER	1	/* s idle before TLS gives its buffers back */
 #define LINGER_SECS	2	/* reading what follows an early answer */
 
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_STREAM,
@@ -68,7 +69,9 @@ struct conn {
 	struct req		*req;
 	struct event		*timer;
 	int			 close;		/* after this response */
+	int			 early;		/* the app has the head only */
 	int			 tls_up;	/* handshake done */
+	int			 lean;		/* TLS keeps no idle buffers */
 	struct timespec		 t0;		/* the request's first byte */
 	char			 addr[INET6_ADDRSTRLEN];
 	/* Body rate: bytes, and the time it was read while not paused. */
@@ -118,6 +121,38 @@ static void	conn_read(struct conn *);
 static void	conn_read_from(struct conn *, int);
 static void	conn_linger(struct conn *);
 
+/*
+ * TLS holds a read and a write buffer per connection, 34 KiB together.
+ * A busy connection keeps them: releasing them after every record (the
+ * context's SSL_MODE_RELEASE_BUFFERS) costs a free and an allocation
+ * per record.  A connection that has gone idle, a keep-alive one
+ * waiting for its next request or an event stream between events, gives
+ * them back now and after each record, until it is busy again.
+ */
+static void
+conn_lean(struct conn *c, int on)
+{
+	SSL	*ssl;
+
+	if (c->lean == on || c->kind != LISTEN_HTTPS || c->bev == NULL ||
+	    (ssl = bufferevent_openssl_get_ssl(c->bev)) == NULL)
+		return;
+	c->lean = on;
+	if (!on) {
+		SSL_clear_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+		return;
+	}
+	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * Bytes of a record in the read buffer, or decrypted and not yet
+	 * read: the buffers go after that record instead.  (OpenSSL before
+	 * 3.0.14 freed them under such a record, CVE-2024-4741.)
+	 */
+	if (SSL_has_pending(ssl))
+		return;
+	if (SSL_free_buffers(ssl) != 1)
+		log_debug("tls: buffers in use, released after the record");
+}
 
 static void
 conn_timer(struct conn *c, unsigned int secs)
@@ -217,6 +252,48 @@ conn_log(struct conn *c, int status)
 }
 
 /*
+ * A response head is put together in one buffer and added to the output
+ * at once: no printf, since this runs for every response.
+ */
+#define HEAD_MAX	1024	/* the head without the application's headers */
+
+struct head {
+	char	 b[HEAD_MAX];
+	size_t	 n;
+	int	 full;
+};
+
+static void
+head_add(struct head *h, const char *s, size_t len)
+{
+	if (h->full || len > sizeof(h->b) - h->n) {
+		h->full = 1;
+		return;
+	}
+	memcpy(h->b + h->n, s, len);
+	h->n += len;
+}
+
+static void
+head_str(struct head *h, const char *s)
+{
+	head_add(h, s, strlen(s));
+}
+
+static void
+head_num(struct head *h, unsigned long long v)
+{
+	char	 d[24];
+	size_t	 i = sizeof(d);
+
+	do {
+		d[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v != 0 && i > 0);
+	head_add(h, d + i, sizeof(d) - i);
+}
+
+/*
  * The status line and every header: the security headers, the type, the
  * length (a number, "chunked", or none: the body ends with the
  * connection), and the application's.
@@ -226,24 +303,33 @@ conn_head(struct conn *c, int status, const char *ctype,
     struct evbuffer *extra, long long len, int chunked)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	int		 r;
+	struct head	 h;
 
-	r = evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n%s", status,
-	    http_status_text(status), security_headers);
-	if (r != -1 && ctype != NULL)
-		r = evbuffer_add_printf(out, "Content-Type: %s\r\n", ctype);
-	if (r != -1 && len >= 0)
-		r = evbuffer_add_printf(out, "Content-Length: %lld\r\n", len);
-	else if (r != -1 && chunked)
-		r = evbuffer_add_printf(out, "Transfer-Encoding: chunked\r\n");
-	if (r != -1)
-		r = evbuffer_add_printf(out, "Connection: %s\r\n",
-		    c->close ? "close" : "keep-alive");
-	if (r != -1 && extra != NULL)
-		r = evbuffer_add_buffer(out, extra);
-	if (r != -1)
-		r = evbuffer_add(out, "\r\n", 2);
-	return r;
+	h.n = 0;
+	h.full = status < 100 || status > 999;
+	head_str(&h, "HTTP/1.1 ");
+	head_num(&h, (unsigned long long)status);
+	head_str(&h, " ");
+	head_str(&h, http_status_text(status));
+	head_add(&h, "\r\n", 2);
+	head_add(&h, security_headers, sizeof(security_headers) - 1);
+	if (ctype != NULL) {
+		head_str(&h, "Content-Type: ");
+		head_str(&h, ctype);
+		head_add(&h, "\r\n", 2);
+	}
+	if (len >= 0) {
+		head_str(&h, "Content-Length: ");
+		head_num(&h, (unsigned long long)len);
+		head_add(&h, "\r\n", 2);
+	} else if (chunked)
+		head_str(&h, "Transfer-Encoding: chunked\r\n");
+	head_str(&h, c->close ? "Connection: close\r\n" :
+	    "Connection: keep-alive\r\n");
+	if (h.full || evbuffer_add(out, h.b, h.n) == -1 ||
+	    (extra != NULL && evbuffer_add_buffer(out, extra) == -1))
+		return -1;
+	return evbuffer_add(out, "\r\n", 2);
 }
 
 static int
@@ -388,6 +474,7 @@ conn_head_done(struct conn *c)
 	static const char	 cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	const struct http_request *hr = &c->hp.req;
 	struct req		*r;
+	int			 rc;
 
 	c->head = 1;
 	if (c->netv == NETCOUNT_OVER) {
@@ -398,17 +485,21 @@ conn_head_done(struct conn *c)
 		conn_redirect(c);
 		return -1;
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->hdrs = evbuffer_new()) == NULL) {
-		free(r);
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		conn_error(c, 503, "out of memory");
 		return -1;
 	}
 	r->conn = c;
 	c->req = r;
 	conn_to_app(c);
-	if (srv.app->head(r) == -1 || r->responded) {
-		/* The body stays unread: nothing may follow this answer. */
+	/*
+	 * An answer from the head leaves the body unread: nothing may
+	 * follow it, and its Connection header says so.
+	 */
+	c->early = 1;
+	rc = srv.app->head(r);
+	c->early = 0;
+	if (rc == -1 || r->responded) {
 		c->close = 1;
 		return -1;
 	}
@@ -491,6 +582,7 @@ conn_read_from(struct conn *c, int force)
 		force = 0;
 		if (c->state == CONN_IDLE) {
 			c->state = CONN_HEAD;
+			conn_lean(c, 0);
 			clock_gettime(CLOCK_MONOTONIC, &c->t0);
 			conn_timer(c, front_conf.header_timeout);
 		}
@@ -554,7 +646,10 @@ conn_next(struct conn *c)
 	http_parser_reset(&c->hp);
 	c->head = 0;
 	c->state = CONN_IDLE;
-	conn_timer(c, front_conf.idle_timeout);
+	/* First the time to go lean, then the rest of idle_timeout. */
+	conn_lean(c, 0);
+	conn_timer(c, front_conf.idle_timeout > LEAN_AFTER ? LEAN_AFTER :
+	    front_conf.idle_timeout);
 	bufferevent_enable(c->bev, EV_READ);
 	conn_read(c);
 }
@@ -622,7 +717,12 @@ conn_writecb(struct bufferevent *bev, void *arg)
 			conn_next(c);
 		return;
 	}
-	if (c->state == CONN_STREAM && r != NULL && r->drain != NULL)
+	if (c->state != CONN_STREAM)
+		return;
+	/* An event stream waiting: lean at once, not a second later. */
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_lean(c, 1);
+	if (r != NULL && r->drain != NULL)
 		r->drain(r);
 }
 
@@ -687,7 +787,9 @@ conn_write_tick(struct conn *c)
 			conn_next(c);	/* c may be gone */
 			return;
 		}
+		/* A stream between events. */
 		c->write_idle = 0;
+		conn_lean(c, 1);
 		return;
 	}
 	if (++c->write_idle > front_conf.body_idle_timeout) {
@@ -724,6 +826,13 @@ conn_timeout(int fd, short what, void *arg)
 		conn_write_tick(c);
 		break;
 	case CONN_IDLE:
+		if (!c->lean && front_conf.idle_timeout > LEAN_AFTER) {
+			conn_lean(c, 1);
+			conn_timer(c, front_conf.idle_timeout - LEAN_AFTER);
+			break;
+		}
+		conn_free(c);
+		break;
 	case CONN_LINGER:
 		conn_free(c);
 		break;
@@ -755,6 +864,8 @@ conn_bev(struct worker *w, enum listen_kind kind, int fd)
 		return bufferevent_socket_new(w->base, fd, opts);
 	if ((ssl = SSL_new(srv.ctx)) == NULL)
 		return NULL;
+	/* Busy until idle: conn_lean. */
+	SSL_clear_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
 	bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, opts);
 	if (bev == NULL) {
@@ -926,9 +1037,15 @@ header_safe(const char *s, size_t max)
 	return 1;
 }
 
+/* The buffer is made for the first header: most responses add none. */
 void
 req_header(struct req *r, const char *name, const char *value)
 {
+	if (r->hdrs == NULL && (r->hdrs = evbuffer_new()) == NULL) {
+		log_warnx("no memory for a response header");
+		r->hdrs_bad = 1;
+		return;
+	}
 	if (name == NULL || value == NULL || name[0] == '\0' ||
 	    !header_safe(name, 64) || strchr(name, ':') != NULL ||
 	    !header_safe(value, REQ_MAXHDRS) ||
@@ -955,7 +1072,7 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 	if (c == NULL || (c->state != CONN_APP && c->state != CONN_BODY))
 		return;
 	/* A consumer may answer before the body is all in: no keep-alive. */
-	if (!c->hp.req.keep_alive || c->state == CONN_BODY)
+	if (!c->hp.req.keep_alive || c->state == CONN_BODY || c->early)
 		c->close = 1;
 	if (c->state == CONN_BODY)
 		c->linger = 1;
@@ -1014,7 +1131,7 @@ req_begin(struct req *r, int status, const char *ctype, long long len)
 		return -1;
 	}
 	r->responded = 1;
-	if (!c->hp.req.keep_alive)
+	if (!c->hp.req.keep_alive || c->early)
 		c->close = 1;
 	if (r->hdrs_bad || status < 200 || status > 599 || len < -1 ||
 	    (ctype != NULL && !header_safe(ctype, 128))) {
@@ -1058,6 +1175,7 @@ req_write(struct req *r, const void *data, size_t len)
 		return -1;
 	if (len == 0 || conn_is_head(c))
 		return 0;
+	conn_lean(c, 0);
 	if (r->out_left >= 0 && (unsigned long long)len >
 	    (unsigned long long)r->out_left) {
 		log_warnx("a stream wrote past its length");

@@ -97,9 +97,17 @@ page_vars(struct app_req *ar)
 {
 	static struct vars	 lost = { .failed = 1 };
 
-	if (ar->vars == NULL && (ar->vars = calloc(1,
-	    sizeof(*ar->vars))) == NULL)
-		return &lost;
+	/*
+	 * Not zeroed: only the first n values are ever read, and clearing
+	 * the whole table (32 KiB) cost every page a third more than the
+	 * rest of its request in the front.
+	 */
+	if (ar->vars == NULL) {
+		if ((ar->vars = malloc(sizeof(*ar->vars))) == NULL)
+			return &lost;
+		ar->vars->n = 0;
+		ar->vars->failed = 0;
+	}
 	return ar->vars;
 }
 

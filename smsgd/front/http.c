@@ -107,10 +107,15 @@ http_parser_init(struct http_parser *p)
 void
 http_parser_reset(struct http_parser *p)
 {
+	/*
+	 * Only what was written is wiped: the buffers grow zeroed
+	 * (recallocarray), and nothing writes past buflen, or past the NUL
+	 * after bodylen.
+	 */
 	if (p->buf != NULL)
-		freezero(p->buf, p->bufsz);
+		freezero(p->buf, p->buflen);
 	if (p->req.body != NULL)
-		freezero(p->req.body, p->bodycap);
+		freezero(p->req.body, p->req.bodylen + 1);
 	http_parser_init(p);
 }
 

@@ -116,6 +116,18 @@ match_param(const char *seg, size_t len, const char *s, size_t slen,
 	return 1;
 }
 
+static int
+segment_end(char c)
+{
+	return c == '/' || c == '\0';
+}
+
+/*
+ * Every request tries the table's patterns in turn: a literal segment
+ * is compared a byte at a time and left at the first difference, so
+ * that a pattern that does not match costs a few bytes, not a scan of
+ * both strings.
+ */
 int
 route_match(const char *pattern, const char *path, struct route_params *rp)
 {
@@ -127,15 +139,21 @@ route_match(const char *pattern, const char *path, struct route_params *rp)
 	while (*pattern == '/' && *path == '/') {
 		pattern++;
 		path++;
-		plen = strcspn(pattern, "/");
-		slen = strcspn(path, "/");
-		if (plen > 0 && pattern[0] == '{') {
+		if (*pattern == '{') {
+			plen = strcspn(pattern, "/");
+			slen = strcspn(path, "/");
 			if (!match_param(pattern, plen, path, slen, rp))
 				return 0;
-		} else if (plen != slen || memcmp(pattern, path, plen) != 0)
+			pattern += plen;
+			path += slen;
+			continue;
+		}
+		while (!segment_end(*pattern) && *pattern == *path) {
+			pattern++;
+			path++;
+		}
+		if (!segment_end(*pattern) || !segment_end(*path))
 			return 0;
-		pattern += plen;
-		path += slen;
 	}
 	return *pattern == '\0' && *path == '\0';
 }
@@ -156,16 +174,15 @@ route_find(const struct route *table, enum http_method method,
 	for (rt = table; rt->pattern != NULL; rt++) {
 		if (!route_match(rt->pattern, path, &scratch))
 			continue;
-		if (rt->method == method && *found == NULL) {
+		if (rt->method == method) {
 			*found = rt;
 			*rp = scratch;
+			return ROUTE_FOUND;
 		}
 		*allow |= 1U << rt->method;
 		if (rt->method == HTTP_GET)
 			*allow |= 1U << HTTP_HEAD;
 	}
-	if (*found != NULL)
-		return ROUTE_FOUND;
 	return *allow != 0 ? ROUTE_NO_METHOD : ROUTE_NOT_FOUND;
 }
 
