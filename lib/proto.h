@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	10
+#define SMSG_PROTO_VERSION	11
 
 enum proc_id {
 	PROC_PARENT,
@@ -53,7 +53,8 @@ enum msg_type {
 				   u32 event_heartbeat,
 				   u32 event_max_per_user,
 				   u32 max_conns_per_net,
-				   u8 ipv4_prefix, u8 ipv6_prefix */
+				   u8 ipv4_prefix, u8 ipv6_prefix,
+				   u8 broadcast (BCAST_*) */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
 	MSG_CONF_AUTH,		/* u8 scrypt_logn, u32 scrypt_r, u32 scrypt_p,
@@ -61,7 +62,9 @@ enum msg_type {
 				   u32 lifetime, u8 min_score,
 				   u32 lockout_threshold, u32 lockout_max,
 				   string issuer, u8 ipv4_prefix,
-				   u8 ipv6_prefix */
+				   u8 ipv6_prefix, u8 broadcast
+				   (BCAST_*), u32 retention,
+				   u32 subject_max */
 	MSG_SETUP_END,
 
 	/*
@@ -111,7 +114,8 @@ enum msg_type {
 				   token to keep), u32 device_max_age */
 	MSG_AUTH_NEED_OTP,	/* string pending */
 	MSG_AUTH_WHO,		/* string name, u32 uid, u64 session_id,
-				   u64 expires, string csrf, u8 totp_on */
+				   u64 expires, string csrf, u8 totp_on,
+				   u8 admin */
 	MSG_AUTH_TOTP_SECRET,	/* string secret_base32, string otpauth_uri */
 	MSG_AUTH_CODES,		/* u32 n, n * string recovery code */
 	MSG_AUTH_SESSION_INFO,	/* u64 id, u64 created, u64 last_seen,
@@ -279,10 +283,58 @@ enum msg_type {
 	MSG_AUTH_CONTACT_KEY,	/* u32 uid, string name, string fingerprint,
 				   string safety number */
 
+	/*
+	 * Broadcasts: a message to every account with keys, sealed, wrapped
+	 * and signed by auth (the caller's key on a session, the system's
+	 * from smsgctl) and handed to the store over STORE_SYS_*.
+	 */
+	MSG_AUTH_BROADCAST,	/* prefix, string subject, string body
+				   -> AUTH_BROADCAST_SENT */
+	MSG_AUTH_BROADCAST_SENT, /* id, u64 created, u64 expires,
+				   u32 recipients, u32 skipped (no keys) */
+	MSG_CTL_BROADCAST,	/* string subject, string body
+				   -> CTL_BROADCAST_SENT | CTL_RESULT */
+	MSG_CTL_BROADCAST_SENT,	/* string id, u64 created, u64 expires,
+				   u32 recipients, u32 skipped */
+
+	/*
+	 * auth -> store: messages auth sealed itself (broadcasts, the
+	 * system's notices).  peerid is auth's; each is answered STORE_OK
+	 * or STORE_FAIL, once on disk.  The readers' copies arrive in
+	 * batches after the message; each copy is the reader's own.
+	 */
+	MSG_STORE_SYS_PUT,	/* u32 sender, header (msgheader.h),
+				   fixed signature, u8 sender_keeps,
+				   fixed sender's wrapped key,
+				   bytes sealed subject, bytes sealed body */
+	MSG_STORE_SYS_COPIES,	/* id, u32 n (<= SYS_COPIES_MAX),
+				   n * (u32 uid, fixed wrapped key) */
+	MSG_STORE_USER_GONE,	/* u32 uid: an account was deleted; its
+				   copies and contact entries go */
+
 	MSG_TYPE_MAX
 };
 
 #define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
+
+/*
+ * The system as a sender: its own keys in auth's database, a uid no
+ * account gets (account uids count up from 1 and stop below it) and a
+ * name nobody may register.
+ */
+#define SMSG_SYSTEM_UID		0xffffffffU
+#define SMSG_SYSTEM_NAME	"smsg"
+#define SYS_COPIES_MAX		1000	/* copies in one STORE_SYS_COPIES */
+#define BROADCAST_USERS_MAX	10000	/* accounts one broadcast reaches */
+#define BROADCAST_TEXT_MAX	16384	/* bytes of a broadcast's body */
+
+/* messages.broadcast: who may send a broadcast. */
+enum bcast_policy {
+	BCAST_ADMINS,		/* accounts with the administrator flag */
+	BCAST_EVERYONE,
+	BCAST_NOBODY,
+	BCAST_MAX
+};
 
 /* Contacts: per owner, and a nickname's bytes. */
 #define CONTACTS_MAX		1000

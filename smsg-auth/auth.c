@@ -33,7 +33,7 @@ auth_configure(struct msg *m)
 {
 	struct msgcur	 c;
 	struct auth_conf *ac = &authconf;
-	uint8_t		 v4, v6;
+	uint8_t		 v4, v6, bcast;
 
 	if (m->type != MSG_CONF_AUTH || ac->set)
 		fatalx("unexpected %s during setup", msg_type_name(m->type));
@@ -49,16 +49,21 @@ auth_configure(struct msg *m)
 	    msg_get_u32(&c, &ac->lockout.max_delay) == -1 ||
 	    msg_get_string(&c, ac->issuer, sizeof(ac->issuer)) == -1 ||
 	    msg_get_u8(&c, &v4) == -1 || msg_get_u8(&c, &v6) == -1 ||
+	    msg_get_u8(&c, &bcast) == -1 ||
+	    msg_get_u32(&c, &ac->retention) == -1 ||
+	    msg_get_u32(&c, &ac->subject_max) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed CONF_AUTH");
 	if (!pwhash_params_ok(&ac->params))
 		fatalx("scrypt parameters out of range");
 	if (ac->idle_timeout == 0 || ac->lifetime == 0 ||
 	    ac->min_score > 4 || ac->lockout.threshold == 0 ||
-	    ac->issuer[0] == '\0' ||
+	    ac->issuer[0] == '\0' || bcast >= BCAST_MAX ||
+	    ac->retention == 0 || ac->subject_max == 0 ||
 	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }))
 		fatalx("CONF_AUTH: a value out of range");
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
+	ac->broadcast = bcast;
 	ac->net.v4 = v4;
 	ac->net.v6 = v6;
 	ac->set = 1;

@@ -32,6 +32,9 @@ struct auth_conf {
 	struct lockout_policy	 lockout;
 	char			 issuer[AUTH_ISSUERMAX];
 	struct net_prefix	 net;		/* what one client network is */
+	int			 broadcast;	/* BCAST_*: who may broadcast */
+	uint32_t		 retention;	/* seconds a broadcast is kept */
+	uint32_t		 subject_max;	/* bytes of its subject */
 	int			 set;
 };
 extern struct auth_conf	 authconf;

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "authdb.h"
 #include "log.h"
+#include "msgheader.h"
 #include "msgunwrap.h"
 
 /* Public keys of the accounts whose uids are asked for, in one pass. */
@@ -180,23 +181,8 @@ h_key_wrap(struct req *r)
 static void
 get_header(struct req *r, struct mc_header *h)
 {
-	uint32_t	 i;
-
-	msg_get_fixed(&r->cur, h->id, MC_IDLEN);
-	msg_get_u64(&r->cur, &h->created);
-	msg_get_u64(&r->cur, &h->unlock);
-	msg_get_u64(&r->cur, &h->expires);
-	msg_get_u32(&r->cur, &h->flags);
-	if (msg_get_u32(&r->cur, &h->nrcpt) == -1 || h->nrcpt > MC_RCPT_MAX)
+	if (mc_header_get(&r->cur, h) == -1)
 		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < h->nrcpt; i++)
-		msg_get_u32(&r->cur, &h->rcpt[i]);
-	if (msg_get_u32(&r->cur, &h->nstreams) == -1 ||
-	    h->nstreams > MC_STREAM_MAX)
-		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < h->nstreams; i++)
-		msg_get_u64(&r->cur, &h->sizes[i]);
-	msg_get_fixed(&r->cur, h->digest, MC_DIGESTLEN);
 }
 
 /* The session's user signs: the sender is always the session's. */

@@ -81,8 +81,7 @@ on_session(struct req *r, struct msg *m)
 	if (ask_settled(ar, m, MSG_AUTH_WHO, MSG_AUTH_WHO))
 		return 0;
 	a_get_who(m, &ar->who);
-	/* Auth does not say who administers yet: fail closed. */
-	if (ar->route->access == ACCESS_ADMIN)
+	if (ar->route->access == ACCESS_ADMIN && !ar->who.admin)
 		app_fail(ar, 403, "forbidden", "Only an administrator may "
 		    "do this.");
 	else

@@ -210,7 +210,6 @@ uint32_t store_error(struct msg *, struct app_error *, char *, size_t);
 void	 auth_error(struct msg *, struct app_error *, char *, size_t);
 
 /* msgheader.c: a message's header between store, front and auth */
-void	 msg_add_header(struct msgbuf *, const struct mc_header *);
 int	 store_get_header(struct msg *, struct msg_row *);
 int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
 void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],

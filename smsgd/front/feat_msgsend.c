@@ -19,6 +19,7 @@
 #include "app.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgheader.h"
 #include "proto.h"
 #include "timeparse.h"
 
@@ -475,7 +476,7 @@ on_wrapped(struct req *r, struct msg *m)
 	if (msg_get_end(&c) == -1)
 		fatalx("malformed AUTH_WRAPPED from auth");
 	ask_prefix(ar, &mb, MSG_AUTH_KEY_SIGN);
-	msg_add_header(&mb, &s->h);
+	mc_header_add(&mb, &s->h);
 	ask_or_fail(ar, PROC_AUTH, &mb, on_signed);
 	return 0;
 }

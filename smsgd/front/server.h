@@ -29,6 +29,7 @@ struct front_conf {
 			 event_max_per_user, max_conns_net;
 	uint16_t	 https_port;
 	struct net_prefix net;		/* what one client network is */
+	int		 broadcast;	/* BCAST_*: who may broadcast */
 };
 extern struct front_conf front_conf;
 
