@@ -288,11 +288,12 @@ enum msg_type {
 	 * and signed by auth (the caller's key on a session, the system's
 	 * from smsgctl) and handed to the store over STORE_SYS_*.
 	 */
-	MSG_AUTH_BROADCAST,	/* prefix, string subject, string body
+	MSG_AUTH_BROADCAST,	/* prefix, string subject, bytes body
+				   (<= BROADCAST_TEXT_MAX)
 				   -> AUTH_BROADCAST_SENT */
 	MSG_AUTH_BROADCAST_SENT, /* id, u64 created, u64 expires,
 				   u32 recipients, u32 skipped (no keys) */
-	MSG_CTL_BROADCAST,	/* string subject, string body
+	MSG_CTL_BROADCAST,	/* string subject, bytes body
 				   -> CTL_BROADCAST_SENT | CTL_RESULT */
 	MSG_CTL_BROADCAST_SENT,	/* string id, u64 created, u64 expires,
 				   u32 recipients, u32 skipped */
@@ -310,7 +311,11 @@ enum msg_type {
 	MSG_STORE_SYS_COPIES,	/* id, u32 n (<= SYS_COPIES_MAX),
 				   n * (u32 uid, fixed wrapped key) */
 	MSG_STORE_USER_GONE,	/* u32 uid: an account was deleted; its
-				   copies and contact entries go */
+				   copies and contact entries go; peerid 0
+				   (the answer is only logged) */
+	MSG_CTL_SHOW_NOTICES,	/* smsgctl -> parent -> auth
+				   -> CTL_NOTICES_INFO */
+	MSG_CTL_NOTICES_INFO,	/* u64 sent, u64 dropped, u64 queued */
 
 	MSG_TYPE_MAX
 };
@@ -326,7 +331,8 @@ enum msg_type {
 #define SMSG_SYSTEM_NAME	"smsg"
 #define SYS_COPIES_MAX		1000	/* copies in one STORE_SYS_COPIES */
 #define BROADCAST_USERS_MAX	10000	/* accounts one broadcast reaches */
-#define BROADCAST_TEXT_MAX	16384	/* bytes of a broadcast's body */
+#define BROADCAST_TEXT_MAX	8192	/* bytes of a broadcast's body: it
+					   must fit a control message */
 
 /* messages.broadcast: who may send a broadcast. */
 enum bcast_policy {
@@ -381,6 +387,7 @@ enum auth_err {
 	AUTH_E_INTERNAL,	/* 500 */
 	AUTH_E_TIMELOCK,	/* 423: the message is locked until later */
 	AUTH_E_SIGNATURE,	/* 502: a stored message fails its checks */
+	AUTH_E_FORBIDDEN,	/* 403: not allowed to this account */
 	AUTH_E_MAX
 };
 
@@ -414,6 +421,7 @@ enum web_page {
 	WEB_PAGE_SESSIONS,
 	WEB_PAGE_ACTIVITY,
 	WEB_PAGE_CONTACTS,
+	WEB_PAGE_BROADCAST,	/* the broadcast form */
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
 	WEB_PAGE_MAX
 };

@@ -171,6 +171,9 @@ static const struct route {
 	[MSG_STORE_SYS_PUT] =	{ "STORE_SYS_PUT", P(AUTH), P(STORE) },
 	[MSG_STORE_SYS_COPIES] = { "STORE_SYS_COPIES", P(AUTH), P(STORE) },
 	[MSG_STORE_USER_GONE] =	{ "STORE_USER_GONE", P(AUTH), P(STORE) },
+	/* counts only: allowed on the read-only socket */
+	[MSG_CTL_SHOW_NOTICES] = { "CTL_SHOW_NOTICES", RELAY_DOWN, 1 },
+	[MSG_CTL_NOTICES_INFO] = { "CTL_NOTICES_INFO", RELAY_UP },
 };
 
 /* Peer links that exist at all; anything else is never set up. */

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "msgcrypt.h"
 #include "proc.h"
+#include "sysmsg.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
 #define AUTH_THROTTLE_NETS	4096	/* networks remembered */
@@ -101,6 +102,9 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 		fatalx("no CONF_AUTH from the parent");
 	authdb_open(".");
 	atexit(auth_close);
+	if (syskeys_init() == -1)
+		fatalx("the system's keys cannot be read or made");
+	notice_init(base);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
 	sessions_on_end(auth_push_session_end);
 	auth_limits.net = throttle_new(AUTH_THROTTLE_NETS);
@@ -117,12 +121,21 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	log_debug("account database open");
 }
 
+/* The store's channel closed: what waited for it has failed. */
+static void
+auth_peer_lost(enum proc_id id)
+{
+	if (id == PROC_STORE)
+		sysmsg_store_lost();
+}
+
 static const struct proc_role auth_role = {
 	.id = PROC_AUTH,
 	.configure = auth_configure,
 	.init = auth_init,
 	.threads = hashpool_start,
 	.dispatch = auth_dispatch,
+	.peer_lost = auth_peer_lost,
 };
 
 int

@@ -57,7 +57,7 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 	key_put32(bound, uid);
 	bound[4] = (uint8_t)f;
 	if (before != NULL) {
-		if ((r = msg_load(txn, before, m)) != STORE_E_OK ||
+		if ((r = msg_load_for(txn, before, uid, m)) != STORE_E_OK ||
 		    msg_copy(m, uid) == NULL)
 			goto done;
 		key_folder(bound, uid, f, m->h.created, before);
@@ -80,7 +80,7 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 			break;
 		}
 		/* expired is gone, whether or not the purge came yet */
-		if (msg_load(txn, kbuf + 13, m) != STORE_E_OK ||
+		if (msg_load_for(txn, kbuf + 13, uid, m) != STORE_E_OK ||
 		    msg_copy(m, uid) == NULL || m->h.expires <= now)
 			continue;
 		memcpy(next, m->h.id, MC_IDLEN);

@@ -24,6 +24,7 @@ void	 store_fail(uint32_t, int, uint64_t);
 void	 store_ok(uint32_t);
 void	 store_answer(uint32_t, int);
 void	 store_changed(uint32_t, int);
+void	 store_changed_to(enum proc_id, uint32_t, int);
 void	 store_push(uint32_t, const char *, const char *);
 
 #endif

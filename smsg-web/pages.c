@@ -37,6 +37,7 @@ static const struct page_desc {
 	[WEB_PAGE_ACTIVITY] = { "activity", "Activity", CT_HTML },
 	[WEB_PAGE_CSS] = { "smsg", "", CT_CSS },
 	[WEB_PAGE_CONTACTS] = { "contacts", "Contacts", CT_HTML },
+	[WEB_PAGE_BROADCAST] = { "broadcast", "Broadcast", CT_HTML },
 };
 
 static struct tmpl_set	*pages_set;

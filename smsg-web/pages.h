@@ -35,6 +35,9 @@
  *                        POST /contacts/add: csrf, name, nickname;
  *                        POST /contacts/{remove,verify,block,unblock}:
  *                        csrf, name
+ *   WEB_PAGE_BROADCAST   POST /broadcast: csrf, subject, body
+ *
+ * may_broadcast is set on signed-in pages whose user may broadcast.
  */
 #ifndef SMSG_WEB_PAGES_H
 #define SMSG_WEB_PAGES_H

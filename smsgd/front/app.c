@@ -73,17 +73,35 @@ app_req_free(void *arg)
 	free(ar);
 }
 
+/*
+ * May who broadcast, under messages.broadcast?  NULL yes, or why not.
+ * Pages link the form only where this says yes.
+ */
+const char *
+app_broadcast_refusal(const struct who *w)
+{
+	if (front_conf.broadcast == BCAST_NOBODY)
+		return "Broadcasts are turned off on this server.";
+	if (front_conf.broadcast == BCAST_ADMINS && !w->admin)
+		return "Only an administrator may broadcast.";
+	return NULL;
+}
+
 static int
 on_session(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
+	const char	*why = NULL;
 
 	if (ask_settled(ar, m, MSG_AUTH_WHO, MSG_AUTH_WHO))
 		return 0;
 	a_get_who(m, &ar->who);
 	if (ar->route->access == ACCESS_ADMIN && !ar->who.admin)
-		app_fail(ar, 403, "forbidden", "Only an administrator may "
-		    "do this.");
+		why = "Only an administrator may do this.";
+	else if (ar->route->access == ACCESS_BROADCAST)
+		why = app_broadcast_refusal(&ar->who);
+	if (why != NULL)
+		app_fail(ar, 403, "forbidden", why);
 	else
 		ar->route->handler(ar);
 	return 0;

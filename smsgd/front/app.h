@@ -51,7 +51,15 @@ struct app_error {
 enum field {
 	F_USERNAME, F_PASSWORD, F_PASSWORD2, F_NEW_PASSWORD, F_CURRENT,
 	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_CONTACT,
-	F_NICKNAME, F_DEVICE, F_END
+	F_NICKNAME, F_DEVICE, F_SUBJECT, F_BODY, F_END
+};
+
+/* A broadcast sent (feat_broadcast.c). */
+struct bcast_sent {
+	char		 id[MC_IDTEXTLEN];
+	uint64_t	 created, expires;
+	uint32_t	 recipients;
+	uint32_t	 skipped;	/* accounts without keys yet */
 };
 
 /*
@@ -107,6 +115,8 @@ struct msg_view {
 	const char	*subject, *body;
 	size_t		 subject_len, body_len;
 	const char	*fingerprint;	/* the sender's, signature checked */
+	int		 broadcast;	/* to every account */
+	int		 system;	/* from the system ("smsg") */
 };
 
 /* A message in a folder's page. */
@@ -120,6 +130,7 @@ struct msg_item {
 	uint64_t	 created, unlock, expires, size;
 	uint32_t	 files;
 	int		 read, locked;
+	int		 broadcast, system;
 };
 
 /* A face: how each feature's result, and any error, is answered. */
@@ -148,6 +159,7 @@ struct face {
 	void	(*msg_deleted)(struct app_req *);
 	void	(*msg_row)(struct app_req *, const struct msg_item *);
 	void	(*msg_list_end)(struct app_req *, const char *next);
+	void	(*broadcast_sent)(struct app_req *, const struct bcast_sent *);
 };
 
 extern const struct face	 face_api, face_page;
@@ -175,6 +187,7 @@ struct app_req {
 
 /* app.c */
 extern const struct server_app app_server;	/* for front.c */
+const char *app_broadcast_refusal(const struct who *);
 
 static inline struct app_req *
 app_of(struct req *r)
@@ -255,6 +268,8 @@ void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
 void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
 void	 feat_conversation(struct app_req *);
+void	 feat_broadcast(struct app_req *);	/* feat_broadcast.c */
+void	 page_broadcast(struct app_req *);
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -33,6 +33,8 @@ static const char *titles[WEB_PAGE_MAX] = {
 	[WEB_PAGE_SESSIONS] = "Sessions",
 	[WEB_PAGE_ACTIVITY] = "Activity",
 	[WEB_PAGE_CSS] = "",
+	[WEB_PAGE_CONTACTS] = "Contacts",
+	[WEB_PAGE_BROADCAST] = "Broadcast",
 };
 
 static void
@@ -107,6 +109,8 @@ page_render(struct app_req *ar, enum web_page page, int status)
 	vars_add(v, "title", "%s", titles[page]);
 	vars_add(v, "user", "%s", ar->who.name);
 	vars_add(v, "csrf", "%s", ar->who.csrf);
+	if (ar->who.name[0] != '\0' && app_broadcast_refusal(&ar->who) == NULL)
+		vars_add(v, "may_broadcast", "1");
 	if (v->failed) {
 		if (v == ar->vars)
 			vars_free(v);
@@ -387,6 +391,14 @@ page_list_end(struct app_req *ar, const char *name)
 	page_render(ar, ar->route->page, 200);
 }
 
+static void
+page_broadcast_sent(struct app_req *ar, const struct bcast_sent *b)
+{
+	vars_add(page_vars(ar), "notice", "Your broadcast has been sent to "
+	    "%u account%s.", b->recipients, b->recipients == 1 ? "" : "s");
+	page_render(ar, WEB_PAGE_BROADCAST, 200);
+}
+
 const struct face face_page = {
 	.error = page_error,
 	.registered = page_registered,
@@ -404,4 +416,5 @@ const struct face face_page = {
 	.contact_row = page_contact_row,
 	.list_end = page_list_end,
 	.contact_changed = page_contact_changed,
+	.broadcast_sent = page_broadcast_sent,
 };

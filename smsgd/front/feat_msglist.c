@@ -479,6 +479,8 @@ list_done(struct app_req *ar)
 		it.files = row->h.nstreams > 2 ? row->h.nstreams - 2 : 0;
 		it.read = (row->state & COPY_READ) != 0;
 		it.locked = row->locked;
+		it.broadcast = (row->h.flags & MC_F_BROADCAST) != 0;
+		it.system = (row->h.flags & MC_F_SYSTEM) != 0;
 		ar->face->msg_row(ar, &it);
 	}
 	if (s->more)

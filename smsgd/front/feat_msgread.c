@@ -99,6 +99,8 @@ show_locked(struct app_req *ar, const struct mread *s)
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
 	v.locked = 1;
+	v.broadcast = (s->row.h.flags & MC_F_BROADCAST) != 0;
+	v.system = (s->row.h.flags & MC_F_SYSTEM) != 0;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;
@@ -276,6 +278,8 @@ on_read(struct req *r, struct msg *m)
 		return 0;
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
+	v.broadcast = (s->row.h.flags & MC_F_BROADCAST) != 0;
+	v.system = (s->row.h.flags & MC_F_SYSTEM) != 0;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;
