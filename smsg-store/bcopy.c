@@ -21,7 +21,7 @@
 int
 msg_apart(const struct store_msg *m)
 {
-	return (m->h.flags & (MC_F_BROADCAST | MC_F_SYSTEM)) != 0;
+	return msg_flags_apart(m->h.flags);
 }
 
 static void

@@ -148,7 +148,8 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 	lifetime = store_lifetime(lifetime);
 	if (lifetime > sdb.lim.retention_max)
 		return STORE_E_LIMIT;
-	if (sender == 0 || (flags & ~MC_F_ALL) != 0 ||
+	/* broadcasts and the system's messages come from auth only */
+	if (sender == 0 || (flags & ~MC_F_DELETE_AFTER_READ) != 0 ||
 	    (unlock != 0 && unlock >= now + lifetime))
 		return STORE_E_BADREQ;
 	if ((u = calloc(1, sizeof(*u))) == NULL ||
