@@ -40,14 +40,14 @@ sig_verified() {
 }
 # inbox_count TOKEN ID: how often ID is in that account's inbox
 inbox_count() {
-	TOKEN=$1 api GET "messages?folder=inbox&limit=200" >/dev/null
+	TOKEN=$1 api GET "messages?folder=inbox&limit=50" >/dev/null
 	python3 -c 'import json,sys
 m = json.load(open(sys.argv[1]))["messages"]
 print(sum(1 for x in m if x["id"] == sys.argv[2]))' "$PREFIX/body" "$2"
 }
 # inbox_row TOKEN ID KEY: a member of ID's entry in the inbox
 inbox_row() {
-	TOKEN=$1 api GET "messages?folder=inbox&limit=200" >/dev/null
+	TOKEN=$1 api GET "messages?folder=inbox&limit=50" >/dev/null
 	python3 -c 'import json,sys
 m = [x for x in json.load(open(sys.argv[1]))["messages"] if x["id"] == sys.argv[2]]
 v = m[0].get(sys.argv[3], "") if m else "none"
@@ -134,8 +134,8 @@ check "alice got it too" [ "$(inbox_count "$alice" "$SID")" = 1 ]
 printf 'From standard input %s\n' "$MARK" | ctl -j broadcast - > "$PREFIX/ctl.json"
 check "smsgctl -j broadcast - (stdin): exit 0 ($?)" [ $? -eq 0 ]
 check "... JSON with the recipients" json_is "$PREFIX/ctl.json" recipients 4
-check "... and the id" sh -c "[ -n \"\$(json_get '$PREFIX/ctl.json' id)\" ]"
 SID2=$(json_get "$PREFIX/ctl.json" id)
+check "... and the id ($SID2)" [ -n "$SID2" ]
 code=$(TOKEN=$dave api GET "messages/$SID2")
 check "dave reads it: the text without the line end" \
     [ "$(field body)" = "From standard input $MARK" ]
@@ -203,7 +203,7 @@ code=$(TOKEN=$carol api POST contacts '{"name": "dave", "nickname": "D"}')
 check "carol adds dave: 201 ($code)" [ "$code" = 201 ]
 TOKEN=$carol api GET contacts >/dev/null
 check "... dave is in her list" grep -q '"dave"' "$PREFIX/body"
-n_dave=$(TOKEN=$dave api GET "messages?folder=inbox&limit=200" >/dev/null;
+n_dave=$(TOKEN=$dave api GET "messages?folder=inbox&limit=50" >/dev/null;
     python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$PREFIX/body")
 check "dave has copies in his inbox ($n_dave)" [ "$n_dave" -ge 3 ]
 check "smsgctl user delete dave" ctl user delete dave

@@ -25,20 +25,23 @@ field() {
 # notice_id TOKEN SUBJECT: the id of the newest system message with that
 # subject in the inbox ("" when none)
 notice_id() {
-	TOKEN=$1 api GET "messages?folder=inbox&limit=200" >/dev/null
+	TOKEN=$1 api GET "messages?folder=inbox&limit=50" >/dev/null
 	python3 -c 'import json,sys
 for m in json.load(open(sys.argv[1]))["messages"]:
     if m.get("system") and m.get("subject") == sys.argv[2]:
         print(m["id"]); break' "$PREFIX/body" "$2" 2>/dev/null
 }
 notices_of() {	# notices_of TOKEN: how many system messages in the inbox
-	TOKEN=$1 api GET "messages?folder=inbox&limit=200" >/dev/null
+	TOKEN=$1 api GET "messages?folder=inbox&limit=50" >/dev/null
 	python3 -c 'import json,sys
 print(sum(1 for m in json.load(open(sys.argv[1]))["messages"] if m.get("system")))' \
 	    "$PREFIX/body" 2>/dev/null
 }
 has_notice() {	# has_notice TOKEN SUBJECT
 	[ -n "$(notice_id "$1" "$2")" ]
+}
+lacks_notice() {
+	! has_notice "$1" "$2"
 }
 sig_verified() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signature"]["verified"])' \
@@ -57,7 +60,7 @@ a_notice() {
 	check "... says where from" sh -c "grep -q '127.0.0.1' '$PREFIX/body'"
 	code=$(TOKEN=$carol api GET "messages/$nid")
 	check "... carol cannot read it: 404 ($code)" [ "$code" = 404 ]
-	check "... nor has it" sh -c "! has_notice '$carol' '$2'"
+	check "... nor has it" lacks_notice "$carol" "$2"
 }
 
 login_api carol "$PW"; carol=$TOKEN
