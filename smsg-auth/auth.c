@@ -104,6 +104,7 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	atexit(auth_close);
 	if (syskeys_init() == -1)
 		fatalx("the system's keys cannot be read or made");
+	sysmsg_init(base);
 	notice_init(base);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
 	sessions_on_end(auth_push_session_end);

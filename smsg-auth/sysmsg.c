@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <event.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
@@ -13,6 +15,13 @@
 #include "proc.h"
 #include "sysmsg.h"
 
+/*
+ * Readers wrapped per slice: about 100 us each, so a slice holds the
+ * loop for milliseconds, whatever the number of accounts.
+ */
+#define WRAP_SLICE		64
+#define SYSJOBS_WRAPPING	2	/* broadcasts being wrapped at once */
+
 struct sysjob {
 	uint32_t	 sid;		/* peerid with the store; 0: free */
 	uint32_t	 due;		/* answers still to come */
@@ -20,11 +29,14 @@ struct sysjob {
 	struct sysasker	 asker;
 	uint8_t		 id[MC_IDLEN];
 	uint64_t	 created, expires;
-	uint32_t	 readers;
+	uint8_t		 ckey[MC_KEYLEN];	/* until the last is wrapped */
+	struct reader	*rd;		/* the readers, copied */
+	uint32_t	 nrd, next;	/* how many; the next to wrap */
 };
 
 static struct sysjob	 jobs[SYSJOBS_MAX];
 static uint32_t		 next_sid;
+static struct event	*wrap_ev;
 
 /* One stream of one chunk: text into s->text[stream]. */
 static int
@@ -113,7 +125,7 @@ send_put(struct sysjob *j, const struct sealed *s, const struct reader *own)
 	uint8_t		 w[MC_WRAPLEN];
 
 	memset(w, 0, sizeof(w));
-	if (own != NULL && mc_wrap(s->ckey, own->x25519, s->h.id, own->uid,
+	if (own != NULL && mc_wrap(j->ckey, own->x25519, s->h.id, own->uid,
 	    0, w) == -1)
 		return -1;
 	msg_init(&mb, MSG_STORE_SYS_PUT, j->sid);
@@ -132,71 +144,139 @@ send_put(struct sysjob *j, const struct sealed *s, const struct reader *own)
 	return 0;
 }
 
-/* Readers' copies in batches; each one's key wrapped for them alone. */
+/*
+ * The next slice of a job's readers: each one's key wrapped for them
+ * alone, in one STORE_SYS_COPIES.  -1 when it cannot be sent.
+ */
 static int
-send_copies(struct sysjob *j, const struct sealed *s,
-    const struct reader *rd, uint32_t n)
+send_slice(struct sysjob *j)
 {
 	struct msgbuf	 mb;
 	uint8_t		 w[MC_WRAPLEN];
-	uint32_t	 i, k, x;
+	uint32_t	 k, x;
+	int		 r = 0;
 
-	for (i = 0; i < n; i += k) {
-		k = n - i < SYS_COPIES_MAX ? n - i : SYS_COPIES_MAX;
-		msg_init(&mb, MSG_STORE_SYS_COPIES, j->sid);
-		msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-		msg_add_u32(&mb, k);
-		for (x = 0; x < k; x++) {
-			if (mc_wrap(s->ckey, rd[i + x].x25519, s->h.id,
-			    rd[i + x].uid, 0, w) == -1) {
-				msg_free(&mb);
-				return -1;
-			}
-			msg_add_u32(&mb, rd[i + x].uid);
-			msg_add_fixed(&mb, w, MC_WRAPLEN);
-		}
-		if (mb.err || proc_send(PROC_STORE, &mb) == -1) {
-			msg_free(&mb);
-			return -1;
-		}
-		j->due++;
+	k = j->nrd - j->next < WRAP_SLICE ? j->nrd - j->next : WRAP_SLICE;
+	msg_init(&mb, MSG_STORE_SYS_COPIES, j->sid);
+	msg_add_fixed(&mb, j->id, MC_IDLEN);
+	msg_add_u32(&mb, k);
+	for (x = 0; x < k && r == 0; x++) {
+		r = mc_wrap(j->ckey, j->rd[j->next + x].x25519, j->id,
+		    j->rd[j->next + x].uid, 0, w);
+		msg_add_u32(&mb, j->rd[j->next + x].uid);
+		msg_add_fixed(&mb, w, MC_WRAPLEN);
 	}
+	if (r == -1 || mb.err || proc_send(PROC_STORE, &mb) == -1) {
+		msg_free(&mb);
+		return -1;
+	}
+	j->next += k;
+	j->due++;
 	return 0;
+}
+
+/* The key is wiped and the readers freed once every copy is sent. */
+static void
+job_sent(struct sysjob *j)
+{
+	explicit_bzero(j->ckey, sizeof(j->ckey));
+	if (j->rd != NULL)
+		freezero(j->rd, j->nrd * sizeof(*j->rd));
+	j->rd = NULL;
+	j->next = j->nrd;
+}
+
+static void	job_done(struct sysjob *);
+
+/*
+ * A slice of every job that has readers left, then the loop again: a
+ * broadcast to many accounts never holds auth's loop for long, and
+ * sign-ins and session checks go on between its slices.
+ */
+static void
+wrap_more(evutil_socket_t fd, short what, void *arg)
+{
+	size_t	 i;
+	int	 more = 0;
+
+	for (i = 0; i < SYSJOBS_MAX; i++) {
+		if (jobs[i].sid == 0 || jobs[i].next == jobs[i].nrd)
+			continue;
+		if (send_slice(&jobs[i]) == -1) {
+			jobs[i].code = STORE_E_INTERNAL;
+			job_sent(&jobs[i]);
+		} else if (jobs[i].next == jobs[i].nrd)
+			job_sent(&jobs[i]);
+		else
+			more = 1;
+		if (jobs[i].due == 0)
+			job_done(&jobs[i]);
+	}
+	if (more)
+		event_active(wrap_ev, 0, 0);
+}
+
+void
+sysmsg_init(struct event_base *base)
+{
+	if ((wrap_ev = event_new(base, -1, 0, wrap_more, NULL)) == NULL)
+		fatalx("event_new");
+}
+
+/* Jobs with readers still to wrap: each holds a key and its readers. */
+static int
+jobs_wrapping(void)
+{
+	size_t	 i;
+	int	 n = 0;
+
+	for (i = 0; i < SYSJOBS_MAX; i++)
+		n += jobs[i].sid != 0 && jobs[i].next < jobs[i].nrd;
+	return n;
 }
 
 /*
  * Hand s to the store: own is the sender's copy (NULL: the system keeps
- * none), rd the readers.  0: a job now waits for the store; -1: nothing
- * was sent, or the store will find the message incomplete (the job then
- * fails when it answers).  The content key is wiped either way.
+ * none), rd the n readers.  The message goes at once and the copies in
+ * slices from the event loop, the first of them now.  0: a job now waits
+ * for the store; -1: nothing was sent (the store is away, or too much is
+ * under way).  The caller's content key is wiped either way; the job
+ * keeps its own until its last copy is wrapped.
  */
 int
 sysmsg_send(struct sealed *s, const struct reader *own,
     const struct reader *rd, uint32_t n, const struct sysasker *asker)
 {
-	struct sysjob	*j;
-	int		 r = -1;
+	struct sysjob	*j = NULL;
 
-	if (!proc_linked(PROC_STORE) || (j = job_new()) == NULL) {
+	if (!proc_linked(PROC_STORE) ||
+	    (n > WRAP_SLICE && jobs_wrapping() >= SYSJOBS_WRAPPING) ||
+	    (j = job_new()) == NULL ||
+	    (j->rd = reallocarray(NULL, n > 0 ? n : 1, sizeof(*rd))) ==
+	    NULL) {
+		if (j != NULL)
+			j->sid = 0;
 		explicit_bzero(s->ckey, sizeof(s->ckey));
 		return -1;
 	}
 	j->asker = *asker;
 	memcpy(j->id, s->h.id, MC_IDLEN);
+	memcpy(j->ckey, s->ckey, MC_KEYLEN);
+	explicit_bzero(s->ckey, sizeof(s->ckey));
 	j->created = s->h.created;
 	j->expires = s->h.expires;
-	j->readers = n;
-	if (send_put(j, s, own) == 0) {
-		r = 0;
-		if (send_copies(j, s, rd, n) == -1)
-			j->code = STORE_E_INTERNAL;
-	}
-	explicit_bzero(s->ckey, sizeof(s->ckey));
-	if (j->due == 0) {
+	j->nrd = n;
+	memcpy(j->rd, rd, n * sizeof(*rd));
+	if (send_put(j, s, own) == -1) {
+		job_sent(j);
 		j->sid = 0;
 		return -1;
 	}
-	return r;
+	if (n == 0)
+		job_sent(j);
+	else
+		wrap_more(-1, 0, NULL);
+	return 0;
 }
 
 static void
@@ -220,7 +300,7 @@ job_done(struct sysjob *j)
 		msg_add_fixed(&mb, j->id, MC_IDLEN);
 		msg_add_u64(&mb, j->created);
 		msg_add_u64(&mb, j->expires);
-		msg_add_u32(&mb, j->readers);
+		msg_add_u32(&mb, j->nrd);
 		msg_add_u32(&mb, j->asker.skipped);
 		reply_send(PROC_FRONT, &mb);
 		break;
@@ -234,12 +314,12 @@ job_done(struct sysjob *j)
 		msg_add_string(&mb, idt);
 		msg_add_u64(&mb, j->created);
 		msg_add_u64(&mb, j->expires);
-		msg_add_u32(&mb, j->readers);
+		msg_add_u32(&mb, j->nrd);
 		msg_add_u32(&mb, j->asker.skipped);
 		reply_send(PROC_PARENT, &mb);
 		ctl_result(j->asker.peerid, CTL_OK, "broadcast %s sent to %u "
 		    "account%s (%u without keys passed over)", idt,
-		    j->readers, j->readers == 1 ? "" : "s", j->asker.skipped);
+		    j->nrd, j->nrd == 1 ? "" : "s", j->asker.skipped);
 		break;
 	default:
 		notice_done(ok);
@@ -260,7 +340,8 @@ sysmsg_answer(uint32_t sid, int code)
 		fatalx("the store answered a request never made");
 	if (code != STORE_E_OK && jobs[i].code == STORE_E_OK)
 		jobs[i].code = code;
-	if (--jobs[i].due == 0)
+	/* done when every copy is sent and answered */
+	if (--jobs[i].due == 0 && jobs[i].next == jobs[i].nrd)
 		job_done(&jobs[i]);
 }
 
@@ -274,6 +355,7 @@ sysmsg_store_lost(void)
 		if (jobs[i].sid != 0) {
 			jobs[i].code = STORE_E_INTERNAL;
 			jobs[i].due = 0;
+			job_sent(&jobs[i]);
 			job_done(&jobs[i]);
 		}
 }

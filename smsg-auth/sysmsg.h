@@ -49,6 +49,8 @@ struct sysasker {
 	uint32_t	 skipped;	/* accounts without keys */
 };
 
+struct event_base;
+void	 sysmsg_init(struct event_base *);
 int	 syskeys_init(void);
 const struct userkeys *syskeys(void);
 int	 syskeys_account(struct account *);
@@ -62,7 +64,6 @@ void	 sysmsg_store_lost(void);
 uint32_t sysmsg_jobs(void);
 
 /* Notices (notice.c). */
-struct event_base;
 void	 notice_init(struct event_base *);
 void	 notice_queue(uint32_t, const char *, const char *, uint64_t);
 void	 notice_done(int);
