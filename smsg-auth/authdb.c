@@ -132,63 +132,65 @@ dbt_user(DBT *d, void *buf, size_t len)
 	d->flags = DB_DBT_USERMEM;
 }
 
-/* 1 found, 0 no such account, -1 error (a corrupt record is logged). */
-int
-account_get(DB_TXN *txn, const char *name, struct account *a)
+/*
+ * An account record by key from db (accounts.db by name, or the uid
+ * index): 1 decoded into a, 0 none, -1 error (logged).
+ */
+static int
+account_fetch(DB *db, DB_TXN *txn, const void *k, size_t klen,
+    u_int32_t flags, struct account *a)
 {
 	uint8_t	 buf[ACCOUNT_RECMAX];
 	DBT	 key, val;
 	int	 r;
 
-	dbt_set(&key, name, strlen(name));
+	dbt_set(&key, k, klen);
 	dbt_user(&val, buf, sizeof(buf));
-	r = adb.accounts->get(adb.accounts, txn, &key, &val,
-	    txn != NULL ? DB_RMW : 0);
-	if (r == DB_NOTFOUND)
+	if ((r = db->get(db, txn, &key, &val, flags)) == DB_NOTFOUND)
 		return 0;
 	if (r != 0) {
-		log_warnx("reading account %s: %s", name, db_strerror(r));
+		log_warnx("reading an account: %s", db_strerror(r));
 		return -1;
 	}
 	r = account_decode(buf, val.size, a);
 	explicit_bzero(buf, sizeof(buf));
-	if (r == -1 || strcmp(a->name, name) != 0) {
+	return r == 0 ? 1 : -1;
+}
+
+/* 1 found, 0 no such account, -1 error (a corrupt record is logged). */
+int
+account_get(DB_TXN *txn, const char *name, struct account *a)
+{
+	int	 r;
+
+	r = account_fetch(adb.accounts, txn, name, strlen(name),
+	    txn != NULL ? DB_RMW : 0, a);
+	if (r == -1 || (r == 1 && strcmp(a->name, name) != 0)) {
 		log_warnx("account %s: corrupt record", name);
 		account_clear(a);
 		return -1;
 	}
-	return 1;
+	return r;
 }
 
 /* By uid, through the index: 1 found, 0 none, -1 error. */
 int
 account_get_uid(DB_TXN *txn, uint32_t uid, struct account *a)
 {
-	uint8_t	 buf[ACCOUNT_RECMAX], k[4];
-	DBT	 key, val;
+	uint8_t	 k[4];
 	int	 r;
 
 	k[0] = uid >> 24;
 	k[1] = uid >> 16;
 	k[2] = uid >> 8;
 	k[3] = uid;
-	dbt_set(&key, k, sizeof(k));
-	dbt_user(&val, buf, sizeof(buf));
-	r = adb.byuid->get(adb.byuid, txn, &key, &val, 0);
-	if (r == DB_NOTFOUND)
-		return 0;
-	if (r != 0) {
-		log_warnx("reading account %u: %s", uid, db_strerror(r));
-		return -1;
-	}
-	r = account_decode(buf, val.size, a);
-	explicit_bzero(buf, sizeof(buf));
-	if (r == -1 || a->uid != uid) {
+	r = account_fetch(adb.byuid, txn, k, sizeof(k), 0, a);
+	if (r == -1 || (r == 1 && a->uid != uid)) {
 		log_warnx("account %u: corrupt record", uid);
 		account_clear(a);
 		return -1;
 	}
-	return 1;
+	return r;
 }
 
 /* A small record of meta.db: 1 found (len bytes exactly), 0 none, -1. */

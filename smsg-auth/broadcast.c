@@ -68,23 +68,55 @@ collect_all(struct readers *rs, uint32_t sender, const char **why)
 	return 0;
 }
 
+/* A broadcast on its way: the text asked for, then sealed. */
+static struct {
+	struct sealed	 s;
+	char		 subject[AUTH_SUBJECTMAX + 1];
+	char		 body[BROADCAST_TEXT_MAX + 1];
+} bc;
+
 /* Subject and body of a broadcast request; 0, or -1 when too long. */
 static int
-get_text(struct req *r, char *subject, size_t sublen, char *body)
+get_text(struct req *r)
 {
 	const uint8_t	*p;
 	size_t		 len;
 
-	req_str(r, subject, sublen);
+	req_str(r, bc.subject, sizeof(bc.subject));
 	if (msg_get_bytes(&r->cur, &p, &len, BROADCAST_TEXT_MAX) == -1)
 		fatalx("malformed %s from %s", msg_type_name(r->type),
 		    proc_name(r->from));
 	req_end(r);
 	if (memchr(p, '\0', len) != NULL)
 		r->bad = 1;
-	memcpy(body, p, len);
-	body[len] = '\0';
-	return r->bad || strlen(subject) > authconf.subject_max ? -1 : 0;
+	memcpy(bc.body, p, len);
+	bc.body[len] = '\0';
+	return r->bad || strlen(bc.subject) > authconf.subject_max ? -1 : 0;
+}
+
+/*
+ * Seal bc's text from sender (signing with edpriv) for every other
+ * account and hand it over; the text is wiped either way.  0 sent; -1
+ * with why when it cannot go (the accounts), 1 when not now (busy).
+ */
+static int
+broadcast_send(struct req *r, uint32_t sender,
+    const uint8_t edpriv[MC_KEYLEN], uint32_t flags, const struct reader *own,
+    struct sysasker *asker, const char **why)
+{
+	struct readers	 rs;
+	int		 rv = -1;
+
+	if (collect_all(&rs, sender, why) == 0) {
+		asker->skipped = rs.skipped;
+		rv = sysmsg_seal(&bc.s, sender, edpriv, flags, 0, bc.subject,
+		    bc.body, (uint64_t)r->now) == -1 ||
+		    sysmsg_send(&bc.s, own, rs.rd, rs.n, asker) == -1;
+		if (rv == 0)
+			log_info("broadcast to %u accounts", rs.n);
+	}
+	explicit_bzero(&bc, sizeof(bc));
+	return rv;
 }
 
 static const char *
@@ -100,91 +132,72 @@ policy_refusal(int admin)
 void
 h_broadcast(struct req *r)
 {
-	static struct sealed	 s;
-	static char		 subject[AUTH_SUBJECTMAX + 1];
-	static char		 body[BROADCAST_TEXT_MAX + 1];
-	struct sysasker		 asker = { PROC_FRONT, r->peerid, 0 };
-	struct reader		 own;
-	struct readers		 rs;
-	struct account		 a;
-	const char		*why;
+	struct sysasker	 asker = { PROC_FRONT, r->peerid, 0 };
+	struct reader	 own;
+	struct account	 a;
+	const char	*why = NULL;
+	int		 rv;
 
-	if (get_text(r, subject, sizeof(subject), body) == -1) {
+	if (get_text(r) == -1) {
+		explicit_bzero(&bc, sizeof(bc));
 		reply_fail(r, AUTH_E_BADREQ, 0, "The subject or the text of "
 		    "this broadcast is too long.");
 		return;
 	}
-	if (account_get(NULL, r->sess->name, &a) != 1) {
-		reply_fail(r, AUTH_E_SESSION, 0, "Your session has ended. "
-		    "Please sign in again.");
-		return;
-	}
-	why = policy_refusal(a.admin);
-	account_clear(&a);
+	if (account_get(NULL, r->sess->name, &a) == 1) {
+		why = policy_refusal(a.admin);
+		account_clear(&a);
+	} else
+		why = "Your account cannot be read.";
 	if (why != NULL) {
+		explicit_bzero(&bc, sizeof(bc));
 		reply_fail(r, AUTH_E_FORBIDDEN, 0, why);
-		return;
-	}
-	if (collect_all(&rs, r->sess->uid, &why) == -1) {
-		log_warnx("user %s: broadcast refused: %s", r->sess->name,
-		    why);
-		reply_fail(r, AUTH_E_INTERNAL, 0, "The broadcast cannot be "
-		    "sent: there are too many accounts.");
 		return;
 	}
 	own.uid = r->sess->uid;
 	memcpy(own.x25519, r->sess->keys.x25519_pub, MC_KEYLEN);
-	asker.skipped = rs.skipped;
-	if (sysmsg_seal(&s, r->sess->uid, r->sess->keys.ed25519_priv,
-	    MC_F_BROADCAST, 0, subject, body, (uint64_t)r->now) == -1 ||
-	    sysmsg_send(&s, &own, rs.rd, rs.n, &asker) == -1)
+	rv = broadcast_send(r, r->sess->uid, r->sess->keys.ed25519_priv,
+	    MC_F_BROADCAST, &own, &asker, &why);
+	if (rv == -1) {
+		log_warnx("user %s: broadcast refused: %s", r->sess->name,
+		    why);
+		reply_fail(r, AUTH_E_INTERNAL, 0, "The broadcast cannot be "
+		    "sent: there are too many accounts.");
+	} else if (rv == 1)
 		reply_fail(r, AUTH_E_BUSY, 0, "The broadcast cannot be sent "
 		    "now; try again in a moment.");
-	else
-		log_info("user %s: broadcast to %u accounts", r->sess->name,
-		    rs.n);
-	explicit_bzero(body, sizeof(body));
-	explicit_bzero(&s, sizeof(s));
 }
 
 /* smsgctl broadcast: from the system, whatever the accounts' flags. */
 void
 h_ctl_broadcast(struct req *r)
 {
-	static struct sealed	 s;
-	static char		 subject[AUTH_SUBJECTMAX + 1];
-	static char		 body[BROADCAST_TEXT_MAX + 1];
 	struct sysasker		 asker = { PROC_PARENT, r->peerid, 0 };
 	const struct userkeys	*sk = syskeys();
-	struct readers		 rs;
-	const char		*why;
+	const char		*why = "the system has no keys";
+	int			 rv = -1;
 
-	if (get_text(r, subject, sizeof(subject), body) == -1) {
+	if (get_text(r) == -1) {
+		explicit_bzero(&bc, sizeof(bc));
 		ctl_result(r->peerid, CTL_BADARG, "the subject or the text "
 		    "is too long");
 		return;
 	}
 	if (authconf.broadcast == BCAST_NOBODY) {
+		explicit_bzero(&bc, sizeof(bc));
 		ctl_result(r->peerid, CTL_DENIED, "broadcasts are turned off "
 		    "(messages.broadcast is nobody)");
 		return;
 	}
-	if (sk == NULL || collect_all(&rs, SMSG_SYSTEM_UID, &why) == -1) {
-		ctl_result(r->peerid, CTL_FAILED, "%s", sk == NULL ?
-		    "the system has no keys" : why);
-		return;
-	}
-	asker.skipped = rs.skipped;
-	if (sysmsg_seal(&s, SMSG_SYSTEM_UID, sk->ed25519_priv,
-	    MC_F_BROADCAST | MC_F_SYSTEM, 0, subject, body,
-	    (uint64_t)r->now) == -1 ||
-	    sysmsg_send(&s, NULL, rs.rd, rs.n, &asker) == -1)
+	if (sk != NULL)
+		rv = broadcast_send(r, SMSG_SYSTEM_UID, sk->ed25519_priv,
+		    MC_F_BROADCAST | MC_F_SYSTEM, NULL, &asker, &why);
+	explicit_bzero(&bc, sizeof(bc));
+	if (rv == -1)
+		ctl_result(r->peerid, CTL_FAILED, "%s", why);
+	else if (rv == 1)
 		ctl_result(r->peerid, CTL_FAILED, "the broadcast cannot be "
 		    "sent now (is the message store running?)");
-	else
-		log_info("smsgctl: broadcast to %u accounts", rs.n);
-	explicit_bzero(body, sizeof(body));
-	explicit_bzero(&s, sizeof(s));
 }
 
 /* STORE_OK or STORE_FAIL: an answer to one of sysmsg.c's requests. */

@@ -97,45 +97,41 @@ bcopy_drop(DB_TXN *txn, const struct store_msg *m, uint32_t uid)
 	    sdb_del(sdb.folder, txn, f, sizeof(f)) == -1 ? -1 : 0;
 }
 
+struct bcopy_walk {
+	DB_TXN			*txn;
+	const struct store_msg	*m;
+	int			 drop;
+	int			 found;
+};
+
+static int
+bcopy_one(DBC *c, const uint8_t *k, void *arg)
+{
+	struct bcopy_walk	*w = arg;
+	uint8_t			 f[FOLDER_KEYLEN];
+
+	w->found = 1;
+	if (!w->drop)
+		return 1;
+	key_folder(f, key_get32(k + MC_IDLEN), FOLDER_INBOX, w->m->h.created,
+	    w->m->h.id);
+	return c->del(c, 0) != 0 ||
+	    sdb_del(sdb.folder, w->txn, f, sizeof(f)) == -1 ? -1 : 0;
+}
+
 /*
- * Walk the readers' copies of id: with drop, each goes with its inbox
+ * Walk the readers' copies of m: with drop, each goes with its inbox
  * entry.  1 when there is one (without drop: stop there), 0 none, -1.
  */
 static int
 bcopy_walk(DB_TXN *txn, const struct store_msg *m, int drop)
 {
-	DBC	*c;
-	DBT	 key, data;
-	uint8_t	 k[BCOPY_KEYLEN], f[FOLDER_KEYLEN];
-	int	 r, found = 0;
+	struct bcopy_walk	 w = { txn, m, drop, 0 };
 
-	if (sdb.bcopy->cursor(sdb.bcopy, txn, &c, 0) != 0)
+	if (sdb_walk_prefix(sdb.bcopy, txn, m->h.id, MC_IDLEN, BCOPY_KEYLEN,
+	    bcopy_one, &w) == -1)
 		return -1;
-	key_bcopy(k, m->h.id, 0);
-	memset(&key, 0, sizeof(key));
-	memset(&data, 0, sizeof(data));
-	key.data = k;
-	key.size = key.ulen = sizeof(k);
-	key.flags = DB_DBT_USERMEM;
-	data.flags = DB_DBT_PARTIAL;	/* keys only */
-	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0;
-	    r = c->get(c, &key, &data, DB_NEXT)) {
-		if (key.size != BCOPY_KEYLEN || memcmp(k, m->h.id,
-		    MC_IDLEN) != 0)
-			break;
-		found = 1;
-		if (!drop)
-			break;
-		key_folder(f, key_get32(k + MC_IDLEN), FOLDER_INBOX,
-		    m->h.created, m->h.id);
-		if ((r = c->del(c, 0)) != 0 ||
-		    (r = sdb_del(sdb.folder, txn, f, sizeof(f))) != 0)
-			break;
-	}
-	c->close(c);
-	if (r != 0 && r != DB_NOTFOUND)
-		return -1;
-	return found;
+	return w.found;
 }
 
 /* Every reader's copy of m, for msg_remove(). */

@@ -377,6 +377,45 @@ key_put64(uint8_t *p, uint64_t v)
 	key_put32(p + 4, v & 0xffffffff);
 }
 
+/*
+ * Walk db's keys of keylen bytes that start with prefix, in order: fn
+ * gets the cursor (to delete with) and the key, and answers 0 to go on,
+ * 1 to stop, -1 for an error.  0 at the end or when stopped, -1 on an
+ * error.  Keys only: no record is read.
+ */
+int
+sdb_walk_prefix(DB *db, DB_TXN *txn, const uint8_t *prefix, size_t plen,
+    size_t keylen, int (*fn)(DBC *, const uint8_t *, void *), void *arg)
+{
+	DBC	*c;
+	DBT	 key, data;
+	uint8_t	 k[64];
+	int	 r, stop = 0;
+
+	if (keylen > sizeof(k) || plen > keylen ||
+	    db->cursor(db, txn, &c, 0) != 0)
+		return -1;
+	memcpy(k, prefix, plen);
+	memset(&key, 0, sizeof(key));
+	memset(&data, 0, sizeof(data));
+	key.data = k;
+	key.size = (u_int32_t)plen;
+	key.ulen = sizeof(k);
+	key.flags = DB_DBT_USERMEM;
+	data.flags = DB_DBT_PARTIAL;
+	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0;
+	    r = c->get(c, &key, &data, DB_NEXT)) {
+		if (key.size != keylen || memcmp(k, prefix, plen) != 0)
+			break;
+		if ((stop = fn(c, k, arg)) != 0)
+			break;
+	}
+	c->close(c);
+	if (stop == -1)
+		return -1;
+	return r == 0 || r == DB_NOTFOUND ? 0 : -1;
+}
+
 uint32_t
 key_get32(const uint8_t *p)
 {

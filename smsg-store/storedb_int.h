@@ -37,6 +37,8 @@ int	 sdb_get(DB *, DB_TXN *, const void *, size_t, uint8_t **, size_t *);
 int	 sdb_put(DB *, DB_TXN *, const void *, size_t, const void *, size_t);
 int	 sdb_del(DB *, DB_TXN *, const void *, size_t);
 void	 sdb_quarantine_later(DB *, const void *, size_t);
+int	 sdb_walk_prefix(DB *, DB_TXN *, const uint8_t *, size_t, size_t,
+	    int (*)(DBC *, const uint8_t *, void *), void *);
 
 int	 msg_load(DB_TXN *, const uint8_t [MC_IDLEN], struct store_msg *);
 int	 msg_save(DB_TXN *, const struct store_msg *);

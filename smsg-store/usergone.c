@@ -14,34 +14,33 @@
 
 #define GONE_BATCH	64
 
+struct batch {
+	uint8_t		(*keys)[FOLDER_KEYLEN];
+	int		 n;
+};
+
+static int
+batch_key(DBC *c, const uint8_t *k, void *arg)
+{
+	struct batch	*b = arg;
+
+	memcpy(b->keys[b->n++], k, FOLDER_KEYLEN);
+	return b->n == GONE_BATCH;
+}
+
 /* Up to GONE_BATCH entries of uid's folders: their count, or -1. */
 static int
-folder_batch(DB_TXN *txn, uint32_t uid, uint8_t keys[GONE_BATCH][FOLDER_KEYLEN])
+folder_batch(DB_TXN *txn, uint32_t uid,
+    uint8_t keys[GONE_BATCH][FOLDER_KEYLEN])
 {
-	DBC	*c;
-	DBT	 key, data;
-	uint8_t	 k[FOLDER_KEYLEN];
-	int	 n = 0, r;
+	struct batch	 b = { keys, 0 };
+	uint8_t		 prefix[4];
 
-	if (sdb.folder->cursor(sdb.folder, txn, &c, 0) != 0)
+	key_put32(prefix, uid);
+	if (sdb_walk_prefix(sdb.folder, txn, prefix, sizeof(prefix),
+	    FOLDER_KEYLEN, batch_key, &b) == -1)
 		return -1;
-	memset(k, 0, sizeof(k));
-	key_put32(k, uid);
-	memset(&key, 0, sizeof(key));
-	memset(&data, 0, sizeof(data));
-	key.data = k;
-	key.size = 4;
-	key.ulen = sizeof(k);
-	key.flags = DB_DBT_USERMEM;
-	data.flags = DB_DBT_PARTIAL;
-	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0 &&
-	    n < GONE_BATCH; r = c->get(c, &key, &data, DB_NEXT)) {
-		if (key.size != FOLDER_KEYLEN || key_get32(k) != uid)
-			break;
-		memcpy(keys[n++], k, FOLDER_KEYLEN);
-	}
-	c->close(c);
-	return r == 0 || r == DB_NOTFOUND ? n : -1;
+	return b.n;
 }
 
 /* One batch of uid's copies: the number dropped, or -1. */
