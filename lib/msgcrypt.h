@@ -38,6 +38,8 @@
 
 #define MC_RCPT_MAX	256		/* recipients of one message */
 #define MC_STREAM_MAX	66		/* subject, body, 64 files */
+#define MC_FILEHEAD_MAX	512		/* a file stream's sealed head:
+					   name and type (smsg-front) */
 
 /* Header flags. */
 #define MC_F_DELETE_AFTER_READ	0x0001

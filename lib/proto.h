@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	11
+#define SMSG_PROTO_VERSION	13
 
 enum proc_id {
 	PROC_PARENT,
@@ -54,6 +54,8 @@ enum msg_type {
 				   u32 event_max_per_user,
 				   u32 max_conns_per_net,
 				   u8 ipv4_prefix, u8 ipv6_prefix,
+				   u32 retention, u32 retention_max (the
+				   store's, for the compose form),
 				   u8 broadcast (BCAST_*) */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem */
 	MSG_CONF_LISTEN,	/* u8 kind (LISTEN_*), string name; fd */
@@ -203,7 +205,9 @@ enum msg_type {
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
 	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
 				   -> STORE_CHUNK */
-	MSG_STORE_READ,		/* uid, id: read in full -> STORE_OK */
+	MSG_STORE_READ,		/* uid, id, u32 part: the text (stream 1)
+				   or a file (its stream) read in full
+				   -> STORE_OK */
 	MSG_STORE_DELETE,	/* uid, id -> STORE_OK */
 	MSG_STORE_CONTACTS,	/* uid -> STORE_CONTACT..., STORE_END */
 	MSG_STORE_CONTACT_ADD,	/* uid, u32 contact, string nickname */
@@ -421,8 +425,14 @@ enum web_page {
 	WEB_PAGE_SESSIONS,
 	WEB_PAGE_ACTIVITY,
 	WEB_PAGE_CONTACTS,
+	WEB_PAGE_INBOX,		/* the folders, newest first */
+	WEB_PAGE_SENT,
+	WEB_PAGE_MESSAGE,	/* one message, or its countdown */
+	WEB_PAGE_COMPOSE,
+	WEB_PAGE_CONVERSATION,	/* the messages with one person, in order */
 	WEB_PAGE_BROADCAST,	/* the broadcast form */
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
+	WEB_PAGE_JS,		/* the script, text/javascript */
 	WEB_PAGE_MAX
 };
 

@@ -157,6 +157,44 @@ time_parse_utc(const char *s, uint64_t *out, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * An HTML datetime-local value, "YYYY-MM-DDThh:mm[:ss]", in a zone
+ * offset minutes east of UTC (at that date): 0 with the UTC seconds in
+ * out, or -1 with the reason in why.
+ */
+int
+time_parse_local(const char *s, int offset, uint64_t *out, char *why,
+    size_t whylen)
+{
+	struct civil	 c;
+	int64_t		 t;
+
+	memset(&c, 0, sizeof(c));
+	if (s == NULL || strnlen(s, TIMEPARSE_INMAX + 1) > TIMEPARSE_INMAX) {
+		WHY("the time is too long");
+		return -1;
+	}
+	if (offset < -TIMEPARSE_OFFSET_MAX || offset > TIMEPARSE_OFFSET_MAX) {
+		WHY("the time zone offset is out of range");
+		return -1;
+	}
+	if (match(s, "YYYY-MM-DDThh:mm:ss", &c) == -1 &&
+	    match(s, "YYYY-MM-DDThh:mm", &c) == -1) {
+		WHY("not a date and time: use YYYY-MM-DDTHH:MM");
+		return -1;
+	}
+	if (check_fields(&c, why, whylen) == -1)
+		return -1;
+	t = days_from_civil(c.year, c.mon, c.day) * 86400 + c.hour * 3600 +
+	    c.min * 60 + c.sec - (int64_t)offset * 60;
+	if (t < 0) {
+		WHY("the time is before 1970");
+		return -1;
+	}
+	*out = (uint64_t)t;
+	return 0;
+}
+
 /* RFC 3339 in UTC, the form the API answers with. */
 void
 time_format_utc(uint64_t t, char *buf, size_t len)

@@ -13,7 +13,10 @@
 #define TIMEPARSE_YEAR_MAX	9999
 #define TIMEPARSE_INMAX		64	/* longer input is refused unread */
 
+#define TIMEPARSE_OFFSET_MAX	(18 * 60)	/* minutes east or west */
+
 int	time_parse_utc(const char *, uint64_t *, char *, size_t);
+int	time_parse_local(const char *, int, uint64_t *, char *, size_t);
 void	time_format_utc(uint64_t, char *, size_t);
 
 #endif

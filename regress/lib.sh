@@ -81,7 +81,8 @@ daemon_setup() {
 	make_cert "$PREFIX"
 	HTTPS_PORT=$(free_port)
 	URL="https://127.0.0.1:$HTTPS_PORT"
-	# Extra keys per section: FRONT_CONF, AUTH_CONF, SESSION_CONF; whole
+	# Extra keys per section: FRONT_CONF, AUTH_CONF, SESSION_CONF,
+	# STORE_CONF; whole
 	# sections in EXTRA_CONF.
 	cat > "$CONF" <<CONF
 control: { socket = "$SOCK"; readonly_socket = "$PREFIX/smsgd.ro.sock"; };
@@ -92,7 +93,7 @@ web: { chroot = "$PREFIX/web"; };
 auth: { datadir = "$PREFIX/auth"; scrypt_logn = ${SCRYPT_LOGN:-12};
 	password_min_score = 3; ${AUTH_CONF:-} };
 session: { ${SESSION_CONF:-} };
-store: { datadir = "$PREFIX/store"; };
+store: { datadir = "$PREFIX/store"; ${STORE_CONF:-} };
 restart: { limit = ${RESTART_LIMIT:-3}; window = 60; };
 ${EXTRA_CONF:-}
 CONF

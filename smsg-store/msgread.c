@@ -180,10 +180,11 @@ copy_drop(DB_TXN *txn, struct store_msg *m, struct store_copy *c)
 	return msg_save(txn, m);
 }
 
-/* Run fn on uid's copy of id in one transaction. */
+/* Run fn on uid's copy of id in one transaction; part is fn's. */
 static int
 with_copy(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
-    int (*fn)(DB_TXN *, struct store_msg *, struct store_copy *, uint64_t))
+    uint32_t part, int (*fn)(DB_TXN *, struct store_msg *,
+    struct store_copy *, uint64_t, uint32_t))
 {
 	struct store_msg	*m;
 	struct store_copy	*c;
@@ -196,14 +197,14 @@ with_copy(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
 		return STORE_E_INTERNAL;
 	}
 	if ((r = msg_for(txn, uid, id, now, m, &c)) == STORE_E_OK)
-		r = fn(txn, m, c, now);
+		r = fn(txn, m, c, now, part);
 	free(m);
 	return sdb_end(txn, r);
 }
 
 static int
 do_delete(DB_TXN *txn, struct store_msg *m, struct store_copy *c,
-    uint64_t now)
+    uint64_t now, uint32_t part)
 {
 	return copy_drop(txn, m, c);
 }
@@ -211,27 +212,47 @@ do_delete(DB_TXN *txn, struct store_msg *m, struct store_copy *c,
 int
 store_delete(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now)
 {
-	return with_copy(uid, id, now, do_delete);
+	return with_copy(uid, id, now, 0, do_delete);
+}
+
+/* Has c read the text and downloaded every file of m? */
+static int
+read_complete(const struct store_msg *m, const struct store_copy *c)
+{
+	uint32_t	 nfiles = m->h.nstreams - STREAM_FILE0;
+	uint64_t	 all;
+
+	all = nfiles >= 64 ? UINT64_MAX : ((uint64_t)1 << nfiles) - 1;
+	return (c->state & COPY_READ) && (c->files_got & all) == all;
 }
 
 /*
- * A complete read: marked read; with "delete after first read" the
- * reader's copy goes (the sender's stays until deleted or expired).
+ * A part read in full: the text (STREAM_BODY) or one file (its stream).
+ * A complete read is the text and every file; with "delete after first
+ * read" it takes the reader's copy (the sender's stays until deleted or
+ * expired).
  */
 static int
 do_read(DB_TXN *txn, struct store_msg *m, struct store_copy *c,
-    uint64_t now)
+    uint64_t now, uint32_t read_part)
 {
 	if (msg_locked(m, now))
 		return STORE_E_LOCKED;
-	if (c != &m->copy[0] && (m->h.flags & MC_F_DELETE_AFTER_READ))
+	if (read_part == STREAM_BODY)
+		c->state |= COPY_READ;
+	else if (read_part >= STREAM_FILE0 && read_part < m->h.nstreams)
+		c->files_got |= (uint64_t)1 << (read_part - STREAM_FILE0);
+	else
+		return STORE_E_NOTFOUND;
+	if (c != &m->copy[0] && (m->h.flags & MC_F_DELETE_AFTER_READ) &&
+	    read_complete(m, c))
 		return copy_drop(txn, m, c);
-	c->state |= COPY_READ;
 	return msg_save(txn, m);
 }
 
 int
-store_read_done(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now)
+store_read_done(uint32_t uid, const uint8_t id[MC_IDLEN], uint32_t part,
+    uint64_t now)
 {
-	return with_copy(uid, id, now, do_read);
+	return with_copy(uid, id, now, part, do_read);
 }

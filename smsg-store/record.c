@@ -13,10 +13,16 @@
 #include "record.h"
 
 static void
-rec_begin(struct msgbuf *mb)
+rec_begin_version(struct msgbuf *mb, uint8_t version)
 {
 	msg_init(mb, MSG_NONE, 0);
-	msg_add_u8(mb, RECORD_VERSION);
+	msg_add_u8(mb, version);
+}
+
+static void
+rec_begin(struct msgbuf *mb)
+{
+	rec_begin_version(mb, RECORD_VERSION);
 }
 
 /* Hand the encoded bytes to the caller. */
@@ -59,7 +65,7 @@ msg_record_encode(const struct store_msg *m, uint8_t **out, size_t *len)
 	struct msgbuf	 mb;
 	uint32_t	 i;
 
-	rec_begin(&mb);
+	rec_begin_version(&mb, MSG_RECORD_VERSION);
 	msg_add_fixed(&mb, m->h.id, MC_IDLEN);
 	msg_add_u32(&mb, m->h.sender);
 	msg_add_u64(&mb, m->h.created);
@@ -78,6 +84,7 @@ msg_record_encode(const struct store_msg *m, uint8_t **out, size_t *len)
 		msg_add_u32(&mb, m->copy[i].uid);
 		msg_add_u8(&mb, m->copy[i].state);
 		msg_add_fixed(&mb, m->copy[i].wrapped, MC_WRAPLEN);
+		msg_add_u64(&mb, m->copy[i].files_got);
 	}
 	/* readers' copies kept apart (bcopy.c): the signed list itself */
 	if (msg_flags_apart(m->h.flags)) {
@@ -110,10 +117,12 @@ msg_record_decode(const uint8_t *buf, size_t len, struct store_msg *m)
 {
 	struct msgcur	 c;
 	uint32_t	 i;
+	uint8_t		 v;
 
 	memset(m, 0, sizeof(*m));
 	rec_cursor(buf, len, &c);
-	if (rec_version(&c) == -1 ||
+	/* version 1 had no record of the files read */
+	if (msg_get_u8(&c, &v) == -1 || v < 1 || v > MSG_RECORD_VERSION ||
 	    msg_get_fixed(&c, m->h.id, MC_IDLEN) == -1 ||
 	    msg_get_u32(&c, &m->h.sender) == -1 ||
 	    msg_get_u64(&c, &m->h.created) == -1 ||
@@ -134,6 +143,8 @@ msg_record_decode(const uint8_t *buf, size_t len, struct store_msg *m)
 		msg_get_u32(&c, &m->copy[i].uid);
 		msg_get_u8(&c, &m->copy[i].state);
 		msg_get_fixed(&c, m->copy[i].wrapped, MC_WRAPLEN);
+		if (v >= 2)
+			msg_get_u64(&c, &m->copy[i].files_got);
 	}
 	if (msg_flags_apart(m->h.flags)) {
 		if (msg_get_u32(&c, &m->h.nrcpt) == -1 ||

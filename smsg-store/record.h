@@ -14,6 +14,7 @@
 #include "proto.h"
 
 #define RECORD_VERSION		1
+#define MSG_RECORD_VERSION	2	/* a message: copies say files read */
 #define STREAM_SUBJECT		0
 #define STREAM_BODY		1
 #define STREAM_FILE0		2	/* streams from here on are files */
@@ -27,6 +28,7 @@ struct store_copy {
 	uint32_t	 uid;
 	uint8_t		 state;
 	uint8_t		 wrapped[MC_WRAPLEN];
+	uint64_t	 files_got;	/* bit n: file n downloaded in full */
 };
 
 /* A stored message: what was signed, the signature, every copy. */

@@ -21,6 +21,7 @@ void	 reply_flush_now(void);
 uint64_t reply_flushes(void);
 
 void	 store_fail(uint32_t, int, uint64_t);
+void	 store_fail_text(uint32_t, int, uint64_t, const char *);
 void	 store_ok(uint32_t);
 void	 store_answer(uint32_t, int);
 void	 store_changed(uint32_t, int);

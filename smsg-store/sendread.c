@@ -63,6 +63,32 @@ h_upload_begin(struct sreq *r)
 	reply_queue(PROC_FRONT, &mb);
 }
 
+/* Which limit a chunk went over, in words that name it. */
+static void
+chunk_limit_fail(uint32_t peerid, uint32_t stream)
+{
+	const struct store_limits *lim = storedb_limits();
+	char		 text[160];
+	uint64_t	 limit;
+
+	if (stream >= STREAM_FILE0 + lim->files_max) {
+		limit = lim->files_max;
+		snprintf(text, sizeof(text), "Too many files: the limit is "
+		    "at most %u files to a message.", lim->files_max);
+	} else if (stream >= STREAM_FILE0) {
+		limit = lim->file_max;
+		snprintf(text, sizeof(text), "A file is over the limit: at "
+		    "most %llu bytes.", (unsigned long long)lim->file_max);
+	} else {
+		limit = stream == STREAM_SUBJECT ? lim->subject_max :
+		    lim->body_max;
+		snprintf(text, sizeof(text), "The %s is over the limit: at "
+		    "most %llu bytes.", stream == STREAM_SUBJECT ? "subject" :
+		    "body", (unsigned long long)limit);
+	}
+	store_fail_text(peerid, STORE_E_LIMIT, limit, text);
+}
+
 void
 h_upload_chunk(struct sreq *r)
 {
@@ -71,6 +97,7 @@ h_upload_chunk(struct sreq *r)
 	uint32_t	 uid, stream;
 	uint64_t	 index;
 	uint8_t		 id[MC_IDLEN], last;
+	int		 rv;
 
 	get_uid_id(r, &uid, id);
 	msg_get_u32(&r->cur, &stream);
@@ -80,8 +107,12 @@ h_upload_chunk(struct sreq *r)
 		fatalx("malformed %s from front", msg_type_name(r->type));
 	sreq_end(r);
 	/* chunks need no flush of their own: the commit's covers them */
-	store_answer(r->peerid, store_upload_chunk(uid, id, stream,
-	    index, data, len, last != 0, r->now));
+	rv = store_upload_chunk(uid, id, stream, index, data, len, last != 0,
+	    r->now);
+	if (rv == STORE_E_LIMIT)
+		chunk_limit_fail(r->peerid, stream);
+	else
+		store_answer(r->peerid, rv);
 }
 
 static void
@@ -244,12 +275,13 @@ h_chunk_get(struct sreq *r)
 void
 h_read(struct sreq *r)
 {
-	uint32_t	 uid;
+	uint32_t	 uid, part;
 	uint8_t		 id[MC_IDLEN];
 
 	get_uid_id(r, &uid, id);
+	msg_get_u32(&r->cur, &part);
 	sreq_end(r);
-	store_changed(r->peerid, store_read_done(uid, id, r->now));
+	store_changed(r->peerid, store_read_done(uid, id, part, r->now));
 }
 
 void

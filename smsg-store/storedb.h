@@ -79,7 +79,8 @@ int	 store_get(uint32_t, const uint8_t [MC_IDLEN], uint64_t,
 	    struct store_msg *);
 int	 store_chunk(uint32_t, const uint8_t [MC_IDLEN], uint32_t, uint64_t,
 	    uint64_t, uint8_t *, size_t, size_t *, int *);
-int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
+int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint32_t,
+	    uint64_t);
 int	 store_delete(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
 int	 store_list(uint32_t, enum store_folder, const uint8_t *, uint32_t,
 	    uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);

@@ -29,7 +29,8 @@ stream_limit(uint32_t stream)
 		return sealed_max(sdb.lim.subject_max);
 	if (stream == STREAM_BODY)
 		return sealed_max(sdb.lim.body_max);
-	return sealed_max(sdb.lim.file_max);
+	/* a file's stream starts with its sealed name and type */
+	return sealed_max(sdb.lim.file_max + MC_FILEHEAD_MAX);
 }
 
 static int

@@ -15,6 +15,7 @@
 
 #define CT_HTML		"text/html; charset=utf-8"
 #define CT_CSS		"text/css; charset=utf-8"
+#define CT_JS		"text/javascript; charset=utf-8"
 #define PAGE_NDERIVED	4		/* keys pages_derive() may add */
 
 static const struct page_desc {
@@ -35,8 +36,14 @@ static const struct page_desc {
 	[WEB_PAGE_TOTP_CODES] = { "totp_codes", "Recovery codes", CT_HTML },
 	[WEB_PAGE_SESSIONS] = { "sessions", "Sessions", CT_HTML },
 	[WEB_PAGE_ACTIVITY] = { "activity", "Activity", CT_HTML },
-	[WEB_PAGE_CSS] = { "smsg", "", CT_CSS },
 	[WEB_PAGE_CONTACTS] = { "contacts", "Contacts", CT_HTML },
+	[WEB_PAGE_INBOX] = { "folder", "Inbox", CT_HTML },
+	[WEB_PAGE_SENT] = { "folder", "Sent", CT_HTML },
+	[WEB_PAGE_MESSAGE] = { "message", "Message", CT_HTML },
+	[WEB_PAGE_COMPOSE] = { "compose", "New message", CT_HTML },
+	[WEB_PAGE_CONVERSATION] = { "conversation", "Conversation", CT_HTML },
+	[WEB_PAGE_CSS] = { "smsg_css", "", CT_CSS },
+	[WEB_PAGE_JS] = { "smsg_js", "", CT_JS },
 	[WEB_PAGE_BROADCAST] = { "broadcast", "Broadcast", CT_HTML },
 };
 
@@ -117,6 +124,8 @@ pages_derive(enum web_page page, const char *status, struct kv *kv,
 	kv_default(kv, base, n, "title", page_descs[page].title);
 	if (page == WEB_PAGE_ERROR)
 		kv_default(kv, base, n, "status", status);
+	if (page == WEB_PAGE_SENT)
+		kv_default(kv, base, n, "sent", "1");
 	if ((v = kv_get(kv, base, "mode")) != NULL &&
 	    strcmp(v, "recover") == 0)
 		kv_default(kv, base, n, "recovered", "1");

@@ -35,6 +35,27 @@
  *                        POST /contacts/add: csrf, name, nickname;
  *                        POST /contacts/{remove,verify,block,unblock}:
  *                        csrf, name
+ *   WEB_PAGE_INBOX,      messages.N.{id, from, to, subject, created,
+ *   WEB_PAGE_SENT        created_iso, size, files, read, locked, unlock,
+ *                        unlock_iso, unlock_at, broadcast, system, peer};
+ *                        next (the older page's before=), before; the
+ *                        sent page derives sent=1.  A locked row shows
+ *                        no subject, whatever the keys.
+ *   WEB_PAGE_MESSAGE     id, from, to, created, expires, locked, unlock,
+ *                        unlock_at, broadcast, system, subject,
+ *                        body.N.text (in order), body_cut, nfiles,
+ *                        files.N.{n, name, size}, fingerprint, peer, the
+ *                        compose form's keys for the reply;
+ *                        POST /messages/{id}/delete: csrf
+ *   WEB_PAGE_COMPOSE     compose_to, compose_subject, compose_fixed,
+ *                        compose_stay, expiry.N.{value, label, selected},
+ *                        contacts.N.{name, nickname};
+ *                        POST /messages (multipart): csrf, to, subject,
+ *                        body, unlock_at, tz_offset, expires_in,
+ *                        delete_after_read, file...
+ *   WEB_PAGE_CONVERSATION with, messages.N.{... as the folders, body,
+ *                        body_cut, once, mine}, the compose form's keys
+ *   WEB_PAGE_JS          the script, /static/smsg.js
  *   WEB_PAGE_BROADCAST   POST /broadcast: csrf, subject, body
  *
  * may_broadcast is set on signed-in pages whose user may broadcast.
@@ -51,7 +72,7 @@
 struct buf;
 struct kv;
 
-#define WEB_MAXKV	512		/* keys in one MSG_WEB_RENDER */
+#define WEB_MAXKV	2048		/* keys in one MSG_WEB_RENDER */
 /* A body that fits one MSG_WEB_PAGE with its status and content type. */
 #define WEB_BODY_MAX	(MAXMSG_PEER - 256)
 

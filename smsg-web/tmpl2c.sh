@@ -1,6 +1,6 @@
 #!/bin/sh
 # tmpl2c.sh srcdir file...: turn smsg-web's templates into C, one string
-# per file, named by the file's name without its extension.
+# per file, named by the file's name (see below).
 set -eu
 
 srcdir=$1
@@ -20,8 +20,12 @@ const struct tmpl_src tmpl_sources[] = {
 HEAD
 
 for f in "$@"; do
+	# page.html is "page"; an asset keeps its kind: smsg.css is "smsg_css"
 	name=$(basename "$f")
-	name=${name%.*}
+	case $name in
+	*.html)	name=${name%.html} ;;
+	*)	name=$(printf '%s' "$name" | tr . _) ;;
+	esac
 	case $name in
 	*[!A-Za-z0-9_-]*|'')
 		echo "tmpl2c.sh: bad template name: $f" >&2

@@ -168,6 +168,8 @@ send_front(const struct smsg_config *conf)
 	msg_add_u32(&mb, conf->front.max_conns_net);
 	msg_add_u8(&mb, conf->limits.ipv4_prefix);
 	msg_add_u8(&mb, conf->limits.ipv6_prefix);
+	msg_add_u32(&mb, conf->store.retention);
+	msg_add_u32(&mb, conf->store.retention_max);
 	msg_add_u8(&mb, config_bcast_policy(conf));
 	if (proc_send(PROC_FRONT, &mb) == -1)
 		fatal("sending front settings");

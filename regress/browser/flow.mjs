@@ -4,29 +4,14 @@
 // page, sign out, sign in with a code, and read the activity page.
 // Prints TAP.  usage: node flow.mjs BASE_URL OUTDIR
 // env: PW_DIR (node_modules holding playwright-core), CHROMIUM.
-import { createRequire } from 'node:module';
 import { createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { ok, run, submit } from './lib.mjs';
 
 const base = process.argv[2];
 const outdir = process.argv[3] || '/tmp';
-const require = createRequire(process.env.PW_DIR + '/');
-const { chromium } = require('playwright-core');
 
 const user = 'brenda';
 const password = 'juniper saddle quartz 73 ripple';
-let n = 0;
-let failed = 0;
-
-function ok(cond, desc, why) {
-	n++;
-	if (!cond)
-		failed++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
-	if (!cond && why)
-		console.log(`# ${why}`);
-	return cond;
-}
 
 // RFC 4648 base32, as TOTP secrets are written.
 function base32(s) {
@@ -70,17 +55,6 @@ async function freshCode(secret) {
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 	throw new Error('no fresh TOTP step within 70 s');
-}
-
-// Submit the form whose action ends with path, after filling fields.
-async function submit(page, action, fields) {
-	const form = page.locator(`form[action$="${action}"]`).first();
-	for (const [name, value] of Object.entries(fields))
-		await form.locator(`[name="${name}"]`).fill(value);
-	await Promise.all([
-		page.waitForNavigation({ waitUntil: 'load' }),
-		form.locator('button[type="submit"], input[type="submit"], button:not([type])').first().click(),
-	]);
 }
 
 async function flow(page) {
@@ -149,35 +123,10 @@ async function flow(page) {
 	    /regist|account created/i.test(act) ? 'yes' : 'no'}`);
 }
 
-const watchdog = setTimeout(() => {
-	console.log('Bail out! the browser flow took over 240 s');
-	process.exit(1);
-}, 240000);
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	// root has no user namespace sandbox for Chromium to use
-	args: ['--no-sandbox'],
-	headless: true,
-});
-try {
+let page = null;
+await run('the flow', outdir, async (browser) => {
 	const context = await browser.newContext({ ignoreHTTPSErrors: true });
-	const page = await context.newPage();
+	page = await context.newPage();
 	page.setDefaultTimeout(15000);
-	try {
-		await flow(page);
-	} catch (e) {
-		ok(false, 'the flow ran to its end', String(e).split('\n')[0]);
-		try {
-			writeFileSync(`${outdir}/failed.html`, await page.content());
-			await page.screenshot({ path: `${outdir}/failed.png` });
-		} catch (e2) {
-			// the page may be gone; the error above says why
-		}
-	}
-} finally {
-	await browser.close();
-	clearTimeout(watchdog);
-}
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+	await flow(page);
+}, () => (page ? { flow: page } : {}));

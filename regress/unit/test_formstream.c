@@ -59,6 +59,37 @@ on_end(void *arg)
 
 static const struct mp_callbacks mpcb = { on_begin, on_data, on_end };
 
+/* A consumer that is behind after every event: it pauses the parser. */
+static struct multipart *paused_mp;
+static unsigned int	 npauses;
+
+static int
+pause_begin(void *arg, const struct mp_part *p)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_begin(arg, p);
+}
+
+static int
+pause_data(void *arg, const uint8_t *p, size_t n)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_data(arg, p, n);
+}
+
+static int
+pause_end(void *arg)
+{
+	multipart_pause(paused_mp);
+	npauses++;
+	return on_end(arg);
+}
+
+static const struct mp_callbacks pausecb = { pause_begin, pause_data,
+	pause_end };
+
 /* Feed body in pieces cut at the given positions; 0, or -1 and why. */
 static int
 mp_run(const char *boundary, unsigned int maxparts, const char *body,
@@ -157,6 +188,53 @@ test_splits(void)
 	free(each);
 }
 
+/*
+ * Pausing after every event, the body fed again from where each feed
+ * stopped, in pieces of step bytes: the same events as a whole feed.
+ */
+static int
+pause_run(const char *body, size_t len, size_t step, struct rec *r)
+{
+	size_t	 off = 0, used, n;
+	int	 rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	if ((paused_mp = multipart_new(BND, 8, &pausecb, r)) == NULL)
+		return -1;
+	while (off < len && rc == 0) {
+		n = len - off < step ? len - off : step;
+		rc = multipart_feed_some(paused_mp, (const uint8_t *)body +
+		    off, n, &used);
+		if (used > n)
+			rc = -1;
+		off += used;
+	}
+	if (rc == 0)
+		rc = multipart_finish(paused_mp);
+	multipart_free(paused_mp);
+	return rc;
+}
+
+static void
+test_pause(void)
+{
+	struct rec	 r;
+	size_t		 len = sizeof(good) - 1, step;
+	int		 bad = 0;
+
+	npauses = 0;
+	tap_ok(pause_run(good, len, len, &r) == 0 &&
+	    strcmp(r.log, good_events) == 0 && npauses > 6,
+	    "multipart: paused after each of %u events, fed again from "
+	    "where it stopped: the same events", npauses);
+	for (step = 1; step <= len; step++)
+		if (pause_run(good, len, step, &r) != 0 ||
+		    strcmp(r.log, good_events) != 0)
+			bad++;
+	tap_ok(bad == 0, "multipart: the same paused, in pieces of every "
+	    "size from 1 to %zu bytes (%d differ)", len, bad);
+}
+
 /* One part with the given header lines; the parse must fail with why. */
 static void
 hostile(const char *headers, const char *want, const char *what)
@@ -180,7 +258,7 @@ test_hostile(void)
 	char		 body[256];
 	struct rec	 r;
 	const char	*why;
-	int		 n;
+	int		 n, rc;
 
 	hostile("Content-Type: text/plain\r\n",
 	    "part without Content-Disposition", "a part without a name");
@@ -220,21 +298,25 @@ test_hostile(void)
 
 	n = snprintf(body, sizeof(body), "--" BND "\r\nContent-Disposition: "
 	    "form-data; name=a\r\n\r\ndata\r\n--" BND "\r\n");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1 &&
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "missing final boundary") == 0,
 	    "multipart: a body cut before its final boundary fails (%s)", why);
 	n = snprintf(body, sizeof(body), "--" BND "\r\nContent-Disposition: "
 	    "form-data; name=a\r\n\r\ndat");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1,
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1,
 	    "multipart: a body cut inside a part fails");
-	tap_ok(mp_run(BND, 2, good, sizeof(good) - 1, NULL, 0, &r,
-	    &why) == -1 && strcmp(why, "too many parts") == 0,
+	rc = mp_run(BND, 2, good, sizeof(good) - 1, NULL, 0, &r, &why);
+	tap_ok(rc == -1 && strcmp(why, "too many parts") == 0,
 	    "multipart: three parts over a limit of two fail (%s)", why);
 	n = snprintf(body, sizeof(body), "--" BND "x\r\n");
-	tap_ok(mp_run(BND, 8, body, n, NULL, 0, &r, &why) == -1 &&
+	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "malformed boundary line") == 0,
 	    "multipart: a boundary followed by junk fails");
-	tap_ok(mp_run(BND, 8, "", 0, NULL, 0, &r, &why) == -1,
+	rc = mp_run(BND, 8, "", 0, NULL, 0, &r, &why);
+	tap_ok(rc == -1,
 	    "multipart: an empty body fails");
 	memset(&r, 0, sizeof(r));
 	r.stop_at_begin = 1;
@@ -325,7 +407,7 @@ test_urlform(void)
 	struct rec	 r;
 	const char	*why;
 	size_t		 cut;
-	int		 bad = 0;
+	int		 bad = 0, rc;
 	char		 lng[UF_NAME_MAX + 8];
 
 	for (cut = 0; cut <= sizeof(in) - 1; cut++)
@@ -334,22 +416,29 @@ test_urlform(void)
 			bad++;
 	tap_ok(bad == 0, "urlencoded: decoded the same split at each of %zu "
 	    "positions (%d differ)", sizeof(in), bad);
-	tap_ok(uf_run("a=%zz", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=%zz", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a bad escape fails");
-	tap_ok(uf_run("a=%4", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=%4", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a truncated escape fails");
-	tap_ok(uf_run("a=1&b=2&c=3", 99, 2, &r, &why) == -1 &&
+	rc = uf_run("a=1&b=2&c=3", 99, 2, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "too many fields") == 0,
 	    "urlencoded: three fields over a limit of two fail");
-	tap_ok(uf_run("a%00b=1", 99, 8, &r, &why) == -1,
+	rc = uf_run("a%00b=1", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: NUL in a name fails");
-	tap_ok(uf_run("=1", 99, 8, &r, &why) == -1,
+	rc = uf_run("=1", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: a value without a name fails");
-	tap_ok(uf_run("a=1=2", 99, 8, &r, &why) == -1,
+	rc = uf_run("a=1=2", 99, 8, &r, &why);
+	tap_ok(rc == -1,
 	    "urlencoded: '=' in a value fails");
 	memset(lng, 'n', sizeof(lng) - 1);
 	lng[sizeof(lng) - 1] = '\0';
-	tap_ok(uf_run(lng, 99, 8, &r, &why) == -1 &&
+	rc = uf_run(lng, 99, 8, &r, &why);
+	tap_ok(rc == -1 &&
 	    strcmp(why, "field name too long") == 0,
 	    "urlencoded: an over-long name fails");
 }
@@ -358,6 +447,7 @@ int
 main(void)
 {
 	test_splits();
+	test_pause();
 	test_hostile();
 	test_boundary();
 	test_urlform();

@@ -36,6 +36,7 @@ struct req {
 	void			*data;
 	void			(*data_free)(void *);
 	size_t			 body_max;
+	req_piece_cb		 piece;		/* a streamed body's */
 	int			 status;	/* answered, or rendered */
 	char			 allow[128];
 	int			 nasks;
@@ -72,6 +73,47 @@ void
 req_body_buffer(struct req *r, size_t max)
 {
 	r->body_max = max;
+}
+
+void
+req_body_stream(struct req *r, size_t max, req_piece_cb piece)
+{
+	r->body_max = max;
+	r->piece = piece;
+}
+
+void
+req_body_resume(struct req *r)
+{
+}
+
+int
+req_answered(const struct req *r)
+{
+	return r->status != 0;
+}
+
+int
+req_write(struct req *r, const void *p, size_t len)
+{
+	return 0;
+}
+
+void
+req_on_drain(struct req *r, req_drain_cb cb, size_t lowat)
+{
+}
+
+size_t
+req_pending(const struct req *r)
+{
+	return 0;
+}
+
+int
+req_streaming(const struct req *r)
+{
+	return 0;
 }
 
 void
@@ -210,6 +252,8 @@ sample_path(const char *pattern, char *out, size_t len)
 			strlcat(out, "0123456789abcdef", len);
 		else if (strncmp(strchr(p, ':'), ":uint}", 6) == 0)
 			strlcat(out, "7", len);
+		else if (strncmp(strchr(p, ':'), ":msgid}", 7) == 0)
+			strlcat(out, "AbCdEfGhIjKlMnOpQrSt-_", len);
 		else
 			strlcat(out, "abc", len);
 		p = end;
@@ -232,16 +276,26 @@ test_table(void)
 		    http_method_name(rt->method), rt->pattern);
 		tap_ok((rt->face == FACE_API) == is_api(rt->pattern),
 		    "%s: the API face exactly under /api/v1/", rt->pattern);
+		/* multipart only where a body is streamed */
 		if (rt->face == FACE_API)
 			tap_ok(!rt->csrf && (rt->media == 0 ||
-			    rt->media == MEDIA_JSON) &&
-			    rt->page == WEB_PAGE_ERROR,
+			    rt->media == MEDIA_JSON || (rt->body ==
+			    BODY_STREAM && rt->media == (MEDIA_JSON |
+			    MEDIA_MULTIPART))) && rt->page == WEB_PAGE_ERROR,
 			    "%s %s: API: bearer (no CSRF), JSON, no page",
 			    http_method_name(rt->method), rt->pattern);
 		else
-			tap_ok(rt->media == 0 || rt->media == MEDIA_FORM,
+			tap_ok(rt->media == 0 || rt->media == MEDIA_FORM ||
+			    (rt->body == BODY_STREAM &&
+			    rt->media == MEDIA_MULTIPART),
 			    "%s %s: a page takes forms",
 			    http_method_name(rt->method), rt->pattern);
+		tap_ok((rt->body == BODY_STREAM) == (rt->stream != NULL) &&
+		    (rt->stream == NULL || (rt->stream->max > 0 &&
+		    rt->stream->start != NULL && rt->stream->piece != NULL &&
+		    rt->stream->end != NULL)),
+		    "%s %s: a consumer exactly when the body is streamed",
+		    http_method_name(rt->method), rt->pattern);
 		if (rt->face == FACE_PAGE && changes_state(rt->method) &&
 		    rt->access != ACCESS_ANYONE)
 			tap_ok(rt->csrf, "%s %s: a signed-in page post "
@@ -256,7 +310,8 @@ test_table(void)
 			    "state-changing, so rate-limited",
 			    http_method_name(rt->method), rt->pattern);
 		tap_ok((rt->body == BODY_NONE) == (rt->media == 0) &&
-		    (rt->body != BODY_NONE || rt->body_max == 0),
+		    (rt->body != BODY_NONE || rt->body_max == 0) &&
+		    (rt->body != BODY_STREAM || (rt->media & MEDIA_MULTIPART)),
 		    "%s %s: media types exactly when a body is taken",
 		    http_method_name(rt->method), rt->pattern);
 		/* No collision: its own sample finds this very route. */
@@ -323,6 +378,11 @@ test_match(void)
 		{ "/s/{id:hex64}", "/s/", 0 },
 		{ "/s/{id:hex64}", "/s/0123456789abcdef/", 0 },
 		{ "/s/{id:hex64}", "/s/%30123456789abcde", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-_", 1 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt-_9", 0 },
+		{ "/m/{id:msgid}", "/m/AbCdEfGhIjKlMnOpQrSt.9", 0 },
+		{ "/m/{id:msgid}", "/m/sent", 0 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC-_9/files/0", 1 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC-_9/files/999999999", 1 },
 		{ "/m/{id:id}/files/{n:uint}", "/m/AbC/files/1000000000", 0 },
@@ -383,6 +443,50 @@ expect(const char *method, const char *path, const char *extra, int ret,
 #define JSONT	"Content-Type: application/json\r\n"
 #define FORMT	"Content-Type: application/x-www-form-urlencoded\r\n"
 
+#define MPT	"Content-Type: multipart/form-data; boundary=b0\r\n"
+#define BEARER	"Authorization: Bearer abcDEF012\r\n"
+
+/*
+ * A multipart message is streamed: the session is asked for at the
+ * head, before a byte of the body, and the body goes to a consumer; a
+ * JSON one to the same route is read whole, as before.
+ */
+static void
+test_stream_head(void)
+{
+	struct req	 r;
+	int		 got;
+
+	got = head(&r, "POST", "/api/v1/messages", BEARER MPT
+	    "Content-Length: 10485760\r\n");
+	tap_ok(got == 0 && r.piece != NULL && r.nasks == 1 &&
+	    r.peer[0] == PROC_AUTH && r.type[0] == MSG_AUTH_CHECK &&
+	    r.status == 0, "POST /api/v1/messages, multipart: streamed, the "
+	    "session asked for before the body");
+	tap_ok(r.piece(&r, (const uint8_t *)"--b0\r\n", 6) == REQ_PAUSE,
+	    "... its first piece waits for auth's answer");
+	req_drop(&r);
+	got = head(&r, "POST", "/api/v1/messages", BEARER JSONT
+	    "Content-Length: 100\r\n");
+	tap_ok(got == 0 && r.piece == NULL &&
+	    r.body_max == front_conf.form_max && r.nasks == 0,
+	    "POST /api/v1/messages, JSON: read whole, up to form_max");
+	req_drop(&r);
+	expect("POST", "/api/v1/messages", BEARER JSONT
+	    "Content-Length: 65537\r\n", -1, 413, NULL,
+	    "JSON over form_max: 413");
+	expect("POST", "/messages", MPT "Sec-Fetch-Site: same-origin\r\n"
+	    "Cookie: " COOKIE_SESSION "=abcDEF012\r\n"
+	    "Content-Length: 10\r\n", 0, 0, NULL,
+	    "the compose page: streamed, no answer before the session's");
+	expect("POST", "/messages", FORMT "Sec-Fetch-Site: same-origin\r\n"
+	    "Content-Length: 10\r\n", -1, 415, NULL,
+	    "the compose page takes multipart only: 415");
+	expect("POST", "/messages", MPT "Sec-Fetch-Site: cross-site\r\n"
+	    "Content-Length: 10\r\n", -1, 403, NULL,
+	    "the compose page from another site: 403");
+}
+
 static void
 test_head(void)
 {
@@ -417,6 +521,7 @@ test_head(void)
 	expect("POST", "/api/v1/login", JSONT "Content-Length: 65536\r\n", 0,
 	    0, NULL, "a body of form_max: read on");
 	expect("HEAD", "/login", "", 0, 0, NULL, "HEAD finds GET");
+	test_stream_head();
 }
 
 /*
@@ -480,6 +585,46 @@ test_vars(void)
 	free(v);
 }
 
+/* Text from a message: UTF-8 smsg-web takes, bounded, cut at a character. */
+static void
+test_vars_text(void)
+{
+	static const char	 ok_text[] = "Zo\xc3\xab \xf0\x9f\x98\x80\tone\r\ntwo";
+	static const char	 bad[] = "a\xc0\xaf" "b\xed\xa0\x80" "c\xff\x01\x7f\0"
+	    "d\xe2\x82";
+	struct vars		*v;
+	char			*big;
+	size_t			 used, i;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL ||
+	    (big = malloc(10000)) == NULL)
+		abort();
+	used = vars_add_text(v, "ok", ok_text, sizeof(ok_text) - 1, 100);
+	tap_ok(used == sizeof(ok_text) - 1 && v->n == 1 &&
+	    strcmp(v->kv[0].value, ok_text) == 0,
+	    "vars_add_text: UTF-8 with tabs and line ends is kept");
+	used = vars_add_text(v, "bad", bad, sizeof(bad) - 1, 1000);
+	tap_ok(used == sizeof(bad) - 1 && strcmp(v->kv[1].value,
+	    "a\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "d\xef\xbf\xbd\xef\xbf\xbd") == 0 &&
+	    http_utf8_valid((const uint8_t *)v->kv[1].value,
+	    strlen(v->kv[1].value)),
+	    "... overlong, surrogate, stray and cut bytes, NUL, control "
+	    "characters and DEL become U+FFFD");
+	for (i = 0; i + 1 < 10000; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	used = vars_add_text(v, "cut", big, 10000, 3999);
+	tap_ok(used == 3998 && strlen(v->kv[2].value) == 3998,
+	    "... cut at a character below its bound (%zu)", used);
+	used = vars_add_text(v, "clamped", big, 10000, 100000);
+	tap_ok(used == VARS_TEXT_MAX && strlen(v->kv[3].value) <
+	    MSG_MAXSTR, "... never past VARS_TEXT_MAX, below MSG_MAXSTR");
+	vars_free(v);
+	free(v);
+	free(big);
+}
+
 static void
 test_json_wipe(void)
 {
@@ -511,6 +656,7 @@ main(void)
 	test_head();
 	test_session_checks();
 	test_vars();
+	test_vars_text();
 	test_json_wipe();
 	return tap_done();
 }

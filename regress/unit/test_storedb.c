@@ -177,7 +177,7 @@ test_lock(void)
 	    &last) == STORE_E_LOCKED && len == 0, "no body chunk while locked");
 	tap_ok(store_chunk(BOB, id, 0, 0, NOW + 59, buf, sizeof(buf), &len,
 	    &last) == STORE_E_LOCKED, "no subject chunk while locked");
-	tap_ok(store_read_done(BOB, id, NOW + 59) == STORE_E_LOCKED,
+	tap_ok(store_read_done(BOB, id, STREAM_BODY, NOW + 59) == STORE_E_LOCKED,
 	    "cannot be marked read while locked");
 	tap_ok(store_get(BOB, id, NOW + 60, &m) == STORE_E_OK &&
 	    msg_copy(&m, BOB)->wrapped[0] == 0xa1, "served at its unlock time");
@@ -346,14 +346,36 @@ test_delete(void)
 	    "the message is gone");
 
 	send_msg(ALICE, to, 2, 0, 0, MC_F_DELETE_AFTER_READ, 100, 0, NOW, id);
-	tap_ok(store_read_done(BOB, id, NOW) == STORE_E_OK &&
+	tap_ok(store_read_done(BOB, id, STREAM_BODY, NOW) == STORE_E_OK &&
 	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND &&
 	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
 	    "delete after read: bob's copy goes after his read");
-	tap_ok(store_read_done(ALICE, id, NOW) == STORE_E_OK &&
+	tap_ok(store_read_done(ALICE, id, STREAM_BODY, NOW) == STORE_E_OK &&
 	    store_get(ALICE, id, NOW, &m) == STORE_E_OK &&
 	    (msg_copy(&m, ALICE)->state & COPY_READ),
 	    "the sender's copy stays, marked read");
+
+	/* with a file: the text and the file, in either order */
+	send_msg(ALICE, to, 2, 0, 0, MC_F_DELETE_AFTER_READ, 100, 1000, NOW,
+	    id);
+	tap_ok(store_read_done(BOB, id, STREAM_BODY, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_OK,
+	    "delete after read with a file: the text read, bob's copy stays");
+	tap_ok(store_read_done(BOB, id, STREAM_FILE0, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "... the file read too: it goes");
+	tap_ok(store_read_done(CAROL, id, STREAM_FILE0, NOW) == STORE_E_OK &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
+	    msg_copy(&m, CAROL)->files_got == 1,
+	    "carol reads the file first: her copy stays, the file counted");
+	tap_ok(store_read_done(CAROL, id, STREAM_FILE0 + 1, NOW) ==
+	    STORE_E_NOTFOUND && store_read_done(CAROL, id, 0, NOW) ==
+	    STORE_E_NOTFOUND, "a part the message has not: not found");
+	tap_ok(store_read_done(CAROL, id, STREAM_BODY, NOW) == STORE_E_OK &&
+	    store_get(CAROL, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "... then the text: her copy goes");
+	tap_ok(store_get(ALICE, id, NOW, &m) == STORE_E_OK,
+	    "the sender's copy stays");
 }
 
 static int	 listed;
@@ -642,7 +664,7 @@ test_idor(void)
 	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND &&
 	    store_get(CAROL, id, NOW, &m) == STORE_E_OK,
 	    "bob cannot delete carol's message");
-	tap_ok(store_read_done(BOB, id, NOW) == STORE_E_NOTFOUND &&
+	tap_ok(store_read_done(BOB, id, STREAM_BODY, NOW) == STORE_E_NOTFOUND &&
 	    store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
 	    !(msg_copy(&m, CAROL)->state & COPY_READ),
 	    "nor mark it read");
@@ -781,7 +803,7 @@ test_apart(void)
 	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND,
 	    "... deleting it again: not found");
 	tap_ok(store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
-	    store_read_done(CAROL, id, NOW) == STORE_E_OK,
+	    store_read_done(CAROL, id, STREAM_BODY, NOW) == STORE_E_OK,
 	    "carol still reads hers");
 	tap_ok(store_delete(ALICE, id, NOW) == STORE_E_OK &&
 	    nkeys(sdb.msg) == msgs + 1, "alice's gone, the message stays");

@@ -76,6 +76,24 @@ main(void)
 
 	time_format_utc(1796115600, buf, sizeof(buf));
 	tap_ok(strcmp(buf, "2026-12-01T09:00:00Z") == 0, "format: %s", buf);
+	/* datetime-local of the compose page, in the person's zone */
+	tap_ok(time_parse_local("2026-12-01T10:00", 60, &t, buf,
+	    sizeof(buf)) == 0 && t == 1796115600,
+	    "local: 10:00 at UTC+1 is 09:00 UTC");
+	tap_ok(time_parse_local("2026-12-01T04:30:00", -270, &t, buf,
+	    sizeof(buf)) == 0 && t == 1796115600,
+	    "local: 04:30:00 at UTC-4:30 is 09:00 UTC");
+	tap_ok(time_parse_local("2026-12-01T09:00", 0, &t, buf,
+	    sizeof(buf)) == 0 && t == 1796115600, "local: UTC itself");
+	tap_ok(time_parse_local("2026-12-01 09:00", 0, &t, buf,
+	    sizeof(buf)) == -1, "local: a space for the T is refused (%s)",
+	    buf);
+	tap_ok(time_parse_local("2026-02-30T09:00", 0, &t, buf,
+	    sizeof(buf)) == -1, "local: February 30 is refused (%s)", buf);
+	tap_ok(time_parse_local("2026-12-01T09:00", 18 * 60 + 1, &t, buf,
+	    sizeof(buf)) == -1, "local: an offset over 18 hours is refused");
+	tap_ok(time_parse_local("1970-01-01T00:00", 60, &t, buf,
+	    sizeof(buf)) == -1, "local: before 1970 in UTC is refused");
 	time_format_utc(1835481599, buf, sizeof(buf));
 	tap_ok(strcmp(buf, "2028-02-29T23:59:59Z") == 0, "format: %s", buf);
 	return tap_done();

@@ -325,10 +325,12 @@ check_html_page(const char *name, const char *html, const char *ctype,
 	    has(html, " · smsg</title>") &&
 	    has(html, "<link rel=\"stylesheet\" href=\"/static/smsg.css\">") &&
 	    has(html, "</html>"), "%s: document frame", name);
-	tap_ok(!has(html, "<script") && !has(html, "\"onmouseover") &&
+	tap_ok(count(html, "<script") == 1 && has(html, "<script "
+	    "src=\"/static/smsg.js\" defer></script>") &&
+	    !has(html, "\"onmouseover") &&
 	    !has(html, "'onfocus") && !has(html, "style=") &&
-	    !has(html, "javascript:"), "%s: no raw injection, no script or "
-	    "style", name);
+	    !has(html, "javascript:"), "%s: no raw injection, no inline "
+	    "script or style", name);
 	tap_ok(count(html, "method=\"post\"") ==
 	    count(html, "<input type=\"hidden\" name=\"csrf\""),
 	    "%s: every POST form carries csrf", name);
@@ -350,6 +352,15 @@ hostile_keys(struct kvl *l)
 	static const char *ev[] = { "time", "event", "addr", "detail" };
 	static const char *ct[] = { "name", "nickname", "safety_number",
 	    "fingerprint", "verified", "key_changed", "blocked" };
+	static const char *msg[] = { "id", "from", "to", "subject", "body",
+	    "created", "created_iso", "size", "files", "read", "unlock",
+	    "unlock_iso", "unlock_at", "broadcast", "system", "peer", "mine",
+	    "body_cut", "once" };
+	static const char *one[] = { "id", "from", "to", "subject",
+	    "created", "created_iso", "expires", "expires_iso", "unlock",
+	    "unlock_iso", "unlock_at", "broadcast", "system", "peer",
+	    "fingerprint", "body_cut", "nfiles", "next", "before", "with",
+	    "compose_to", "compose_subject", "compose_stay" };
 	size_t	 i;
 	int	 r;
 
@@ -367,7 +378,18 @@ hostile_keys(struct kvl *l)
 			kvl_row(l, "events", r, ev[i], HOSTILE);
 		for (i = 0; i < sizeof(ct) / sizeof(ct[0]); i++)
 			kvl_row(l, "contacts", r, ct[i], HOSTILE);
+		for (i = 0; i < sizeof(msg) / sizeof(msg[0]); i++)
+			kvl_row(l, "messages", r, msg[i], HOSTILE);
+		kvl_row(l, "body", r, "text", HOSTILE);
+		kvl_row(l, "files", r, "n", HOSTILE);
+		kvl_row(l, "files", r, "name", HOSTILE);
+		kvl_row(l, "files", r, "size", HOSTILE);
+		kvl_row(l, "expiry", r, "value", HOSTILE);
+		kvl_row(l, "expiry", r, "label", HOSTILE);
+		kvl_row(l, "expiry", r, "selected", HOSTILE);
 	}
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		kvl_set(l, one[i], HOSTILE);
 }
 
 static void
@@ -386,7 +408,8 @@ test_pages_hostile(void)
 	static const char *names[WEB_PAGE_MAX] = { "error", "login",
 	    "login_otp", "register", "registered", "recover", "home",
 	    "password", "totp", "totp_codes", "sessions", "activity",
-	    "contacts", "css" };
+	    "contacts", "inbox", "sent", "message", "compose",
+	    "conversation", "css", "js" };
 	struct kvl	*l;
 	const char	*ct;
 	char		*html;
@@ -528,7 +551,9 @@ test_pages_signed_in(void)
 	kvl_set(&l, "csrf", "tok123");
 	html = page(WEB_PAGE_HOME, 200, &l, &ct);
 	check_html_page("home", html, ct, 1);
-	tap_ok(has(html, "No messages yet") && has(html, "href=\"/home\"") &&
+	tap_ok(has(html, "href=\"/messages\"") &&
+	    has(html, "href=\"/messages/sent\"") &&
+	    has(html, "href=\"/compose\"") && has(html, "href=\"/home\"") &&
 	    has(html, "href=\"/settings/password\"") &&
 	    has(html, "href=\"/settings/2fa\"") &&
 	    has(html, "href=\"/settings/activity\"") &&
@@ -667,6 +692,196 @@ test_pages_lists(void)
 	    has(html, "max-width: 40rem") && has(html, ":focus-visible") &&
 	    !has(html, "{{") && !has(html, "<"), "css: the style sheet");
 	free(html);
+}
+
+/* The message pages: folders, a message, compose, a conversation, JS. */
+static void
+test_pages_messages(void)
+{
+	struct kvl	*l;
+	const char	*ct;
+	char		*html;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		exit(1);
+	kvl_set(l, "user", "bob");
+	kvl_set(l, "csrf", "C5RF");
+	kvl_row(l, "messages", 0, "id", "LOCKEDID");
+	kvl_row(l, "messages", 0, "from", "alice");
+	kvl_row(l, "messages", 0, "locked", "1");
+	kvl_row(l, "messages", 0, "subject", "SECRET-SUBJECT");
+	kvl_row(l, "messages", 0, "unlock_at", "1800000000");
+	kvl_row(l, "messages", 0, "unlock_iso", "2027-01-15T08:00:00Z");
+	kvl_row(l, "messages", 1, "id", "OPENID");
+	kvl_row(l, "messages", 1, "from", "carol");
+	kvl_row(l, "messages", 1, "subject", "Tea & <cake>");
+	kvl_row(l, "messages", 1, "broadcast", "1");
+	kvl_row(l, "messages", 1, "files", "2");
+	kvl_row(l, "messages", 1, "peer", "carol");
+	kvl_row(l, "messages", 2, "id", "SYSID");
+	kvl_row(l, "messages", 2, "system", "1");
+	kvl_row(l, "messages", 2, "read", "1");
+	kvl_set(l, "next", "NEXTID");
+	html = page(WEB_PAGE_INBOX, 200, l, &ct);
+	check_html_page("inbox", html, ct, 1);
+	tap_ok(html != NULL && has(html, "From <strong>alice</strong>") &&
+	    has(html, "data-unlock-at=\"1800000000\"") &&
+	    has(html, "datetime=\"2027-01-15T08:00:00Z\"") &&
+	    !has(html, "SECRET-SUBJECT"),
+	    "inbox: a locked message shows its sender and countdown, no subject");
+	tap_ok(html != NULL && has(html, "Tea &amp; &lt;cake&gt;") &&
+	    has(html, "href=\"/messages/OPENID\"") &&
+	    has(html, "href=\"/conversations/carol\"") &&
+	    has(html, "2 attached") && count(html, ">unread<") == 2,
+	    "inbox: subject escaped, links, attachments, read state");
+	tap_ok(html != NULL &&
+	    count(html, "class=\"tag badge\">Broadcast<") == 1 &&
+	    count(html, "class=\"tag badge\">System<") == 1 &&
+	    has(html, "<strong>System</strong>") &&
+	    has(html, "href=\"/messages?before=NEXTID\"") &&
+	    has(html, "data-live"), "inbox: badges, older link, live region");
+	free(html);
+	html = page(WEB_PAGE_SENT, 200, l, &ct);
+	check_html_page("sent", html, ct, 1);
+	tap_ok(html != NULL && has(html, "<title>Sent · smsg") &&
+	    has(html, "To <strong>") && !has(html, ">unread<") &&
+	    has(html, "href=\"/messages/sent?before=NEXTID\""),
+	    "sent: recipients, no read state, its own older link");
+	free(html);
+
+	memset(l, 0, sizeof(*l));
+	kvl_set(l, "user", "bob");
+	kvl_set(l, "csrf", "C5RF");
+	html = page(WEB_PAGE_INBOX, 200, l, &ct);
+	tap_ok(has(html, "No messages.") && !has(html, "before="),
+	    "inbox: empty");
+	free(html);
+
+	kvl_set(l, "id", "MSGID");
+	kvl_set(l, "from", "alice");
+	kvl_set(l, "locked", "1");
+	kvl_set(l, "unlock_at", "1800000000");
+	kvl_set(l, "subject", "SECRET-SUBJECT");
+	kvl_row(l, "body", 0, "text", "SECRET-BODY");
+	kvl_set(l, "compose_to", "alice");
+	html = page(WEB_PAGE_MESSAGE, 200, l, &ct);
+	check_html_page("message, locked", html, ct, 1);
+	tap_ok(html != NULL && has(html, "data-unlock-at=\"1800000000\"") &&
+	    has(html, "data-message=\"MSGID\" data-locked") &&
+	    !has(html, "SECRET-SUBJECT") && !has(html, "SECRET-BODY") &&
+	    !has(html, "Signature") && !has(html, "name=\"body\""),
+	    "message, locked: countdown, no subject, body or reply");
+	tap_ok(html != NULL && has(html, "action=\"/messages/MSGID/delete\"") &&
+	    has(html, "name=\"csrf\" value=\"C5RF\""),
+	    "message, locked: the delete form");
+	free(html);
+
+	memset(l, 0, sizeof(*l));
+	kvl_set(l, "user", "bob");
+	kvl_set(l, "id", "MSGID");
+	kvl_set(l, "from", "alice");
+	kvl_set(l, "to", "bob, carol");
+	kvl_set(l, "subject", "Plans");
+	kvl_row(l, "body", 0, "text", "line one\n<b>two</b>");
+	kvl_row(l, "body", 1, "text", " & three");
+	kvl_set(l, "nfiles", "1");
+	kvl_row(l, "files", 0, "n", "0");
+	kvl_row(l, "files", 0, "name", "a\"b.txt");
+	kvl_row(l, "files", 0, "size", "12 B");
+	kvl_set(l, "fingerprint", "ab12");
+	kvl_set(l, "compose_to", "alice");
+	kvl_set(l, "compose_subject", "Re: Plans");
+	kvl_set(l, "compose_fixed", "1");
+	kvl_row(l, "expiry", 0, "value", "86400");
+	kvl_row(l, "expiry", 0, "label", "1 day");
+	html = page(WEB_PAGE_MESSAGE, 200, l, &ct);
+	check_html_page("message", html, ct, 1);
+	tap_ok(html != NULL && has(html, "<div class=\"body\">line one\n"
+	    "&lt;b&gt;two&lt;/b&gt; &amp; three</div>"),
+	    "message: the body in order, escaped, its line break kept");
+	tap_ok(html != NULL &&
+	    has(html, "href=\"/messages/MSGID/files/0\" download>a&quot;b.txt") &&
+	    has(html, "Signature verified") && has(html, "<code>ab12</code>"),
+	    "message: the file's link, the signature");
+	tap_ok(html != NULL &&
+	    has(html, "<input type=\"hidden\" name=\"to\" value=\"alice\">") &&
+	    has(html, "value=\"Re: Plans\"") &&
+	    !has(html, "data-stay"), "message: the reply form");
+	free(html);
+	set_value(l, "fingerprint", "");
+	html = page(WEB_PAGE_MESSAGE, 200, l, &ct);
+	tap_ok(has(html, "role=\"alert\">Warning: the signature"),
+	    "message: a warning when the signature is not verified");
+	free(html);
+
+	memset(l, 0, sizeof(*l));
+	kvl_set(l, "user", "bob");
+	kvl_set(l, "csrf", "C5RF");
+	kvl_set(l, "compose_to", "carol");
+	kvl_row(l, "contacts", 0, "name", "alice");
+	kvl_row(l, "contacts", 0, "nickname", "Al");
+	kvl_row(l, "expiry", 0, "value", "3600");
+	kvl_row(l, "expiry", 0, "label", "1 hour");
+	kvl_row(l, "expiry", 1, "value", "604800");
+	kvl_row(l, "expiry", 1, "label", "7 days");
+	kvl_row(l, "expiry", 1, "selected", "1");
+	html = page(WEB_PAGE_COMPOSE, 200, l, &ct);
+	check_html_page("compose", html, ct, 1);
+	tap_ok(html != NULL && has(html, "action=\"/messages\" "
+	    "enctype=\"multipart/form-data\"") &&
+	    has(html, "name=\"to\" type=\"text\" value=\"carol\"") &&
+	    has(html, "name=\"subject\"") && has(html, "name=\"body\"") &&
+	    has(html, "name=\"unlock_at\" type=\"datetime-local\"") &&
+	    has(html, "type=\"hidden\" name=\"tz_offset\" value=\"\"") &&
+	    has(html, "name=\"delete_after_read\" type=\"checkbox\"") &&
+	    has(html, "name=\"file\" type=\"file\" multiple") &&
+	    has(html, "<select id=\"expires_in\" name=\"expires_in\">"),
+	    "compose: the form and its field names");
+	tap_ok(html != NULL && has(html, "<option value=\"alice\">Al") &&
+	    has(html, "<option value=\"604800\" selected>7 days") &&
+	    has(html, "<option value=\"3600\">1 hour") &&
+	    has(html, "data-tz-label>(UTC)") && has(html, "<progress"),
+	    "compose: contacts offered, default expiry, UTC without script");
+	free(html);
+
+	memset(l, 0, sizeof(*l));
+	kvl_set(l, "user", "bob");
+	kvl_set(l, "with", "alice");
+	kvl_set(l, "compose_to", "alice");
+	kvl_set(l, "compose_fixed", "1");
+	kvl_set(l, "compose_stay", "1");
+	kvl_row(l, "messages", 0, "id", "M1");
+	kvl_row(l, "messages", 0, "from", "alice");
+	kvl_row(l, "messages", 0, "body", "FIRST <x>");
+	kvl_row(l, "messages", 1, "id", "M2");
+	kvl_row(l, "messages", 1, "from", "bob");
+	kvl_row(l, "messages", 1, "mine", "1");
+	kvl_row(l, "messages", 1, "body", "SECOND");
+	kvl_row(l, "messages", 2, "id", "M3");
+	kvl_row(l, "messages", 2, "locked", "1");
+	kvl_row(l, "messages", 2, "body", "HIDDEN");
+	kvl_row(l, "messages", 2, "unlock_at", "1800000000");
+	html = page(WEB_PAGE_CONVERSATION, 200, l, &ct);
+	check_html_page("conversation", html, ct, 1);
+	tap_ok(html != NULL && has(html, "FIRST &lt;x&gt;") &&
+	    strstr(html, "FIRST") < strstr(html, "SECOND") &&
+	    has(html, "class=\"bubble mine\"") && !has(html, "HIDDEN") &&
+	    has(html, "data-unlock-at=\"1800000000\""),
+	    "conversation: in order, mine marked, locked one hidden");
+	tap_ok(html != NULL && has(html, "data-upload data-stay") &&
+	    has(html, "name=\"to\" value=\"alice\"") &&
+	    strstr(html, "SECOND") < strstr(html, "action=\"/messages\""),
+	    "conversation: the reply box at the bottom, to fixed");
+	free(html);
+
+	html = page(WEB_PAGE_JS, 200, l, &ct);
+	tap_ok(html != NULL &&
+	    strcmp(ct, "text/javascript; charset=utf-8") == 0 &&
+	    has(html, "new EventSource('/events')") &&
+	    has(html, "upload.onprogress") && has(html, "data-unlock-at") &&
+	    has(html, "tz_offset") && !has(html, "{{"), "js: the script");
+	free(html);
+	free(l);
 }
 
 static void
@@ -919,6 +1134,7 @@ main(void)
 	test_pages_registered();
 	test_pages_signed_in();
 	test_pages_lists();
+	test_pages_messages();
 	test_pages_invalid();
 	test_wire();
 	test_dispatch();

@@ -68,6 +68,7 @@ app_req_free(void *arg)
 		free(ar->vars);
 	}
 	contacts_free(ar->contacts);
+	freezero(ar->held, ar->held_len);
 	explicit_bzero(ar->token, sizeof(ar->token));
 	explicit_bzero(&ar->who, sizeof(ar->who));
 	free(ar);
@@ -87,6 +88,90 @@ app_broadcast_refusal(const struct who *w)
 	return NULL;
 }
 
+/*
+ * A streamed body: nothing reaches the consumer before auth vouched for
+ * the session; what it cannot take yet is held (one piece at most, as
+ * reading stops with it) and handed to it again on app_body_resume().
+ */
+static int
+stream_hold(struct app_req *ar, const uint8_t *p, size_t len)
+{
+	uint8_t	*n;
+
+	if (len == 0)
+		return REQ_PAUSE;
+	if ((n = malloc(ar->held_len + len)) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return -1;
+	}
+	if (ar->held_len > 0)
+		memcpy(n, ar->held, ar->held_len);
+	memcpy(n + ar->held_len, p, len);
+	freezero(ar->held, ar->held_len);
+	ar->held = n;
+	ar->held_len += len;
+	return REQ_PAUSE;
+}
+
+static int
+stream_feed(struct app_req *ar, const uint8_t *p, size_t len)
+{
+	size_t	 used = 0;
+	int	 rc;
+
+	rc = ar->route->stream->piece(ar, p, len, &used);
+	if (rc == -1 || req_answered(ar->r))
+		return -1;
+	if (used < len)
+		return stream_hold(ar, p + used, len - used);
+	return rc;
+}
+
+static int
+stream_piece(struct req *r, const uint8_t *p, size_t len)
+{
+	struct app_req	*ar = app_of(r);
+
+	if (req_answered(r))
+		return -1;
+	if (!ar->session_ok || ar->held_len > 0)
+		return stream_hold(ar, p, len);
+	return stream_feed(ar, p, len);
+}
+
+/* The consumer caught up: what it left first, then the socket again. */
+void
+app_body_resume(struct app_req *ar)
+{
+	uint8_t	*p = ar->held;
+	size_t	 len = ar->held_len;
+	int	 rc = REQ_MORE;
+
+	if (req_answered(ar->r))
+		return;
+	if (len > 0) {
+		ar->held = NULL;
+		ar->held_len = 0;
+		rc = stream_feed(ar, p, len);
+		freezero(p, len);
+	}
+	if (rc == REQ_MORE && ar->held_len == 0)
+		req_body_resume(ar->r);
+}
+
+static void
+stream_start(struct app_req *ar)
+{
+	ar->session_ok = 1;
+	ar->route->stream->start(ar);
+	if (req_answered(ar->r))
+		return;
+	if (ar->end_due)
+		ar->route->stream->end(ar);
+	else
+		app_body_resume(ar);
+}
+
 static int
 on_session(struct req *r, struct msg *m)
 {
@@ -102,6 +187,8 @@ on_session(struct req *r, struct msg *m)
 		why = app_broadcast_refusal(&ar->who);
 	if (why != NULL)
 		app_fail(ar, 403, "forbidden", why);
+	else if (ar->streaming)
+		stream_start(ar);
 	else
 		ar->route->handler(ar);
 	return 0;
@@ -185,6 +272,16 @@ rate_limited(struct app_req *ar)
 	return 1;
 }
 
+static unsigned int media_of(const struct http_request *);
+
+/* A body this route streams: a multipart one, to a BODY_STREAM route. */
+static int
+streamed(const struct route *rt, const struct http_request *h)
+{
+	return rt->body == BODY_STREAM && rt->stream != NULL &&
+	    media_of(h) == MEDIA_MULTIPART;
+}
+
 static size_t
 body_limit(const struct route *rt)
 {
@@ -246,7 +343,8 @@ body_refused(struct app_req *ar)
 		return 1;
 	}
 	if (h->content_length > 0 &&
-	    (unsigned long long)h->content_length > body_limit(ar->route)) {
+	    (unsigned long long)h->content_length > (streamed(ar->route, h) ?
+	    ar->route->stream->max : body_limit(ar->route))) {
 		app_fail(ar, 413, "too_large", ar->route->body == BODY_NONE ?
 		    "This address takes no body." : "The body is too large.");
 		return 1;
@@ -334,10 +432,15 @@ app_head(struct req *r)
 	}
 	if (body_refused(ar) || rate_limited(ar))
 		return -1;
-	if (ar->route->body == BODY_STREAM) {
-		/* No streamed route yet: req_body_stream awaits its first. */
-		app_fail(ar, 501, "not_implemented", "Not available yet.");
-		return -1;
+	if (streamed(ar->route, ar->h)) {
+		/* Pieces are held until auth has vouched for the session. */
+		ar->streaming = 1;
+		req_body_stream(r, ar->route->stream->max, stream_piece);
+		if (ar->route->access == ACCESS_ANYONE)
+			stream_start(ar);
+		else
+			check_session(ar);
+		return req_answered(r) ? -1 : 0;
 	}
 	req_body_buffer(r, body_limit(ar->route));
 	return 0;
@@ -383,6 +486,13 @@ app_request(struct req *r)
 	if (apptest_request(r))
 		return;
 #endif
+	if (ar->streaming) {
+		if (!ar->session_ok)
+			ar->end_due = 1;	/* stream_start ends it */
+		else
+			ar->route->stream->end(ar);
+		return;
+	}
 	if (read_body(ar) == -1)
 		return;
 	if (ar->route->access == ACCESS_ANYONE)

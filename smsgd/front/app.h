@@ -8,6 +8,7 @@
  *	feat_*.c	each feature once: its exchange with auth, typed data
  *	face_api.c	the JSON face (/api/v1) of every feature and error
  *	face_page.c	the HTML face, pages rendered by smsg-web
+ *	face_msgpage.c	... of the messages
  *	pages.c		pages with no feature behind them (forms, redirects)
  *	answers.c	auth's answers read into typed data
  *
@@ -100,6 +101,13 @@ struct msg_row {
 	int			 locked;
 };
 
+/* A file of a message, as its reader sees it (its sealed head). */
+struct msg_file {
+	char		 name[256];
+	char		 type[128];
+	uint64_t	 size;		/* plaintext bytes */
+};
+
 /* A message as sent, and as shown to its reader (feat_msg*.c). */
 struct msg_sent {
 	char		 id[24];
@@ -107,16 +115,18 @@ struct msg_sent {
 };
 struct msg_view {
 	char		 id[24];
-	int		 locked;	/* nothing below from / to is set */
+	int		 locked;	/* below flags, only sender is set */
 	uint64_t	 created, unlock, expires;
+	uint32_t	 flags;		/* MC_F_* */
+	uint32_t	 sender;	/* uid: a locked view's sender */
 	const char	*from;
 	const char	*const *to;
 	uint32_t	 nto;
 	const char	*subject, *body;
 	size_t		 subject_len, body_len;
 	const char	*fingerprint;	/* the sender's, signature checked */
-	int		 broadcast;	/* to every account */
-	int		 system;	/* from the system ("smsg") */
+	const struct msg_file *files;
+	uint32_t	 nfiles;
 };
 
 /* A message in a folder's page. */
@@ -127,10 +137,12 @@ struct msg_item {
 	uint32_t	 nto;
 	const char	*subject;	/* NULL: locked, or not opened */
 	size_t		 subject_len;
+	const char	*body;		/* a conversation's: its beginning */
+	size_t		 body_len;
+	int		 body_cut;	/* the body goes on past body_len */
 	uint64_t	 created, unlock, expires, size;
-	uint32_t	 files;
+	uint32_t	 files, flags;
 	int		 read, locked;
-	int		 broadcast, system;
 };
 
 /* A face: how each feature's result, and any error, is answered. */
@@ -153,7 +165,7 @@ struct face {
 	void	(*list_end)(struct app_req *, const char *name);
 	void	(*contact_changed)(struct app_req *, enum contact_op,
 		    const struct contact *);
-	/* Messages: the API face only, until the message pages. */
+	/* Messages. */
 	void	(*msg_sent)(struct app_req *, const struct msg_sent *);
 	void	(*msg_shown)(struct app_req *, const struct msg_view *);
 	void	(*msg_deleted)(struct app_req *);
@@ -183,11 +195,18 @@ struct app_req {
 	struct contact_list		*contacts;	/* feat_contacts.c */
 	void				*feat;		/* a feature's state */
 	void				(*feat_free)(void *);
+	/* A streamed body (app.c): held while its consumer is behind. */
+	int				 streaming;
+	int				 session_ok;	/* auth vouched */
+	int				 end_due;	/* the body is in */
+	uint8_t				*held;
+	size_t				 held_len;
 };
 
 /* app.c */
 extern const struct server_app app_server;	/* for front.c */
 const char *app_broadcast_refusal(const struct who *);
+void	 app_body_resume(struct app_req *);
 
 static inline struct app_req *
 app_of(struct req *r)
@@ -227,6 +246,15 @@ int	 store_get_header(struct msg *, struct msg_row *);
 int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
 void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
 	    char [MSG_NAMELEN], char [MC_FPTEXTLEN], char (*)[MSG_NAMELEN]);
+void	 msg_show_locked(struct app_req *, const struct msg_row *);
+int	 store_header_settled(struct app_req *, struct msg *,
+	    struct msg_row *);
+int	 auth_key_settled(struct app_req *, struct msg *,
+	    const struct msg_row *);
+void	 ask_store_stream(struct app_req *, struct msgbuf *, uint32_t,
+	    const uint8_t [MC_IDLEN], uint32_t);
+int	 ask_store_chunk(struct app_req *, const uint8_t [MC_IDLEN],
+	    uint32_t, uint64_t, req_answer_cb);
 
 /* input.c */
 int	 in_check(struct app_req *, const enum field *);
@@ -236,10 +264,20 @@ int	 in_flag(struct app_req *, enum field);
 int	 in_session_id(struct app_req *, uint64_t *);
 int	 in_confirmed(struct app_req *, enum field);
 
-/* face_page.c, for pages.c */
+/* face_page.c, for pages.c and face_msgpage.c */
 struct vars *page_vars(struct app_req *);
 void	 page_render(struct app_req *, enum web_page, int status);
 void	 page_redirect(struct app_req *, const char *);
+void	 page_row(struct app_req *, const char *, const char *, const char *);
+void	 page_time(struct app_req *, const char *, uint64_t);
+void	 page_compose_vars(struct app_req *, const char *, const char *,
+	    int);
+
+/* face_msgpage.c: the messages' HTML face */
+void	 page_msg_shown(struct app_req *, const struct msg_view *);
+void	 page_msg_deleted(struct app_req *);
+void	 page_msg_row(struct app_req *, const struct msg_item *);
+void	 page_msg_list_end(struct app_req *, const char *);
 
 /* The handlers of the route table. */
 void	 feat_register(struct app_req *);	/* feat_account.c */
@@ -264,6 +302,9 @@ void	 feat_contact_unblock(struct app_req *);
 void	 contacts_free(struct contact_list *);
 void	 app_events(struct app_req *);		/* app_events.c */
 void	 feat_msg_send(struct app_req *);	/* feat_msgsend.c */
+extern const struct body_stream msg_form_api, msg_form_page;
+					/* feat_msgform.c */
+void	 feat_msg_file(struct app_req *);	/* feat_msgfile.c */
 void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
 void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
@@ -277,6 +318,7 @@ void	 page_otp_form(struct app_req *);
 void	 page_otp_post(struct app_req *);
 void	 page_settings(struct app_req *);
 void	 page_totp(struct app_req *);
+void	 page_compose(struct app_req *);
 
 /* json_wipe.c */
 void	 json_wipe_init(void);

@@ -99,12 +99,17 @@ void
 ask_prefix(struct app_req *ar, struct msgbuf *mb, uint32_t type)
 {
 	const char	*csrf = NULL;
+	/*
+	 * A streamed form's token comes in its first part, after this:
+	 * the feature compares it with the session's (ar->who.csrf).
+	 */
+	int		 check = ar->route->csrf && !ar->streaming;
 
 	msg_init(mb, type, 0);
-	if (ar->route->csrf)
+	if (check)
 		csrf = http_form_get(&ar->form, "csrf");
 	msg_add_string(mb, ar->token);
-	msg_add_u8(mb, ar->route->csrf);
+	msg_add_u8(mb, check);
 	msg_add_string(mb, csrf != NULL ? csrf : "");
 	msg_add_string(mb, app_addr(ar));
 }

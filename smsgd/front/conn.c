@@ -19,6 +19,10 @@
  *          taken for body_idle_timeout close the connection
  *   WRITE  the response drains; body_idle_timeout without progress, then
  *          close
+ *   LINGER an answer went out before the client had sent all its body:
+ *          our side is shut, what still comes is read and dropped for
+ *          LINGER_SECS, then close.  Closing at once would reset the
+ *          connection and the client could lose the answer unread.
  */
 #include "config.h"
 
@@ -49,9 +53,10 @@
 #define REQ_MAXASKS	16	/* questions one request may have open */
 #define REQ_MAXHDRS	8192	/* bytes of headers the application adds */
 #define HOST_MAX	256
+#define LINGER_SECS	2	/* reading what follows an early answer */
 
 enum conn_state { CONN_IDLE, CONN_HEAD, CONN_BODY, CONN_APP, CONN_STREAM,
-	CONN_WRITE };
+	CONN_WRITE, CONN_LINGER };
 
 struct conn {
 	struct worker		*w;
@@ -72,6 +77,7 @@ struct conn {
 	time_t			 body_idle;	/* ticks without a byte */
 	time_t			 write_idle;	/* ticks without output taken */
 	int			 in_piece;	/* inside the piece callback */
+	int			 linger;	/* answered with body unread */
 	char			 net[NETKEY_MAX];	/* netcount.h */
 	enum netcount_verdict	 netv;
 };
@@ -99,9 +105,9 @@ struct req {
 };
 
 static const char security_headers[] =
-	"Content-Security-Policy: default-src 'none'; style-src 'self'; "
-	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-	"base-uri 'none'\r\n"
+	"Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	"connect-src 'self'; style-src 'self'; img-src 'self'; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'\r\n"
 	"Strict-Transport-Security: max-age=31536000\r\n"
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: no-referrer\r\n"
@@ -109,6 +115,8 @@ static const char security_headers[] =
 	"Cache-Control: no-store\r\n";
 
 static void	conn_read(struct conn *);
+static void	conn_read_from(struct conn *, int);
+static void	conn_linger(struct conn *);
 
 
 static void
@@ -437,6 +445,7 @@ conn_piece(struct conn *c)
 	if (c->req != r || r->responded || rc < 0) {
 		/* The consumer answered, or will: the rest stays unread. */
 		c->close = 1;
+		c->linger = 1;
 		if (c->state == CONN_BODY)
 			conn_to_app(c);
 		return -1;
@@ -453,11 +462,21 @@ conn_piece(struct conn *c)
 static void
 conn_read(struct conn *c)
 {
+	conn_read_from(c, 0);
+}
+
+/*
+ * force: the parser is asked once even with no input, for the end of a
+ * body whose last piece was paused (the parser says DONE on the call
+ * after the last piece).
+ */
+static void
+conn_read_from(struct conn *c, int force)
+{
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer_iovec	 v;
 	enum http_result	 r;
 	size_t			 used;
-	int			 force = 0;
 
 	for (;;) {
 		if (c->state != CONN_IDLE && c->state != CONN_HEAD &&
@@ -524,6 +543,10 @@ static void
 conn_next(struct conn *c)
 {
 	req_free(c->req);
+	if (c->close && c->linger && c->bev != NULL) {
+		conn_linger(c);
+		return;
+	}
 	if (c->close) {
 		conn_free(c);
 		return;
@@ -539,7 +562,38 @@ conn_next(struct conn *c)
 static void
 conn_readcb(struct bufferevent *bev, void *arg)
 {
-	conn_read(arg);
+	struct conn	*c = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	if (c->state == CONN_LINGER) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	conn_read(c);
+}
+
+/*
+ * The answer is out: our side of the TCP connection is shut (the client
+ * reads the answer, then the end), and the rest of its body is read and
+ * dropped for a bounded time.
+ */
+static void
+conn_linger(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	evutil_socket_t	 fd = bufferevent_getfd(c->bev);
+
+	c->req = NULL;
+	c->state = CONN_LINGER;
+	if (fd == -1 || shutdown(fd, SHUT_WR) == -1) {
+		conn_free(c);
+		return;
+	}
+	evbuffer_drain(in, evbuffer_get_length(in));
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
+	evtimer_del(c->timer);
+	conn_timer(c, LINGER_SECS);
 }
 
 /* Output was taken by the client (libevent: the buffer shrank). */
@@ -670,6 +724,7 @@ conn_timeout(int fd, short what, void *arg)
 		conn_write_tick(c);
 		break;
 	case CONN_IDLE:
+	case CONN_LINGER:
 		conn_free(c);
 		break;
 	}
@@ -902,6 +957,8 @@ req_respond(struct req *r, int status, const char *ctype, const void *body,
 	/* A consumer may answer before the body is all in: no keep-alive. */
 	if (!c->hp.req.keep_alive || c->state == CONN_BODY)
 		c->close = 1;
+	if (c->state == CONN_BODY)
+		c->linger = 1;
 	/* Fail closed: a response we cannot send as asked becomes a 500. */
 	if (r->hdrs_bad || status < 200 || status > 599 ||
 	    len > SERVER_MAXRESPONSE || (len > 0 && body == NULL) ||
@@ -937,7 +994,13 @@ req_body_resume(struct req *r)
 	if (c->state != CONN_BODY)
 		return;
 	bufferevent_enable(c->bev, EV_READ);
-	conn_read(c);
+	conn_read_from(c, 1);
+}
+
+int
+req_answered(const struct req *r)
+{
+	return r->responded;
 }
 
 /* HEAD, or HTTP/1.0 (no chunks): how the stream's body is framed. */

@@ -235,10 +235,29 @@ api_msg_sent(struct app_req *ar, const struct msg_sent *m)
 	    unlock_value(m->unlock), "expires_at", (json_int_t)m->expires));
 }
 
+/* "files": [{"n", "name", "size", "type"}, ...] */
+static json_t *
+file_array(const struct msg_file *f, uint32_t n)
+{
+	json_t		*a = json_array(), *o;
+	uint32_t	 i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		o = json_pack("{s:i, s:s, s:I, s:s}", "n", (int)i, "name",
+		    f[i].name, "size", (json_int_t)f[i].size, "type",
+		    f[i].type);
+		if (o == NULL || json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static void
 api_msg_shown(struct app_req *ar, const struct msg_view *v)
 {
-	json_t		*to;
+	json_t		*to, *files;
 
 	if (v->locked) {
 		api_send(ar, 423, json_pack("{s:s, s:s, s:s, s:I}", "error",
@@ -248,14 +267,22 @@ api_msg_shown(struct app_req *ar, const struct msg_view *v)
 		return;
 	}
 	to = name_array(v->to, v->nto);
-	api_send(ar, 200, to == NULL ? NULL : json_pack("{s:s, s:s, s:o, "
-	    "s:s%, s:s%, s:I, s:o, s:I, s:[], s:{s:b, s:s}, s:b, s:b}",
+	files = file_array(v->files, v->nfiles);
+	if (to == NULL || files == NULL) {
+		json_decref(to);
+		json_decref(files);
+		api_send(ar, 200, NULL);
+		return;
+	}
+	api_send(ar, 200, json_pack("{s:s, s:s, s:o, "
+	    "s:s%, s:s%, s:I, s:o, s:I, s:o, s:{s:b, s:s}, s:b, s:b}",
 	    "id", v->id, "from", v->from, "to", to, "subject", v->subject,
 	    v->subject_len, "body", v->body, v->body_len, "created",
 	    (json_int_t)v->created, "unlock_at", unlock_value(v->unlock),
-	    "expires_at", (json_int_t)v->expires, "files", "signature",
-	    "verified", 1, "fingerprint", v->fingerprint, "broadcast",
-	    v->broadcast, "system", v->system));
+	    "expires_at", (json_int_t)v->expires, "files", files,
+	    "signature", "verified", 1, "fingerprint", v->fingerprint,
+	    "broadcast", (v->flags & MC_F_BROADCAST) != 0,
+	    "system", (v->flags & MC_F_SYSTEM) != 0));
 }
 
 static void
@@ -272,8 +299,9 @@ api_msg_row(struct app_req *ar, const struct msg_item *it)
 	    "created", (json_int_t)it->created, "unlock_at",
 	    unlock_value(it->unlock), "expires_at", (json_int_t)it->expires,
 	    "size", (json_int_t)it->size, "files", (int)it->files, "read",
-	    it->read, "locked", it->locked, "broadcast", it->broadcast,
-	    "system", it->system);
+	    it->read, "locked", it->locked,
+	    "broadcast", (it->flags & MC_F_BROADCAST) != 0,
+	    "system", (it->flags & MC_F_SYSTEM) != 0);
 	if (row != NULL && it->subject != NULL &&
 	    json_object_set_new(row, "subject", json_stringn(it->subject,
 	    it->subject_len)) == -1) {

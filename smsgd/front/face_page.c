@@ -32,9 +32,15 @@ static const char *titles[WEB_PAGE_MAX] = {
 	[WEB_PAGE_TOTP_CODES] = "Recovery codes",
 	[WEB_PAGE_SESSIONS] = "Sessions",
 	[WEB_PAGE_ACTIVITY] = "Activity",
-	[WEB_PAGE_CSS] = "",
 	[WEB_PAGE_CONTACTS] = "Contacts",
+	[WEB_PAGE_INBOX] = "Inbox",
+	[WEB_PAGE_SENT] = "Sent",
+	[WEB_PAGE_MESSAGE] = "Message",
+	[WEB_PAGE_COMPOSE] = "New message",
+	[WEB_PAGE_CONVERSATION] = "Conversation",
+	[WEB_PAGE_CSS] = "",
 	[WEB_PAGE_BROADCAST] = "Broadcast",
+	[WEB_PAGE_JS] = "",
 };
 
 static void
@@ -106,7 +112,11 @@ page_render(struct app_req *ar, enum web_page page, int status)
 	struct msgbuf	 mb;
 	size_t		 i;
 
-	vars_add(v, "title", "%s", titles[page]);
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->kv[i].key, "title") == 0)
+			break;
+	if (i == v->n)
+		vars_add(v, "title", "%s", titles[page]);
 	vars_add(v, "user", "%s", ar->who.name);
 	vars_add(v, "csrf", "%s", ar->who.csrf);
 	if (ar->who.name[0] != '\0' && app_broadcast_refusal(&ar->who) == NULL)
@@ -172,7 +182,10 @@ error_page(struct app_req *ar, int status, const char *text)
 	page_render(ar, WEB_PAGE_ERROR, status);
 }
 
-/* The route's form again, with the reason and what the person typed. */
+/*
+ * The route's form again, with the reason and what the person typed;
+ * a page that was only asked for (GET) shows the error page instead.
+ */
 static void
 form_again(struct app_req *ar, const struct app_error *e)
 {
@@ -210,7 +223,8 @@ page_error(struct app_req *ar, const struct app_error *e)
 		error_page(ar, e->status, "This form has expired or did not "
 		    "come from this site. Go back, reload the page and try "
 		    "again.");
-	else if (e->answered && ar->route->page != WEB_PAGE_ERROR)
+	else if (e->answered && ar->route->page != WEB_PAGE_ERROR &&
+	    ar->h->method == HTTP_POST)
 		form_again(ar, e);
 	else
 		error_page(ar, e->status, e->text);
@@ -312,14 +326,34 @@ page_revoked(struct app_req *ar)
 }
 
 /* One value of list row ar->rows: "list.N.field". */
-static void
-row_add(struct app_req *ar, const char *list, const char *field,
+void
+page_row(struct app_req *ar, const char *list, const char *field,
     const char *value)
 {
 	char	 key[64];
 
 	snprintf(key, sizeof(key), "%s.%d.%s", list, ar->rows, field);
 	vars_add(page_vars(ar), key, "%s", value);
+}
+
+/*
+ * A time as key (in UTC, for reading without the script) and key_iso
+ * (for <time datetime>, which the script shows in the reader's zone).
+ */
+void
+page_time(struct app_req *ar, const char *key, uint64_t t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+	char		 text[64], iso[64], k[80];
+
+	fmt_time(t, text, sizeof(text));
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		iso[0] = '\0';
+	snprintf(k, sizeof(k), "%s_iso", key);
+	vars_add(page_vars(ar), key, "%s", text);
+	vars_add(page_vars(ar), k, "%s", iso);
 }
 
 static void
@@ -329,7 +363,7 @@ row_time(struct app_req *ar, const char *list, const char *field,
 	char	 text[64];
 
 	fmt_time(t, text, sizeof(text));
-	row_add(ar, list, field, text);
+	page_row(ar, list, field, text);
 }
 
 static void
@@ -340,13 +374,13 @@ page_session_row(struct app_req *ar, const struct a_sessinfo *s)
 	if (ar->rows >= ROWS_SHOWN)
 		return;
 	snprintf(id, sizeof(id), "%016" PRIx64, s->id);
-	row_add(ar, "sessions", "id", id);
+	page_row(ar, "sessions", "id", id);
 	row_time(ar, "sessions", "created", s->created);
 	row_time(ar, "sessions", "last_seen", s->last_seen);
 	row_time(ar, "sessions", "expires", s->expires);
-	row_add(ar, "sessions", "addr", s->addr);
-	row_add(ar, "sessions", "agent", s->agent);
-	row_add(ar, "sessions", "current", s->current ? "1" : "");
+	page_row(ar, "sessions", "addr", s->addr);
+	page_row(ar, "sessions", "agent", s->agent);
+	page_row(ar, "sessions", "current", s->current ? "1" : "");
 	ar->rows++;
 }
 
@@ -356,9 +390,9 @@ page_event_row(struct app_req *ar, const struct a_event *e)
 	if (ar->rows >= ROWS_SHOWN)
 		return;
 	row_time(ar, "events", "time", e->time);
-	row_add(ar, "events", "event", e->event);
-	row_add(ar, "events", "addr", e->addr);
-	row_add(ar, "events", "detail", e->detail);
+	page_row(ar, "events", "event", e->event);
+	page_row(ar, "events", "addr", e->addr);
+	page_row(ar, "events", "detail", e->detail);
 	ar->rows++;
 }
 
@@ -367,13 +401,13 @@ page_contact_row(struct app_req *ar, const struct contact *k)
 {
 	if (ar->rows >= ROWS_SHOWN)
 		return;
-	row_add(ar, "contacts", "name", k->name);
-	row_add(ar, "contacts", "nickname", k->nick);
-	row_add(ar, "contacts", "safety_number", k->safety);
-	row_add(ar, "contacts", "fingerprint", k->fp);
-	row_add(ar, "contacts", "verified", k->verified ? "1" : "");
-	row_add(ar, "contacts", "key_changed", k->key_changed ? "1" : "");
-	row_add(ar, "contacts", "blocked", k->blocked ? "1" : "");
+	page_row(ar, "contacts", "name", k->name);
+	page_row(ar, "contacts", "nickname", k->nick);
+	page_row(ar, "contacts", "safety_number", k->safety);
+	page_row(ar, "contacts", "fingerprint", k->fp);
+	page_row(ar, "contacts", "verified", k->verified ? "1" : "");
+	page_row(ar, "contacts", "key_changed", k->key_changed ? "1" : "");
+	page_row(ar, "contacts", "blocked", k->blocked ? "1" : "");
 	ar->rows++;
 }
 
@@ -399,6 +433,16 @@ page_broadcast_sent(struct app_req *ar, const struct bcast_sent *b)
 	page_render(ar, WEB_PAGE_BROADCAST, 200);
 }
 
+/* Sent from the compose page: the message's own page. */
+static void
+page_msg_sent(struct app_req *ar, const struct msg_sent *m)
+{
+	char	 to[32 + MC_IDTEXTLEN];
+
+	snprintf(to, sizeof(to), "/messages/%s", m->id);
+	page_redirect(ar, to);
+}
+
 const struct face face_page = {
 	.error = page_error,
 	.registered = page_registered,
@@ -416,5 +460,10 @@ const struct face face_page = {
 	.contact_row = page_contact_row,
 	.list_end = page_list_end,
 	.contact_changed = page_contact_changed,
+	.msg_sent = page_msg_sent,
+	.msg_shown = page_msg_shown,
+	.msg_deleted = page_msg_deleted,
+	.msg_row = page_msg_row,
+	.msg_list_end = page_msg_list_end,
 	.broadcast_sent = page_broadcast_sent,
 };

@@ -9,6 +9,11 @@
  * front opens the subject's single chunk.  A locked message shows no
  * subject; one whose key or subject cannot be opened shows none either
  * (reading it in full says why).
+ *
+ * A conversation's page also shows the beginning of each body (its first
+ * chunk, opened the same way), newest first until a budget for the page
+ * is spent, except for a message deleted after its first read: showing
+ * it would not count as that read.
  */
 #include "config.h"
 
@@ -28,12 +33,18 @@
 #define COPY_READ	0x02	/* the store's read mark (STORE_HEADER state) */
 #define FOLDER_INBOX	0	/* STORE_LIST's folders */
 #define FOLDER_SENT	1
+#define BODY_SHOWN	1000	/* bytes of a body in a conversation page */
+#define BODY_BUDGET	20000	/* ... and in all, with every row's subject */
 
 struct mlist {
 	uint32_t		 n, cur;
 	struct msg_row		 row[ROWS_MAX];
 	char			*subject[ROWS_MAX];
 	size_t			 slen[ROWS_MAX];
+	char			*body[ROWS_MAX];	/* conversation pages */
+	size_t			 blen[ROWS_MAX];
+	int			 bcut[ROWS_MAX];
+	size_t			 budget;
 	struct msg_row		 scratch;
 	int			 conv;		/* a conversation with uid with */
 	uint32_t		 with;
@@ -56,11 +67,16 @@ mlist_free(void *arg)
 	struct mlist	*s = arg;
 	uint32_t	 i;
 
-	for (i = 0; i < ROWS_MAX; i++)
+	for (i = 0; i < ROWS_MAX; i++) {
 		if (s->subject[i] != NULL) {
 			explicit_bzero(s->subject[i], s->slen[i]);
 			free(s->subject[i]);
 		}
+		if (s->body[i] != NULL) {
+			explicit_bzero(s->body[i], s->blen[i]);
+			free(s->body[i]);
+		}
+	}
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -80,7 +96,9 @@ parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
 	char		*end;
 	unsigned long	 n;
 
-	*folder = FOLDER_INBOX;
+	/* a page's folder is its route's */
+	*folder = ar->route->page == WEB_PAGE_SENT ? FOLDER_SENT :
+	    FOLDER_INBOX;
 	*has_before = 0;
 	*limit = LIST_DEFAULT;
 	if (q == NULL)
@@ -90,7 +108,8 @@ parse_query(struct app_req *ar, uint8_t *folder, int *has_before,
 		app_fail(ar, 400, "bad_request", "The query cannot be read.");
 		return -1;
 	}
-	if ((f = http_form_get(&ar->form, "folder")) != NULL) {
+	if (ar->route->face == FACE_API &&
+	    (f = http_form_get(&ar->form, "folder")) != NULL) {
 		if (strcmp(f, "inbox") != 0 && strcmp(f, "sent") != 0) {
 			app_fail(ar, 400, "bad_request",
 			    "folder: inbox or sent.");
@@ -197,6 +216,7 @@ feat_conversation(struct app_req *ar)
 	if (p == NULL || (s = mlist_new(ar)) == NULL)
 		return;
 	s->conv = 1;
+	s->budget = ar->route->face == FACE_PAGE ? BODY_BUDGET : 0;
 	ask_prefix(ar, &mb, MSG_AUTH_PUBKEYS);
 	msg_add_string(&mb, p->text);
 	ask_auth(ar, &mb, on_peer);
@@ -351,20 +371,27 @@ on_names(struct req *r, struct msg *m)
 static void	list_done(struct app_req *);
 static int	on_key(struct req *, struct msg *);
 
+/* The row being opened: a conversation's newest first, for the budget. */
+static uint32_t
+cur_row(const struct mlist *s)
+{
+	return s->conv ? s->n - 1 - s->cur : s->cur;
+}
+
 /* The subject of the next unlocked message, or the page is done. */
 static void
 next_subject(struct app_req *ar)
 {
 	struct mlist	*s = mlist_of(ar);
 
-	while (s->cur < s->n && (s->row[s->cur].locked ||
-	    s->row[s->cur].h.nstreams == 0))
+	while (s->cur < s->n && (s->row[cur_row(s)].locked ||
+	    s->row[cur_row(s)].h.nstreams == 0))
 		s->cur++;
 	if (s->cur == s->n) {
 		list_done(ar);
 		return;
 	}
-	ask_unwrap(ar, &s->row[s->cur], on_key);
+	ask_unwrap(ar, &s->row[cur_row(s)], on_key);
 }
 
 static int	on_subject(struct req *, struct msg *);
@@ -374,7 +401,7 @@ on_key(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mlist	*s = mlist_of(ar);
-	struct msg_row	*row = &s->row[s->cur];
+	struct msg_row	*row = &s->row[cur_row(s)];
 	struct msgbuf	 mb;
 	char		 from[MSG_NAMELEN], fp[MC_FPTEXTLEN];
 
@@ -399,32 +426,98 @@ on_key(struct req *r, struct msg *m)
 	return 0;
 }
 
-/* The subject's one chunk, opened; nothing when it does not open. */
-static void
-open_subject(struct mlist *s, struct msg *m)
+/*
+ * The first chunk of stream i of the current row, opened into a copy
+ * of at most max bytes (cut at a character); NULL when it does not
+ * open.  *cut says there was more.
+ */
+static char *
+open_first(struct mlist *s, struct msg *m, uint32_t i, size_t max,
+    size_t *outlen, int *cut)
 {
-	struct msg_row		*row = &s->row[s->cur];
+	struct msg_row		*row = &s->row[cur_row(s)];
 	struct mc_stream	 st;
 	struct msgcur		 c;
 	const uint8_t		*data;
 	size_t			 len, olen;
 	uint8_t			 last;
+	char			*copy = NULL;
 
 	msg_cursor(m, &c);
 	if (msg_get_u8(&c, &last) == -1 ||
 	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed STORE_CHUNK from store");
-	if (mc_stream_init(&st, s->ckey, row->h.id, row->h.unlock, 0) == 0 &&
-	    mc_stream_open(&st, data, len, last, s->out, &olen) == 0 &&
-	    mc_stream_finished(&st) &&
-	    (s->subject[s->cur] = malloc(olen + 1)) != NULL) {
-		memcpy(s->subject[s->cur], s->out, olen);
-		s->subject[s->cur][olen] = '\0';
-		s->slen[s->cur] = olen;
+	if (mc_stream_init(&st, s->ckey, row->h.id, row->h.unlock, i) == 0 &&
+	    mc_stream_open(&st, data, len, last, s->out, &olen) == 0) {
+		*cut = !mc_stream_finished(&st) || olen > max;
+		if (olen > max)
+			for (olen = max; olen > 0 &&
+			    (s->out[olen] & 0xc0) == 0x80; olen--)
+				;
+		if ((copy = malloc(olen + 1)) != NULL) {
+			memcpy(copy, s->out, olen);
+			copy[olen] = '\0';
+			*outlen = olen;
+		}
 	}
 	mc_stream_clear(&st);
 	explicit_bzero(s->out, sizeof(s->out));
+	return copy;
+}
+
+/* The store answered a chunk: 1 when it is one, 0 when gone. */
+static int
+chunk_answer(struct app_req *ar, struct msg *m)
+{
+	if (m == NULL) {
+		app_fail(ar, 503, "unavailable", "The message store is not "
+		    "available right now; try again in a moment.");
+		return -1;
+	}
+	/* gone since the list (deleted, expired): no text, no failure */
+	if (m->type != MSG_STORE_CHUNK && m->type != MSG_STORE_FAIL)
+		fatalx("store answered %s, expected STORE_CHUNK",
+		    msg_type_name(m->type));
+	return m->type == MSG_STORE_CHUNK;
+}
+
+static void
+row_opened(struct app_req *ar)
+{
+	struct mlist	*s = mlist_of(ar);
+
+	explicit_bzero(s->ckey, sizeof(s->ckey));
+	s->cur++;
+	next_subject(ar);
+}
+
+static int
+on_body(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	uint32_t	 i = cur_row(s);
+	size_t		 max = s->budget < BODY_SHOWN ? s->budget : BODY_SHOWN;
+	int		 rc;
+
+	if ((rc = chunk_answer(ar, m)) == -1)
+		return 0;
+	if (rc == 1 && (s->body[i] = open_first(s, m, 1, max, &s->blen[i],
+	    &s->bcut[i])) != NULL)
+		s->budget -= s->blen[i];
+	row_opened(ar);
+	return 0;
+}
+
+/* A conversation page shows the body's beginning, while the budget lasts. */
+static int
+want_body(const struct mlist *s)
+{
+	const struct msg_row	*row = &s->row[cur_row(s)];
+
+	return s->budget > 0 && row->h.nstreams >= 2 && row->h.sizes[1] > 0 &&
+	    !(row->h.flags & MC_F_DELETE_AFTER_READ);
 }
 
 static int
@@ -432,21 +525,29 @@ on_subject(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mlist	*s = mlist_of(ar);
+	struct msgbuf	 mb;
+	uint32_t	 i = cur_row(s);
+	int		 rc, cut;
 
-	if (m == NULL) {
-		app_fail(ar, 503, "unavailable", "The message store is not "
-		    "available right now; try again in a moment.");
+	if ((rc = chunk_answer(ar, m)) == -1)
+		return 0;
+	if (rc == 1 && (s->subject[i] = open_first(s, m, 0, MC_CHUNK,
+	    &s->slen[i], &cut)) != NULL && cut) {
+		/* a subject is one chunk: anything else shows none */
+		explicit_bzero(s->subject[i], s->slen[i]);
+		free(s->subject[i]);
+		s->subject[i] = NULL;
+	}
+	if (rc == 1 && want_body(s)) {
+		s->budget -= s->slen[i] < s->budget ? s->slen[i] : s->budget;
+		ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
+		msg_add_fixed(&mb, s->row[i].h.id, MC_IDLEN);
+		msg_add_u32(&mb, 1);
+		msg_add_u64(&mb, 0);
+		ask_store(ar, &mb, on_body);
 		return 0;
 	}
-	/* gone since the list (deleted, expired): no subject, no failure */
-	if (m->type == MSG_STORE_CHUNK)
-		open_subject(s, m);
-	else if (m->type != MSG_STORE_FAIL)
-		fatalx("store answered %s, expected STORE_CHUNK",
-		    msg_type_name(m->type));
-	explicit_bzero(s->ckey, sizeof(s->ckey));
-	s->cur++;
-	next_subject(ar);
+	row_opened(ar);
 	return 0;
 }
 
@@ -471,6 +572,10 @@ list_done(struct app_req *ar)
 		it.nto = row->h.nrcpt;
 		it.subject = s->subject[i];
 		it.subject_len = s->slen[i];
+		it.body = s->body[i];
+		it.body_len = s->blen[i];
+		it.body_cut = s->bcut[i];
+		it.flags = row->h.flags;
 		it.created = row->h.created;
 		it.unlock = row->h.unlock;
 		it.expires = row->h.expires;
@@ -479,8 +584,6 @@ list_done(struct app_req *ar)
 		it.files = row->h.nstreams > 2 ? row->h.nstreams - 2 : 0;
 		it.read = (row->state & COPY_READ) != 0;
 		it.locked = row->locked;
-		it.broadcast = (row->h.flags & MC_F_BROADCAST) != 0;
-		it.system = (row->h.flags & MC_F_SYSTEM) != 0;
 		ar->face->msg_row(ar, &it);
 	}
 	if (s->more)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
 #include "proto.h"
@@ -31,6 +32,7 @@ struct mread {
 	uint32_t		 stream;
 	uint8_t			*plain[TEXT_STREAMS];
 	size_t			 plen[TEXT_STREAMS];
+	struct msg_file		 files[MC_STREAM_MAX - TEXT_STREAMS];
 	uint8_t			 out[MC_CHUNK];
 };
 
@@ -91,22 +93,6 @@ bad_message(struct app_req *ar)
 	    "signature check.");
 }
 
-static void
-show_locked(struct app_req *ar, const struct mread *s)
-{
-	struct msg_view	 v;
-
-	memset(&v, 0, sizeof(v));
-	msgid_text(s->row.h.id, v.id);
-	v.locked = 1;
-	v.broadcast = (s->row.h.flags & MC_F_BROADCAST) != 0;
-	v.system = (s->row.h.flags & MC_F_SYSTEM) != 0;
-	v.created = s->row.h.created;
-	v.unlock = s->row.h.unlock;
-	v.expires = s->row.h.expires;
-	ar->face->msg_shown(ar, &v);
-}
-
 static int	on_key(struct req *, struct msg *);
 
 static int
@@ -115,12 +101,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+	if (store_header_settled(ar, m, &s->row))
 		return 0;
-	if (store_get_header(m, &s->row)) {
-		show_locked(ar, s);
-		return 0;
-	}
 	if (s->row.h.nstreams < TEXT_STREAMS) {
 		bad_message(ar);
 		return 0;
@@ -152,10 +134,11 @@ stream_begin(struct mread *s)
 {
 	uint32_t	 i = s->stream;
 
-	s->plen[i] = 0;
-	if (i < TEXT_STREAMS &&
-	    (s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
-		return -1;
+	if (i < TEXT_STREAMS) {
+		s->plen[i] = 0;
+		if ((s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
+			return -1;
+	}
 	return mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock, i);
 }
 
@@ -166,16 +149,7 @@ on_key(struct req *r, struct msg *m)
 	struct mread	*s = mread_of(ar);
 	uint32_t	 i;
 
-	if (m != NULL && m->type == MSG_AUTH_FAIL) {
-		struct a_fail	 f;
-
-		a_get_fail(m, &f);
-		if (f.code == AUTH_E_TIMELOCK) {
-			show_locked(ar, s);
-			return 0;
-		}
-	}
-	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY))
+	if (auth_key_settled(ar, m, &s->row))
 		return 0;
 	auth_get_key(m, s->row.h.nrcpt, s->ckey, s->from, s->fp, s->names);
 	for (i = 0; i < s->row.h.nrcpt; i++)
@@ -194,22 +168,40 @@ static void
 get_chunk(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
-	struct msgbuf	 mb;
 
-	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, s->row.h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
-	msg_add_u64(&mb, s->st.next);
-	ask_store(ar, &mb, on_chunk);
+	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
+	    on_chunk) == -1)
+		app_fail(ar, 503, "busy", "The server is busy; try again in "
+		    "a moment.");
 }
 
 static int	on_read(struct req *, struct msg *);
+
+/* A file's first chunk: its name and type, and so its size. */
+static int
+file_seen(struct mread *s, size_t olen)
+{
+	struct msg_file	*f = &s->files[s->stream - TEXT_STREAMS];
+	struct filehead	 fh;
+	uint64_t	 plain = filehead_plain(s->row.h.sizes[s->stream]);
+	int		 hl;
+
+	if ((hl = filehead_decode(s->out, olen, &fh)) == -1 ||
+	    (uint64_t)hl > plain)
+		return -1;
+	strlcpy(f->name, fh.name, sizeof(f->name));
+	strlcpy(f->type, fh.type, sizeof(f->type));
+	f->size = plain - (uint64_t)hl;
+	explicit_bzero(&fh, sizeof(fh));
+	return 0;
+}
 
 /* Every stream is in and matches the signed digest: the read is done. */
 static void
 all_read(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
+	struct msgbuf	 mb;
 	uint8_t		 digest[MC_DIGESTLEN];
 
 	explicit_bzero(s->ckey, sizeof(s->ckey));
@@ -218,7 +210,9 @@ all_read(struct app_req *ar)
 		bad_message(ar);
 		return;
 	}
-	ask_id(ar, MSG_STORE_READ, s->row.h.id, on_read);
+	/* the text, stream 1, read in full (files count on their own) */
+	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, 1);
+	ask_store(ar, &mb, on_read);
 }
 
 static int
@@ -248,6 +242,10 @@ on_chunk(struct req *r, struct msg *m)
 	if (i < TEXT_STREAMS) {
 		memcpy(s->plain[i] + s->plen[i], s->out, olen);
 		s->plen[i] += olen;
+	} else if (s->st.next == 1 && file_seen(s, olen) == -1) {
+		explicit_bzero(s->out, olen);
+		bad_message(ar);
+		return 0;
 	}
 	explicit_bzero(s->out, olen);
 	if (!mc_stream_finished(&s->st)) {
@@ -278,8 +276,7 @@ on_read(struct req *r, struct msg *m)
 		return 0;
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
-	v.broadcast = (s->row.h.flags & MC_F_BROADCAST) != 0;
-	v.system = (s->row.h.flags & MC_F_SYSTEM) != 0;
+	v.flags = s->row.h.flags;
 	v.created = s->row.h.created;
 	v.unlock = s->row.h.unlock;
 	v.expires = s->row.h.expires;
@@ -291,6 +288,8 @@ on_read(struct req *r, struct msg *m)
 	v.body = (const char *)s->plain[1];
 	v.body_len = s->plen[1];
 	v.fingerprint = s->fp;
+	v.files = s->files;
+	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
 	ar->face->msg_shown(ar, &v);
 	return 0;
 }

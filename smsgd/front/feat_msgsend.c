@@ -1,55 +1,38 @@
 /*
- * Sending a message.  The front picks a fresh content key, seals subject
- * and body as chunk streams (lib/msgcrypt), asks auth to wrap the key for
- * every recipient and the sender and to sign the header, and streams it
- * all to the store, whose commit acknowledges it once on disk:
+ * Sending a message.  The front picks a fresh content key, seals subject,
+ * body and every file as chunk streams (lib/msgcrypt), asks auth to wrap
+ * the key for every recipient and the sender and to sign the header, and
+ * streams it all to the store, whose commit acknowledges it once on disk:
  *
  *	names -> AUTH_PUBKEYS each -> STORE_UPLOAD_BEGIN -> STORE_UPLOAD_CHUNK
  *	... -> AUTH_KEY_WRAP -> AUTH_KEY_SIGN -> STORE_UPLOAD_COMMIT -> 201
  *
- * A failure once the upload is open aborts it before answering.  The
- * content key and every plaintext copy are wiped after use.
+ * The text comes as JSON (this file) or as the first part of a form
+ * whose files follow (feat_msgform.c); msgseal.c seals and sends the
+ * chunks.  A failure once the upload is open aborts it before
+ * answering.  The content key and every plaintext copy are wiped after
+ * use.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
 #include "msgheader.h"
+#include "msgsend.h"
 #include "proto.h"
 #include "timeparse.h"
 
 #define NAME_MAX_LEN	63
 #define LIFETIME_MAX	(10ULL * 366 * 86400)
 
-struct msend {
-	uint32_t		 n, next;	/* recipients; next to look up */
-	const char		*name[MC_RCPT_MAX];
-	const char		*text[2];	/* subject, body (ar->json's) */
-	size_t			 len[2];
-	uint64_t		 lifetime;
-	struct mc_header	 h;
-	uint8_t			 ckey[MC_KEYLEN];
-	struct mc_stream	 st;
-	struct mc_digest	*dg;
-	uint32_t		 stream;
-	size_t			 off, piece;
-	uint8_t			 sealed[MC_SEALED_MAX];
-	uint8_t			 sig[MC_SIGLEN];
-	uint32_t		 nwrap;
-	uint32_t		 wuid[MC_RCPT_MAX + 1];
-	uint8_t			 wrapped[MC_RCPT_MAX + 1][MC_WRAPLEN];
-	int			 open;		/* the upload is begun */
-	struct app_error	 err;		/* said once the abort is done */
-	char			 errtext[160];
-};
-
 static void	lookup_next(struct app_req *);
-static void	send_chunk(struct app_req *);
 
 static void
 msend_free(void *arg)
@@ -59,6 +42,9 @@ msend_free(void *arg)
 	mc_stream_clear(&s->st);
 	if (s->dg != NULL)
 		mc_digest_free(s->dg);
+	if (s->form != NULL)
+		mform_free(s->form);
+	freezero(s->pend, s->pend != NULL ? MSEND_PEND_MAX : 0);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -78,15 +64,19 @@ on_aborted(struct req *r, struct msg *m)
 	return 0;
 }
 
-/* Fail with e (its text copied); an open upload is aborted first. */
+/* Fail with e (its text copied), once; an open upload is aborted first. */
 static void
 msend_fail(struct app_req *ar, const struct app_error *e)
 {
 	struct msend	*s = msend_of(ar);
 	struct msgbuf	 mb;
 
+	if (s->failed)
+		return;
+	s->failed = 1;
 	s->err = *e;
-	strlcpy(s->errtext, e->text, sizeof(s->errtext));
+	if (e->text != s->errtext)
+		strlcpy(s->errtext, e->text, sizeof(s->errtext));
 	s->err.text = s->errtext;
 	if (!s->open) {
 		app_fail_error(ar, &s->err);
@@ -99,7 +89,7 @@ msend_fail(struct app_req *ar, const struct app_error *e)
 		app_fail_error(ar, &s->err);
 }
 
-static void
+void
 msend_fail_with(struct app_req *ar, int status, const char *code,
     const char *text)
 {
@@ -108,8 +98,15 @@ msend_fail_with(struct app_req *ar, int status, const char *code,
 	msend_fail(ar, &e);
 }
 
+/* Failed, or answered (a refusal before the upload opened). */
+int
+msend_failed(struct app_req *ar)
+{
+	return msend_of(ar)->failed || req_answered(ar->r);
+}
+
 /* 1 when m settles the request: the peer gone, or a refusal. */
-static int
+int
 msend_settled(struct app_req *ar, struct msg *m, uint32_t want)
 {
 	struct msend		*s = msend_of(ar);
@@ -248,6 +245,42 @@ parse_times(struct app_req *ar, struct msend *s)
 	return 0;
 }
 
+struct msend *
+msend_new(struct app_req *ar)
+{
+	struct msend	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return NULL;
+	}
+	ar->feat = s;
+	ar->feat_free = msend_free;
+	return s;
+}
+
+int
+msend_started(const struct msend *s)
+{
+	return s->started;
+}
+
+/* The text is in ar->json: read it, then look up the recipients. */
+void
+msend_message(struct app_req *ar)
+{
+	struct msend	*s = msend_of(ar);
+
+	s->started = 1;
+	if (parse_to(ar, s) == -1 || parse_text(ar, s, 0, "subject", 0) ==
+	    -1 || parse_text(ar, s, 1, "body", 1) == -1 ||
+	    parse_times(ar, s) == -1)
+		return;
+	s->h.sender = ar->who.uid;
+	lookup_next(ar);
+}
+
+/* POST /api/v1/messages with a JSON body: the text and nothing more. */
 void
 feat_msg_send(struct app_req *ar)
 {
@@ -258,19 +291,10 @@ feat_msg_send(struct app_req *ar)
 		    "object.");
 		return;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+	if ((s = msend_new(ar)) == NULL)
 		return;
-	}
-	ar->feat = s;
-	ar->feat_free = msend_free;
-	if (parse_to(ar, s) == -1 || parse_text(ar, s, 0, "subject", 0) ==
-	    -1 || parse_text(ar, s, 1, "body", 1) == -1 ||
-	    parse_times(ar, s) == -1)
-		return;
-	s->h.sender = ar->who.uid;
-	s->h.nstreams = 2;
-	lookup_next(ar);
+	s->body_done = 1;
+	msend_message(ar);
 }
 
 static int
@@ -356,87 +380,127 @@ on_begun(struct req *r, struct msg *m)
 		fatalx("malformed STORE_UPLOADING from store");
 	s->open = 1;
 	if (msgcrypt_random(s->ckey, sizeof(s->ckey)) == -1 ||
-	    (s->dg = mc_digest_new()) == NULL ||
-	    mc_stream_init(&s->st, s->ckey, s->h.id, s->h.unlock, 0) == -1) {
+	    (s->dg = mc_digest_new()) == NULL) {
 		msend_fail_with(ar, 500, "internal", "The message could not "
 		    "be sealed.");
 		return 0;
 	}
-	send_chunk(ar);
+	msend_pump(ar);
+	mform_caught_up(ar);
 	return 0;
 }
 
-static int	on_chunk(struct req *, struct msg *);
-static void	wrap_key(struct app_req *);
-
-/* The next chunk of the current stream, sealed, to the store. */
+/*
+ * A file's name or type as its readers get it in JSON: UTF-8 without
+ * controls.  Anything else becomes '_' (a name cut at its limit may
+ * end inside a character, too).
+ */
 static void
-send_chunk(struct app_req *ar)
+text_clean(char *s)
 {
-	struct msend	*s = msend_of(ar);
-	struct msgbuf	 mb;
-	size_t		 left = s->len[s->stream] - s->off, slen;
-	int		 last;
+	json_t	*t;
+	size_t	 i;
 
-	s->piece = left < MC_CHUNK ? left : MC_CHUNK;
-	last = s->piece == left;
-	if (mc_stream_seal(&s->st, (const uint8_t *)s->text[s->stream] +
-	    s->off, s->piece, last, s->sealed, &slen) == -1 ||
-	    mc_digest_chunk(s->dg, s->stream, s->st.next - 1, s->sealed,
-	    slen) == -1) {
-		msend_fail_with(ar, 500, "internal", "The message could not "
-		    "be sealed.");
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '_';
+	if ((t = json_string(s)) != NULL) {
+		json_decref(t);
 		return;
 	}
-	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_CHUNK);
-	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
-	msg_add_u64(&mb, s->st.next - 1);
-	msg_add_u8(&mb, last);
-	msg_add_bytes(&mb, s->sealed, slen);
-	s->h.sizes[s->stream] += slen;
-	ask_or_fail(ar, PROC_STORE, &mb, on_chunk);
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			s[i] = '_';
 }
 
-static int
-on_chunk(struct req *r, struct msg *m)
+/* A file part begins: its sealed head is the first bytes of its stream. */
+int
+msend_file_begin(struct app_req *ar, const char *name, const char *type)
 {
-	struct app_req	*ar = app_of(r);
+	struct msend	*s = msend_of(ar);
+	struct filehead	 fh;
+
+	if (s->nfiles >= MSEND_FILES_MAX) {
+		snprintf(ar->text, sizeof(ar->text), "A message may carry at "
+		    "most %d files.", MSEND_FILES_MAX);
+		msend_fail_with(ar, 413, "too_large", ar->text);
+		return -1;
+	}
+	if (s->pend == NULL && (s->pend = malloc(MSEND_PEND_MAX)) == NULL) {
+		msend_fail_with(ar, 503, "busy", "Out of memory; try again "
+		    "later.");
+		return -1;
+	}
+	memset(&fh, 0, sizeof(fh));
+	strlcpy(fh.name, name, sizeof(fh.name));
+	strlcpy(fh.type, type, sizeof(fh.type));
+	text_clean(fh.name);
+	text_clean(fh.type);
+	s->pend_len = filehead_encode(&fh, s->pend);
+	explicit_bzero(&fh, sizeof(fh));
+	s->nfiles++;
+	s->file_open = 1;
+	msend_pump(ar);
+	return s->failed ? -1 : 0;
+}
+
+int
+msend_file_data(struct app_req *ar, const uint8_t *p, size_t len)
+{
 	struct msend	*s = msend_of(ar);
 
-	if (msend_settled(ar, m, MSG_STORE_OK))
-		return 0;
-	s->off += s->piece;
-	if (!mc_stream_finished(&s->st)) {
-		send_chunk(ar);
-		return 0;
+	if (len > MSEND_PEND_MAX - s->pend_len) {
+		/* the form pauses long before: a bug, not the client's */
+		log_warnx("a file's pending bytes overflowed");
+		msend_fail_with(ar, 500, "internal", "The file could not be "
+		    "read.");
+		return -1;
 	}
-	mc_stream_clear(&s->st);
-	if (++s->stream == s->h.nstreams) {
-		wrap_key(ar);
-		return 0;
-	}
-	s->off = 0;
-	if (mc_stream_init(&s->st, s->ckey, s->h.id, s->h.unlock,
-	    s->stream) == -1) {
-		msend_fail_with(ar, 500, "internal", "The message could not "
-		    "be sealed.");
-		return 0;
-	}
-	send_chunk(ar);
-	return 0;
+	memcpy(s->pend + s->pend_len, p, len);
+	s->pend_len += len;
+	msend_pump(ar);
+	return s->failed ? -1 : 0;
+}
+
+int
+msend_file_end(struct app_req *ar)
+{
+	struct msend	*s = msend_of(ar);
+
+	s->file_ended = 1;
+	msend_pump(ar);
+	return s->failed ? -1 : 0;
+}
+
+/* No more files: the message is complete once the pump has sent it all. */
+void
+msend_body_end(struct app_req *ar)
+{
+	struct msend	*s = msend_of(ar);
+
+	s->body_done = 1;
+	msend_pump(ar);
+}
+
+/* Is the upload behind what the form hands it?  The form then pauses. */
+int
+msend_behind(const struct msend *s)
+{
+	return !s->open || s->stream < 2 || s->pend_len > MC_CHUNK ||
+	    s->file_ended;
 }
 
 static int	on_wrapped(struct req *, struct msg *);
 
 /* Everything is sealed: the key is wrapped, then never needed again. */
-static void
-wrap_key(struct app_req *ar)
+void
+msend_wrap(struct app_req *ar)
 {
 	struct msend	*s = msend_of(ar);
 	struct msgbuf	 mb;
 	uint32_t	 i;
 
+	s->h.nstreams = s->stream;
 	if (mc_digest_final(s->dg, s->h.digest) == -1) {
 		msend_fail_with(ar, 500, "internal", "The message could not "
 		    "be sealed.");
@@ -453,6 +517,33 @@ wrap_key(struct app_req *ar)
 	ask_or_fail(ar, PROC_AUTH, &mb, on_wrapped);
 }
 
+/* The wrapped keys, uid and key each: AUTH_WRAPPED in, COMMIT out. */
+static int
+get_wrapped(struct msgcur *c, struct msend *s)
+{
+	uint32_t	 i;
+
+	if (msg_get_u32(c, &s->nwrap) == -1 || s->nwrap != s->n + 1)
+		return -1;
+	for (i = 0; i < s->nwrap; i++) {
+		msg_get_u32(c, &s->wuid[i]);
+		msg_get_fixed(c, s->wrapped[i], MC_WRAPLEN);
+	}
+	return msg_get_end(c);
+}
+
+static void
+add_wrapped(struct msgbuf *mb, const struct msend *s)
+{
+	uint32_t	 i;
+
+	msg_add_u32(mb, s->nwrap);
+	for (i = 0; i < s->nwrap; i++) {
+		msg_add_u32(mb, s->wuid[i]);
+		msg_add_fixed(mb, s->wrapped[i], MC_WRAPLEN);
+	}
+}
+
 static int	on_signed(struct req *, struct msg *);
 
 static int
@@ -462,18 +553,11 @@ on_wrapped(struct req *r, struct msg *m)
 	struct msend	*s = msend_of(ar);
 	struct msgbuf	 mb;
 	struct msgcur	 c;
-	uint32_t	 i;
 
 	if (msend_settled(ar, m, MSG_AUTH_WRAPPED))
 		return 0;
 	msg_cursor(m, &c);
-	if (msg_get_u32(&c, &s->nwrap) == -1 || s->nwrap != s->n + 1)
-		fatalx("malformed AUTH_WRAPPED from auth");
-	for (i = 0; i < s->nwrap; i++)
-		if (msg_get_u32(&c, &s->wuid[i]) == -1 ||
-		    msg_get_fixed(&c, s->wrapped[i], MC_WRAPLEN) == -1)
-			fatalx("malformed AUTH_WRAPPED from auth");
-	if (msg_get_end(&c) == -1)
+	if (get_wrapped(&c, s) == -1)
 		fatalx("malformed AUTH_WRAPPED from auth");
 	ask_prefix(ar, &mb, MSG_AUTH_KEY_SIGN);
 	mc_header_add(&mb, &s->h);
@@ -505,11 +589,7 @@ on_signed(struct req *r, struct msg *m)
 		msg_add_u64(&mb, s->h.sizes[i]);
 	msg_add_fixed(&mb, s->h.digest, MC_DIGESTLEN);
 	msg_add_fixed(&mb, s->sig, MC_SIGLEN);
-	msg_add_u32(&mb, s->nwrap);
-	for (i = 0; i < s->nwrap; i++) {
-		msg_add_u32(&mb, s->wuid[i]);
-		msg_add_fixed(&mb, s->wrapped[i], MC_WRAPLEN);
-	}
+	add_wrapped(&mb, s);
 	ask_or_fail(ar, PROC_STORE, &mb, on_sent);
 	return 0;
 }

@@ -45,6 +45,15 @@ struct multipart *multipart_new(const char *boundary, unsigned int max_parts,
 	    const struct mp_callbacks *, void *arg);
 /* 0, or -1: malformed, over a bound, or stopped (multipart_error). */
 int	 multipart_feed(struct multipart *, const uint8_t *, size_t);
+/*
+ * The same, for a consumer that may fall behind: a callback that calls
+ * multipart_pause() has taken what it was given, and the feed returns
+ * right after it with *used the bytes parsed; the rest is fed again
+ * later.  The callback's part_data range is at most the bytes fed.
+ */
+int	 multipart_feed_some(struct multipart *, const uint8_t *, size_t,
+	    size_t *used);
+void	 multipart_pause(struct multipart *);
 /* At the end of the body: -1 unless the final boundary was seen. */
 int	 multipart_finish(struct multipart *);
 const char *multipart_error(const struct multipart *);

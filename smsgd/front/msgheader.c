@@ -7,11 +7,15 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "app.h"
 #include "log.h"
 #include "msgcrypt.h"
 #include "msgheader.h"
 #include "proto.h"
+#include "timeparse.h"
 
 #define BAD(what)	fatalx("malformed %s", what)
 
@@ -92,4 +96,86 @@ auth_get_key(struct msg *m, uint32_t nrcpt, uint8_t ckey[MC_KEYLEN],
 			BAD("AUTH_CONTENT_KEY");
 	if (msg_get_end(&c) == -1)
 		BAD("AUTH_CONTENT_KEY");
+}
+
+/* The answer for a message still locked: who and when, nothing more. */
+void
+msg_show_locked(struct app_req *ar, const struct msg_row *row)
+{
+	struct msg_view	 v;
+	char		 when[32];
+
+	if (ar->face->msg_shown == NULL) {
+		time_format_utc(row->h.unlock, when, sizeof(when));
+		snprintf(ar->text, sizeof(ar->text), "This message is locked "
+		    "until %s.", when);
+		app_fail(ar, 423, "locked", ar->text);
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	msgid_text(row->h.id, v.id);
+	v.locked = 1;
+	v.created = row->h.created;
+	v.unlock = row->h.unlock;
+	v.expires = row->h.expires;
+	v.flags = row->h.flags;
+	v.sender = row->h.sender;
+	ar->face->msg_shown(ar, &v);
+}
+
+/*
+ * STORE_HEADER into row: 1 when m settled the request (a failure, or
+ * the message is locked), answered; 0 to go on.
+ */
+int
+store_header_settled(struct app_req *ar, struct msg *m, struct msg_row *row)
+{
+	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_HEADER, NULL))
+		return 1;
+	if (store_get_header(m, row)) {
+		msg_show_locked(ar, row);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * AUTH_CONTENT_KEY: 1 when m settled the request (auth refused, the
+ * time lock among its reasons), answered; 0 when the key is in m.
+ */
+int
+auth_key_settled(struct app_req *ar, struct msg *m, const struct msg_row *row)
+{
+	struct a_fail	 f;
+
+	if (m != NULL && m->type == MSG_AUTH_FAIL) {
+		a_get_fail(m, &f);
+		if (f.code == AUTH_E_TIMELOCK) {
+			msg_show_locked(ar, row);
+			return 1;
+		}
+	}
+	return ask_settled(ar, m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY);
+}
+
+/* Chunk index of a stream: -1 when it cannot be asked now. */
+int
+ask_store_chunk(struct app_req *ar, const uint8_t id[MC_IDLEN],
+    uint32_t stream, uint64_t index, req_answer_cb cb)
+{
+	struct msgbuf	 mb;
+
+	ask_store_stream(ar, &mb, MSG_STORE_CHUNK_GET, id, stream);
+	msg_add_u64(&mb, index);
+	return req_ask(ar->r, PROC_STORE, &mb, cb);
+}
+
+/* A question to the store about one stream of a message. */
+void
+ask_store_stream(struct app_req *ar, struct msgbuf *mb, uint32_t type,
+    const uint8_t id[MC_IDLEN], uint32_t stream)
+{
+	ask_store_init(ar, mb, type);
+	msg_add_fixed(mb, id, MC_IDLEN);
+	msg_add_u32(mb, stream);
 }

@@ -43,6 +43,7 @@ struct multipart {
 	size_t		 hlen;
 	struct mp_part	 part;
 	const char	*error;
+	int		 paused;	/* a callback asked to stop here */
 };
 
 static int
@@ -295,6 +296,9 @@ scan(struct multipart *mp, const uint8_t *p, size_t len, int *found)
 			i = cr - p;
 			if (emit(mp, p + run, i - run) == -1)
 				return -1;
+			run = i;
+			if (mp->paused)
+				return i;	/* the CR is looked at again */
 			mp->matched = 1;
 			run = ++i;
 			continue;
@@ -313,6 +317,8 @@ scan(struct multipart *mp, const uint8_t *p, size_t len, int *found)
 			return -1;
 		mp->matched = 0;
 		run = i;
+		if (mp->paused)
+			return i;
 	}
 	if (mp->matched == 0 && emit(mp, p + run, i - run) == -1)
 		return -1;
@@ -372,18 +378,36 @@ header_byte(struct multipart *mp, unsigned char c)
 	return 0;
 }
 
+void
+multipart_pause(struct multipart *mp)
+{
+	mp->paused = 1;
+}
+
 int
 multipart_feed(struct multipart *mp, const uint8_t *p, size_t len)
+{
+	size_t	 used;
+
+	return multipart_feed_some(mp, p, len, &used);
+}
+
+int
+multipart_feed_some(struct multipart *mp, const uint8_t *p, size_t len,
+    size_t *used)
 {
 	size_t		 i = 0;
 	ssize_t		 n;
 	int		 found, r = 0;
 
-	while (i < len && r == 0) {
+	mp->paused = 0;
+	*used = 0;
+	while (i < len && r == 0 && !mp->paused) {
 		switch (mp->state) {
 		case MP_ERROR:
 			return -1;
 		case MP_EPILOGUE:
+			*used = len;	/* ignored, as RFC 2046 says */
 			return 0;
 		case MP_PREAMBLE:
 		case MP_DATA:
@@ -401,6 +425,7 @@ multipart_feed(struct multipart *mp, const uint8_t *p, size_t len)
 			break;
 		}
 	}
+	*used = i;
 	return mp->state == MP_ERROR ? -1 : 0;
 }
 

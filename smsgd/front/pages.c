@@ -79,3 +79,19 @@ page_otp_post(struct app_req *ar)
 	feat_login_otp(ar, pending);
 	explicit_bzero(pending, sizeof(pending));
 }
+
+/*
+ * The compose form, its "to" filled from ?to= (a reply from the
+ * contacts page), with the person's contacts to choose from.
+ */
+void
+page_compose(struct app_req *ar)
+{
+	const char	*q = ar->h->query, *to = NULL;
+
+	if (q != NULL && http_form_parse(&ar->form, (const uint8_t *)q,
+	    strlen(q)) == 0)
+		to = http_form_get(&ar->form, "to");
+	page_compose_vars(ar, to != NULL ? to : "", "", 0);
+	feat_contacts(ar);
+}

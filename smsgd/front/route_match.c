@@ -80,6 +80,8 @@ route_param_parse(const char *type, size_t typelen, const char *s,
 		r = parse_hex64(s, len, p);
 	else if (type_is(type, typelen, "uint"))
 		r = parse_uint(s, len, p);
+	else if (type_is(type, typelen, "msgid"))
+		r = len == ROUTE_MSGID_LEN && all_in(s, len, b64url) ? 0 : -1;
 	else if (type_is(type, typelen, "id"))
 		r = len >= 1 && len <= ROUTE_ID_MAX && all_in(s, len, b64url) ?
 		    0 : -1;

@@ -15,17 +15,22 @@
 #define API		"/api/v1"
 
 /* Body policies: none, or read whole up to front.form_max. */
-#define NOBODY		BODY_NONE, 0, 0
-#define FORM		BODY_BUFFER, 0, MEDIA_FORM
-#define JSON		BODY_BUFFER, 0, MEDIA_JSON
-/* A message's text in JSON: up to 1 MiB (the store bounds it further). */
-#define MSGJSON		BODY_BUFFER, 1048576, MEDIA_JSON
+#define NOBODY		BODY_NONE, 0, 0, NULL
+#define FORM		BODY_BUFFER, 0, MEDIA_FORM, NULL
+#define JSON		BODY_BUFFER, 0, MEDIA_JSON, NULL
+/*
+ * A message: its text in JSON up to 1 MiB (the store bounds it
+ * further), or multipart with files, streamed (feat_msgform.c).
+ */
+#define MSGSEND		BODY_STREAM, 1048576, MEDIA_JSON | MEDIA_MULTIPART, \
+			&msg_form_api
+#define MSGFORM		BODY_STREAM, 0, MEDIA_MULTIPART, &msg_form_page
 
 #define ANYONE		ACCESS_ANYONE
 #define SESSION		ACCESS_SESSION
 #define BCAST		ACCESS_BROADCAST
 /* A broadcast's JSON: its text is BROADCAST_TEXT_MAX bytes, escaped. */
-#define BCASTJSON	BODY_BUFFER, 65536, MEDIA_JSON
+#define BCASTJSON	BODY_BUFFER, 65536, MEDIA_JSON, NULL
 #define CSRF		1
 #define NOCSRF		0
 #define PAGE		FACE_PAGE
@@ -80,8 +85,22 @@ const struct route routes[] = {
 	  PAGE, WEB_PAGE_ERROR, feat_logout },
 	{ HTTP_GET, "/static/smsg.css", ANYONE, NOCSRF, NORATE, NOBODY,
 	  PAGE, WEB_PAGE_CSS, page_show },
+	{ HTTP_GET, "/static/smsg.js", ANYONE, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_JS, page_show },
 	{ HTTP_GET, "/events", SESSION, NOCSRF, NORATE, NOBODY,
 	  PAGE, WEB_PAGE_ERROR, app_events },
+	{ HTTP_GET, "/messages", SESSION, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_INBOX, feat_msg_list },
+	{ HTTP_GET, "/messages/sent", SESSION, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_SENT, feat_msg_list },
+	{ HTTP_GET, "/messages/{id:msgid}", SESSION, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_ERROR, feat_msg_read },
+	{ HTTP_POST, "/messages/{id:msgid}/delete", SESSION, CSRF, NORATE, FORM,
+	  PAGE, WEB_PAGE_ERROR, feat_msg_delete },
+	{ HTTP_GET, "/compose", SESSION, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_COMPOSE, page_compose },
+	{ HTTP_GET, "/conversations/{name:name}", SESSION, NOCSRF, NORATE,
+	  NOBODY, PAGE, WEB_PAGE_CONVERSATION, feat_conversation },
 	{ HTTP_GET, "/contacts", SESSION, NOCSRF, NORATE, NOBODY,
 	  PAGE, WEB_PAGE_CONTACTS, feat_contacts },
 	{ HTTP_POST, "/contacts/add", SESSION, CSRF, NORATE, FORM,
@@ -98,6 +117,10 @@ const struct route routes[] = {
 	  PAGE, WEB_PAGE_BROADCAST, page_broadcast },
 	{ HTTP_POST, "/broadcast", BCAST, CSRF, NORATE, FORM,
 	  PAGE, WEB_PAGE_BROADCAST, feat_broadcast },
+	{ HTTP_POST, "/messages", SESSION, CSRF, NORATE, MSGFORM,
+	  PAGE, WEB_PAGE_ERROR, feat_msg_send },
+	{ HTTP_GET, "/messages/{id:id}/files/{n:uint}", SESSION, NOCSRF,
+	  NORATE, NOBODY, PAGE, WEB_PAGE_ERROR, feat_msg_file },
 
 	{ HTTP_POST, API "/register", ANYONE, NOCSRF, REG, JSON,
 	  APIF, feat_register },
@@ -137,17 +160,19 @@ const struct route routes[] = {
 	  NORATE, NOBODY, APIF, feat_contact_block },
 	{ HTTP_DELETE, API "/contacts/{name:name}/block", SESSION, NOCSRF,
 	  NORATE, NOBODY, APIF, feat_contact_unblock },
-	{ HTTP_POST, API "/messages", SESSION, NOCSRF, NORATE, MSGJSON,
+	{ HTTP_POST, API "/messages", SESSION, NOCSRF, NORATE, MSGSEND,
 	  APIF, feat_msg_send },
 	{ HTTP_GET, API "/messages", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, feat_msg_list },
 	{ HTTP_GET, API "/messages/{id:id}", SESSION, NOCSRF, NORATE, NOBODY,
 	  APIF, feat_msg_read },
+	{ HTTP_GET, API "/messages/{id:id}/files/{n:uint}", SESSION, NOCSRF,
+	  NORATE, NOBODY, APIF, feat_msg_file },
 	{ HTTP_DELETE, API "/messages/{id:id}", SESSION, NOCSRF, NORATE,
 	  NOBODY, APIF, feat_msg_delete },
 	{ HTTP_GET, API "/conversations/{name:name}", SESSION, NOCSRF, NORATE,
 	  NOBODY, APIF, feat_conversation },
 	{ HTTP_POST, API "/broadcast", BCAST, NOCSRF, NORATE, BCASTJSON,
 	  APIF, feat_broadcast },
-	{ 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL }
+	{ 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, 0, NULL }
 };

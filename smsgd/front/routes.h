@@ -10,6 +10,8 @@
  * the types
  *	hex64	exactly 16 lower-case hex digits, a u64 (session ids)
  *	id	1 to ROUTE_ID_MAX of [A-Za-z0-9_-] (message ids)
+ *	msgid	exactly ROUTE_MSGID_LEN of [A-Za-z0-9_-], a message id's
+ *		shape: beside a literal (/messages/sent), never the same path
  *	uint	a decimal number 0 to 999999999 without leading zeros
  *	name	1 to ROUTE_NAME_MAX of [a-z0-9._-] (user names)
  * No segment of any route needs escaping, so a percent escape, an empty
@@ -26,6 +28,7 @@
 
 #define ROUTE_MAXPARAMS	4	/* parameters in one pattern */
 #define ROUTE_ID_MAX	43	/* 256 bits in base64url */
+#define ROUTE_MSGID_LEN	22	/* 128 bits in base64url */
 #define ROUTE_NAME_MAX	32
 #define ROUTE_PARAM_MAX	43	/* the longest of the text types */
 
@@ -41,7 +44,9 @@ enum route_rate { RATE_NONE, RATE_LOGIN, RATE_REGISTER };
 enum route_body {
 	BODY_NONE,		/* a body is refused: 413, or 411 if chunked */
 	BODY_BUFFER,		/* read whole, up to body_max */
-	BODY_STREAM,		/* handed on in pieces, up to body_max */
+	BODY_STREAM,		/* multipart handed on in pieces, up to the
+				   stream's max; other media read whole,
+				   up to body_max */
 };
 
 /* Accepted media types of a request body. */
@@ -53,6 +58,22 @@ enum route_face { FACE_PAGE, FACE_API };
 
 struct app_req;
 
+/*
+ * The consumer of a streamed body (BODY_STREAM).  Nothing reaches it
+ * before auth has vouched for the session: start() then, piece() for
+ * the body as it arrives, end() once it is all in.  piece() takes what
+ * it can (*used bytes) and returns REQ_MORE, REQ_PAUSE when it is
+ * behind, or -1 when it has answered; what it left is handed to it
+ * again once it calls app_body_resume().
+ */
+struct body_stream {
+	size_t	  max;		/* bytes of a body in all */
+	void	(*start)(struct app_req *);
+	int	(*piece)(struct app_req *, const uint8_t *, size_t,
+		    size_t *used);
+	void	(*end)(struct app_req *);
+};
+
 struct route {
 	enum http_method	 method;
 	const char		*pattern;
@@ -62,6 +83,7 @@ struct route {
 	enum route_body		 body;
 	size_t			 body_max;	/* 0: front.form_max */
 	unsigned int		 media;
+	const struct body_stream *stream;	/* BODY_STREAM */
 	enum route_face		 face;
 	enum web_page		 page;	/* page face: shown again on failure */
 	void			(*handler)(struct app_req *);

@@ -45,6 +45,8 @@ struct front_conf front_conf = {
 	.max_conns_net = 64,
 	.net = { NETKEY_V4_DEFAULT, NETKEY_V6_DEFAULT },
 	.https_port = 443,
+	.retention = 604800,
+	.retention_max = 2592000,
 };
 
 struct server	 srv;
@@ -82,6 +84,8 @@ conf_front(struct msg *m)
 	    msg_get_u32(&cur, &fc.event_max_per_user) == -1 ||
 	    msg_get_u32(&cur, &fc.max_conns_net) == -1 ||
 	    msg_get_u8(&cur, &v4) == -1 || msg_get_u8(&cur, &v6) == -1 ||
+	    msg_get_u32(&cur, &fc.retention) == -1 ||
+	    msg_get_u32(&cur, &fc.retention_max) == -1 ||
 	    msg_get_u8(&cur, &bcast) == -1 || msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_FRONT from the parent");
 	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
@@ -90,7 +94,8 @@ conf_front(struct msg *m)
 	    fc.event_max_per_user < 1 || fc.event_max_per_user > 1000 ||
 	    fc.idle_timeout < 1 || fc.idle_timeout > TIMEOUT_MAX ||
 	    fc.max_conns < 1 || fc.max_conns > 1000000 ||
-	    fc.max_conns_net < 1 ||
+	    fc.max_conns_net < 1 || fc.retention < 1 ||
+	    fc.retention > fc.retention_max ||
 	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }) ||
 	    fc.https_port == 0 || bcast >= BCAST_MAX)
 		fatalx("CONF_FRONT out of range");

@@ -27,6 +27,7 @@ struct front_conf {
 			 body_min_rate, idle_timeout, form_max, login_rate,
 			 register_rate, max_conns, event_heartbeat,
 			 event_max_per_user, max_conns_net;
+	unsigned int	 retention, retention_max;	/* the store's */
 	uint16_t	 https_port;
 	struct net_prefix net;		/* what one client network is */
 	int		 broadcast;	/* BCAST_*: who may broadcast */
@@ -103,6 +104,7 @@ void	 req_body_buffer(struct req *, size_t max);
 typedef int (*req_piece_cb)(struct req *, const uint8_t *, size_t);
 void	 req_body_stream(struct req *, size_t max, req_piece_cb);
 void	 req_body_resume(struct req *);
+int	 req_answered(const struct req *);	/* responded, or begun */
 void	 req_header(struct req *, const char *name, const char *value);	/* e.g. Set-Cookie, Location */
 /*
  * Exactly once per request.  The server adds Content-Length, Connection,
