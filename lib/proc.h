@@ -21,7 +21,8 @@
 #include "proto.h"
 
 #define PROC_FD			3	/* a child's channel to the parent */
-#define PROC_SETUP_TIMEOUT	10	/* seconds for every child to be ready */
+/* Seconds for every child to be ready: auth hashes once at start, slowly on a loaded host. */
+#define PROC_SETUP_TIMEOUT	30
 
 struct event_base;
 

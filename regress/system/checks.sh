@@ -80,8 +80,8 @@ cp "$PREFIX/good.conf" "$CONF"
 
 # A child that never completes setup is a fatal start-up error.
 export SMSG_PROBE=web:hang
-refuses "a child that hangs in setup stops smsgd after 10 s" \
-    "smsg-web did not complete setup within 10 seconds"
+refuses "a child that hangs in setup stops smsgd after 30 s" \
+    "smsg-web did not complete setup within 30 seconds"
 unset SMSG_PROBE
 left=0
 for pid in $(sed -n 's/^parent: started .*, pid \([0-9]*\)$/\1/p' "$LOG"); do
