@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	13
+#define SMSG_PROTO_VERSION	14
 
 enum proc_id {
 	PROC_PARENT,
@@ -55,7 +55,8 @@ enum msg_type {
 				   u32 max_conns_per_net,
 				   u8 ipv4_prefix, u8 ipv6_prefix,
 				   u32 retention, u32 retention_max (the
-				   store's, for the compose form) */
+				   store's, for the compose form),
+				   u8 broadcast (BCAST_*) */
 	MSG_CONF_TLS,		/* bytes cert_pem (chain), bytes key_pem,
 				   u8 tickets (0 off, 1 on),
 				   u32 ticket_period (seconds) */
@@ -65,7 +66,9 @@ enum msg_type {
 				   u32 lifetime, u8 min_score,
 				   u32 lockout_threshold, u32 lockout_max,
 				   string issuer, u8 ipv4_prefix,
-				   u8 ipv6_prefix */
+				   u8 ipv6_prefix, u8 broadcast
+				   (BCAST_*), u32 retention,
+				   u32 subject_max */
 	MSG_SETUP_END,
 
 	/*
@@ -115,7 +118,8 @@ enum msg_type {
 				   token to keep), u32 device_max_age */
 	MSG_AUTH_NEED_OTP,	/* string pending */
 	MSG_AUTH_WHO,		/* string name, u32 uid, u64 session_id,
-				   u64 expires, string csrf, u8 totp_on */
+				   u64 expires, string csrf, u8 totp_on,
+				   u8 admin */
 	MSG_AUTH_TOTP_SECRET,	/* string secret_base32, string otpauth_uri */
 	MSG_AUTH_CODES,		/* u32 n, n * string recovery code */
 	MSG_AUTH_SESSION_INFO,	/* u64 id, u64 created, u64 last_seen,
@@ -286,10 +290,64 @@ enum msg_type {
 	MSG_AUTH_CONTACT_KEY,	/* u32 uid, string name, string fingerprint,
 				   string safety number */
 
+	/*
+	 * Broadcasts: a message to every account with keys, sealed, wrapped
+	 * and signed by auth (the caller's key on a session, the system's
+	 * from smsgctl) and handed to the store over STORE_SYS_*.
+	 */
+	MSG_AUTH_BROADCAST,	/* prefix, string subject, bytes body
+				   (<= BROADCAST_TEXT_MAX)
+				   -> AUTH_BROADCAST_SENT */
+	MSG_AUTH_BROADCAST_SENT, /* id, u64 created, u64 expires,
+				   u32 recipients, u32 skipped (no keys) */
+	MSG_CTL_BROADCAST,	/* string subject, bytes body
+				   -> CTL_BROADCAST_SENT | CTL_RESULT */
+	MSG_CTL_BROADCAST_SENT,	/* string id, u64 created, u64 expires,
+				   u32 recipients, u32 skipped */
+
+	/*
+	 * auth -> store: messages auth sealed itself (broadcasts, the
+	 * system's notices).  peerid is auth's; each is answered STORE_OK
+	 * or STORE_FAIL, once on disk.  The readers' copies arrive in
+	 * batches after the message; each copy is the reader's own.
+	 */
+	MSG_STORE_SYS_PUT,	/* u32 sender, header (msgheader.h),
+				   fixed signature, u8 sender_keeps,
+				   fixed sender's wrapped key,
+				   bytes sealed subject, bytes sealed body */
+	MSG_STORE_SYS_COPIES,	/* id, u32 n (<= SYS_COPIES_MAX),
+				   n * (u32 uid, fixed wrapped key) */
+	MSG_STORE_USER_GONE,	/* u32 uid: an account was deleted; its
+				   copies and contact entries go; peerid 0
+				   (the answer is only logged) */
+	MSG_CTL_SHOW_NOTICES,	/* smsgctl -> parent -> auth
+				   -> CTL_NOTICES_INFO */
+	MSG_CTL_NOTICES_INFO,	/* u64 sent, u64 dropped, u64 queued */
+
 	MSG_TYPE_MAX
 };
 
 #define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
+
+/*
+ * The system as a sender: its own keys in auth's database, a uid no
+ * account gets (account uids count up from 1 and stop below it) and a
+ * name nobody may register.
+ */
+#define SMSG_SYSTEM_UID		0xffffffffU
+#define SMSG_SYSTEM_NAME	"smsg"
+#define SYS_COPIES_MAX		1000	/* copies in one STORE_SYS_COPIES */
+#define BROADCAST_USERS_MAX	10000	/* accounts one broadcast reaches */
+#define BROADCAST_TEXT_MAX	8192	/* bytes of a broadcast's body: it
+					   must fit a control message */
+
+/* messages.broadcast: who may send a broadcast. */
+enum bcast_policy {
+	BCAST_ADMINS,		/* accounts with the administrator flag */
+	BCAST_EVERYONE,
+	BCAST_NOBODY,
+	BCAST_MAX
+};
 
 /* Contacts: per owner, and a nickname's bytes. */
 #define CONTACTS_MAX		1000
@@ -336,6 +394,7 @@ enum auth_err {
 	AUTH_E_INTERNAL,	/* 500 */
 	AUTH_E_TIMELOCK,	/* 423: the message is locked until later */
 	AUTH_E_SIGNATURE,	/* 502: a stored message fails its checks */
+	AUTH_E_FORBIDDEN,	/* 403: not allowed to this account */
 	AUTH_E_MAX
 };
 
@@ -374,6 +433,7 @@ enum web_page {
 	WEB_PAGE_MESSAGE,	/* one message, or its countdown */
 	WEB_PAGE_COMPOSE,
 	WEB_PAGE_CONVERSATION,	/* the messages with one person, in order */
+	WEB_PAGE_BROADCAST,	/* the broadcast form */
 	WEB_PAGE_CSS,		/* the style sheet, text/css */
 	WEB_PAGE_JS,		/* the script, text/javascript */
 	WEB_PAGE_MAX

@@ -20,6 +20,8 @@
 #define STORE_UP	P(STORE) | P(PARENT), P(PARENT) | P(CTL)
 #define TO_STORE	P(FRONT), P(STORE)
 #define FROM_STORE	P(STORE), P(FRONT)
+/* The store's plain answers go to auth too (STORE_SYS_*). */
+#define STORE_ANSWER	P(STORE), P(FRONT) | P(AUTH)
 
 static const struct route {
 	const char	*name;
@@ -135,8 +137,8 @@ static const struct route {
 	[MSG_STORE_CONTACT_REMOVE] = { "STORE_CONTACT_REMOVE", TO_STORE },
 	[MSG_STORE_CONTACT_VERIFY] = { "STORE_CONTACT_VERIFY", TO_STORE },
 	[MSG_STORE_CONTACT_BLOCK] = { "STORE_CONTACT_BLOCK", TO_STORE },
-	[MSG_STORE_OK] =	{ "STORE_OK", FROM_STORE },
-	[MSG_STORE_FAIL] =	{ "STORE_FAIL", FROM_STORE },
+	[MSG_STORE_OK] =	{ "STORE_OK", STORE_ANSWER },
+	[MSG_STORE_FAIL] =	{ "STORE_FAIL", STORE_ANSWER },
 	[MSG_STORE_UPLOADING] =	{ "STORE_UPLOADING", FROM_STORE },
 	[MSG_STORE_SENT] =	{ "STORE_SENT", FROM_STORE },
 	[MSG_STORE_HEADER] =	{ "STORE_HEADER", FROM_STORE },
@@ -159,14 +161,27 @@ static const struct route {
 #endif
 	[MSG_AUTH_CONTACT_KEYS] = { "AUTH_CONTACT_KEYS", P(FRONT), P(AUTH) },
 	[MSG_AUTH_CONTACT_KEY] = { "AUTH_CONTACT_KEY", P(AUTH), P(FRONT) },
+
+	[MSG_AUTH_BROADCAST] =	{ "AUTH_BROADCAST", P(FRONT), P(AUTH) },
+	[MSG_AUTH_BROADCAST_SENT] = { "AUTH_BROADCAST_SENT", P(AUTH),
+				  P(FRONT) },
+	[MSG_CTL_BROADCAST] =	{ "CTL_BROADCAST", RELAY_DOWN },
+	[MSG_CTL_BROADCAST_SENT] = { "CTL_BROADCAST_SENT", RELAY_UP },
+	/* auth hands the store what it sealed itself, and says who left */
+	[MSG_STORE_SYS_PUT] =	{ "STORE_SYS_PUT", P(AUTH), P(STORE) },
+	[MSG_STORE_SYS_COPIES] = { "STORE_SYS_COPIES", P(AUTH), P(STORE) },
+	[MSG_STORE_USER_GONE] =	{ "STORE_USER_GONE", P(AUTH), P(STORE) },
+	/* counts only: allowed on the read-only socket */
+	[MSG_CTL_SHOW_NOTICES] = { "CTL_SHOW_NOTICES", RELAY_DOWN, 1 },
+	[MSG_CTL_NOTICES_INFO] = { "CTL_NOTICES_INFO", RELAY_UP },
 };
 
 /* Peer links that exist at all; anything else is never set up. */
 static const uint32_t links[PROC_MAX] = {
 	[PROC_PARENT] = PROC_CHILDREN | P(CTL),
 	[PROC_FRONT] = P(PARENT) | P(AUTH) | P(STORE) | P(WEB),
-	[PROC_AUTH] = P(PARENT) | P(FRONT),
-	[PROC_STORE] = P(PARENT) | P(FRONT),
+	[PROC_AUTH] = P(PARENT) | P(FRONT) | P(STORE),
+	[PROC_STORE] = P(PARENT) | P(FRONT) | P(AUTH),
 	[PROC_WEB] = P(PARENT) | P(FRONT),
 	[PROC_CTL] = P(PARENT),
 };

@@ -19,7 +19,7 @@
 #include "smsgconf.h"
 
 enum key_type { K_PATH, K_OPTPATH, K_SOCKPATH, K_OPTSOCKPATH, K_NAME, K_HOST,
-    K_UINT, K_ONOFF };
+    K_UINT, K_ONOFF, K_CHOICE };
 
 struct key {
 	const char	*group;		/* NULL: top level */
@@ -29,6 +29,11 @@ struct key {
 	size_t		 size;		/* strings: buffer size */
 	long long	 min, max;	/* K_UINT */
 	const char	*help;		/* printed above the key */
+};
+
+/* messages.broadcast, in enum bcast_policy order. */
+static const char *const bcast_words[] = {
+	"administrators", "everyone", "nobody", NULL
 };
 
 #define S(f)	offsetof(struct smsg_config, f), sizeof(((struct smsg_config *)0)->f)
@@ -126,6 +131,8 @@ static const struct key schema[] = {
 	  "longest a sender may ask a message to be kept, in seconds" },
 	{ "store", "upload_timeout", K_UINT, U(store.upload_timeout), 10, 86400,
 	  "seconds an unfinished upload may stay idle before it is swept" },
+	{ "messages", "broadcast", K_CHOICE, S(messages.broadcast), 0, 0,
+	  "who may broadcast: administrators, everyone or nobody" },
 	{ "web", "user", K_NAME, S(proc[PROC_WEB].user), 0, 0, NULL },
 	{ "web", "chroot", K_PATH, S(proc[PROC_WEB].dir), 0, 0,
 	  "an empty directory owned by root, used by no other process" },
@@ -200,6 +207,8 @@ config_defaults(struct smsg_config *c)
 	c->store.retention_max = 2592000;
 	c->store.upload_timeout = 300;
 	c->store.cache_mb = 8;
+	strlcpy(c->messages.broadcast, bcast_words[BCAST_ADMINS],
+	    sizeof(c->messages.broadcast));
 	c->limits.ipv4_prefix = 32;
 	c->limits.ipv6_prefix = 64;
 }
@@ -265,6 +274,55 @@ valid_host(const char *s)
 		    s[i] != '-' && s[i] != '.' && s[i] != ':')
 			return 0;
 	return 1;
+}
+
+/* The words a K_CHOICE key allows (one such key so far). */
+static const char *const *
+key_choices(const struct key *k)
+{
+	return bcast_words;
+}
+
+static int
+valid_choice(const struct key *k, const char *s)
+{
+	const char *const *w = key_choices(k);
+	size_t		 i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strcmp(s, w[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* "a, b or c" */
+static const char *
+choice_list(const struct key *k)
+{
+	const char *const *w = key_choices(k);
+	static char	 buf[256];
+	size_t		 i;
+
+	buf[0] = '\0';
+	for (i = 0; w[i] != NULL; i++) {
+		if (i > 0)
+			strlcat(buf, w[i + 1] == NULL ? " or " : ", ",
+			    sizeof(buf));
+		strlcat(buf, w[i], sizeof(buf));
+	}
+	return buf;
+}
+
+/* The position of a K_CHOICE key's value in its list: an enum. */
+int
+config_bcast_policy(const struct smsg_config *c)
+{
+	size_t	 i;
+
+	for (i = 0; bcast_words[i] != NULL; i++)
+		if (strcmp(c->messages.broadcast, bcast_words[i]) == 0)
+			return (int)i;
+	return BCAST_NOBODY;	/* never: the parser allowed no other */
 }
 
 static int
@@ -355,6 +413,11 @@ config_apply(struct smsg_config *c, const config_setting_t *s,
 	if (k->type == K_HOST && !valid_host(str)) {
 		SETERR("%s:%d: %s.%s is not a host name or address",
 		    file, line, k->group, name);
+		return -1;
+	}
+	if (k->type == K_CHOICE && !valid_choice(k, str)) {
+		SETERR("%s:%d: %s.%s is \"%s\", must be %s", file, line,
+		    k->group, name, str, choice_list(k));
 		return -1;
 	}
 	if (k->type == K_NAME && !valid_name(str)) {

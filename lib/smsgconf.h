@@ -58,6 +58,9 @@ struct smsg_config {
 		unsigned int	 cache_mb;
 	} store;
 	struct {
+		char		 broadcast[16];	/* a word of bcast_policy */
+	} messages;
+	struct {
 		unsigned int	 ipv4_prefix, ipv6_prefix;
 	} limits;
 };
@@ -68,5 +71,6 @@ struct smsg_config {
 void	config_defaults(struct smsg_config *);
 int	config_load(struct smsg_config *, const char *, char *, size_t);
 void	config_print(const struct smsg_config *, FILE *);
+int	config_bcast_policy(const struct smsg_config *);	/* BCAST_* */
 
 #endif

@@ -43,6 +43,9 @@ account_name_check(const char *name, char *why, size_t whysz)
 	else if (name[0] == '.' || name[0] == '_' || name[0] == '-')
 		snprintf(why, whysz, "A user name starts with a letter or "
 		    "a digit.");
+	else if (strcmp(name, SMSG_SYSTEM_NAME) == 0)
+		snprintf(why, whysz, "The name %s is the system's: choose "
+		    "another.", SMSG_SYSTEM_NAME);
 	else
 		return 0;
 	return -1;

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "msgcrypt.h"
 #include "proc.h"
+#include "sysmsg.h"
 
 #define AUTH_PURGE_INTERVAL	60	/* seconds between session sweeps */
 #define AUTH_THROTTLE_NETS	4096	/* networks remembered */
@@ -33,7 +34,7 @@ auth_configure(struct msg *m)
 {
 	struct msgcur	 c;
 	struct auth_conf *ac = &authconf;
-	uint8_t		 v4, v6;
+	uint8_t		 v4, v6, bcast;
 
 	if (m->type != MSG_CONF_AUTH || ac->set)
 		fatalx("unexpected %s during setup", msg_type_name(m->type));
@@ -49,16 +50,21 @@ auth_configure(struct msg *m)
 	    msg_get_u32(&c, &ac->lockout.max_delay) == -1 ||
 	    msg_get_string(&c, ac->issuer, sizeof(ac->issuer)) == -1 ||
 	    msg_get_u8(&c, &v4) == -1 || msg_get_u8(&c, &v6) == -1 ||
+	    msg_get_u8(&c, &bcast) == -1 ||
+	    msg_get_u32(&c, &ac->retention) == -1 ||
+	    msg_get_u32(&c, &ac->subject_max) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed CONF_AUTH");
 	if (!pwhash_params_ok(&ac->params))
 		fatalx("scrypt parameters out of range");
 	if (ac->idle_timeout == 0 || ac->lifetime == 0 ||
 	    ac->min_score > 4 || ac->lockout.threshold == 0 ||
-	    ac->issuer[0] == '\0' ||
+	    ac->issuer[0] == '\0' || bcast >= BCAST_MAX ||
+	    ac->retention == 0 || ac->subject_max == 0 ||
 	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }))
 		fatalx("CONF_AUTH: a value out of range");
 	ac->lockout.base_delay = AUTH_LOCKOUT_BASE;
+	ac->broadcast = bcast;
 	ac->net.v4 = v4;
 	ac->net.v6 = v6;
 	ac->set = 1;
@@ -96,6 +102,10 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 		fatalx("no CONF_AUTH from the parent");
 	authdb_open(".");
 	atexit(auth_close);
+	if (syskeys_init() == -1)
+		fatalx("the system's keys cannot be read or made");
+	sysmsg_init(base);
+	notice_init(base);
 	sessions_init(authconf.idle_timeout, authconf.lifetime);
 	sessions_on_end(auth_push_session_end);
 	auth_limits.net = throttle_new(AUTH_THROTTLE_NETS);
@@ -112,12 +122,21 @@ auth_init(const struct proc_settings *ps, struct event_base *base)
 	log_debug("account database open");
 }
 
+/* The store's channel closed: what waited for it has failed. */
+static void
+auth_peer_lost(enum proc_id id)
+{
+	if (id == PROC_STORE)
+		sysmsg_store_lost();
+}
+
 static const struct proc_role auth_role = {
 	.id = PROC_AUTH,
 	.configure = auth_configure,
 	.init = auth_init,
 	.threads = hashpool_start,
 	.dispatch = auth_dispatch,
+	.peer_lost = auth_peer_lost,
 };
 
 int

@@ -32,6 +32,9 @@ struct auth_conf {
 	struct lockout_policy	 lockout;
 	char			 issuer[AUTH_ISSUERMAX];
 	struct net_prefix	 net;		/* what one client network is */
+	int			 broadcast;	/* BCAST_*: who may broadcast */
+	uint32_t		 retention;	/* seconds a broadcast is kept */
+	uint32_t		 subject_max;	/* bytes of its subject */
 	int			 set;
 };
 extern struct auth_conf	 authconf;
@@ -115,6 +118,13 @@ void	 h_user_admin(struct req *);
 /* Keys of messages (msgkeys.c). */
 void	 h_pubkeys(struct req *);
 void	 h_contact_keys(struct req *);
+/* Broadcasts and the store's answers (broadcast.c), notices (notice.c). */
+#define AUTH_SUBJECTMAX	MSG_MAXSTR
+void	 h_broadcast(struct req *);
+void	 h_ctl_broadcast(struct req *);
+void	 h_store_answer(struct req *);
+void	 h_show_notices(struct req *);
+void	 auth_user_gone(uint32_t);
 void	 h_names(struct req *);
 void	 h_key_wrap(struct req *);
 void	 h_key_sign(struct req *);

@@ -1,8 +1,9 @@
 /*
  * The account database.  Berkeley DB in auth's chroot: accounts.db
  * (name -> record), activity.db ((uid, time, seq) -> event, big-endian
- * so that a user's events are adjacent and in time order) and meta.db
- * (the uid counter).
+ * so that a user's events are adjacent and in time order), meta.db
+ * (the uid counter, the system's keys) and byuid.db, a secondary index
+ * of accounts.db by uid that Berkeley DB keeps in step with it.
  */
 #include "config.h"
 
@@ -25,24 +26,58 @@ static struct {
 	DB	*accounts;
 	DB	*activity;
 	DB	*meta;
+	DB	*byuid;
 	uint32_t seq;
 	uint64_t commits;
 } adb;
 
+/* The uid index's key of an account record: its uid, big-endian. */
+static int
+uid_of_record(DB *sec, const DBT *pkey, const DBT *pdata, DBT *skey)
+{
+	struct account	 a;
+	uint8_t		*k;
+
+	if (account_decode(pdata->data, pdata->size, &a) == -1)
+		return DB_DONOTINDEX;
+	if ((k = malloc(4)) == NULL) {
+		account_clear(&a);
+		return ENOMEM;
+	}
+	k[0] = a.uid >> 24;
+	k[1] = a.uid >> 16;
+	k[2] = a.uid >> 8;
+	k[3] = a.uid;
+	account_clear(&a);
+	memset(skey, 0, sizeof(*skey));
+	skey->data = k;
+	skey->size = 4;
+	skey->flags = DB_DBT_APPMALLOC;
+	return 0;
+}
+
 void
 authdb_open(const char *home)
 {
+	int	 r;
+
 	adb.env = dbenv_open(home);
 	adb.accounts = dbenv_open_db(adb.env, "accounts.db", DB_BTREE);
 	adb.activity = dbenv_open_db(adb.env, "activity.db", DB_BTREE);
 	adb.meta = dbenv_open_db(adb.env, "meta.db", DB_BTREE);
+	adb.byuid = dbenv_open_db(adb.env, "byuid.db", DB_BTREE);
+	/* DB_CREATE: an empty index (a database from before) is built now */
+	if ((r = adb.accounts->associate(adb.accounts, NULL, adb.byuid,
+	    uid_of_record, DB_CREATE)) != 0)
+		fatalx("the uid index of accounts: %s", db_strerror(r));
 	adb.seq = arc4random();
 }
 
 void
 authdb_close(void)
 {
-	DB	**dbs[] = { &adb.accounts, &adb.activity, &adb.meta };
+	DB	**dbs[] = { &adb.byuid, &adb.accounts, &adb.activity,
+	    &adb.meta };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
@@ -97,32 +132,100 @@ dbt_user(DBT *d, void *buf, size_t len)
 	d->flags = DB_DBT_USERMEM;
 }
 
-/* 1 found, 0 no such account, -1 error (a corrupt record is logged). */
-int
-account_get(DB_TXN *txn, const char *name, struct account *a)
+/*
+ * An account record by key from db (accounts.db by name, or the uid
+ * index): 1 decoded into a, 0 none, -1 error (logged).
+ */
+static int
+account_fetch(DB *db, DB_TXN *txn, const void *k, size_t klen,
+    u_int32_t flags, struct account *a)
 {
 	uint8_t	 buf[ACCOUNT_RECMAX];
 	DBT	 key, val;
 	int	 r;
 
-	dbt_set(&key, name, strlen(name));
+	dbt_set(&key, k, klen);
 	dbt_user(&val, buf, sizeof(buf));
-	r = adb.accounts->get(adb.accounts, txn, &key, &val,
-	    txn != NULL ? DB_RMW : 0);
-	if (r == DB_NOTFOUND)
+	if ((r = db->get(db, txn, &key, &val, flags)) == DB_NOTFOUND)
 		return 0;
 	if (r != 0) {
-		log_warnx("reading account %s: %s", name, db_strerror(r));
+		log_warnx("reading an account: %s", db_strerror(r));
 		return -1;
 	}
 	r = account_decode(buf, val.size, a);
 	explicit_bzero(buf, sizeof(buf));
-	if (r == -1 || strcmp(a->name, name) != 0) {
+	return r == 0 ? 1 : -1;
+}
+
+/* 1 found, 0 no such account, -1 error (a corrupt record is logged). */
+int
+account_get(DB_TXN *txn, const char *name, struct account *a)
+{
+	int	 r;
+
+	r = account_fetch(adb.accounts, txn, name, strlen(name),
+	    txn != NULL ? DB_RMW : 0, a);
+	if (r == -1 || (r == 1 && strcmp(a->name, name) != 0)) {
 		log_warnx("account %s: corrupt record", name);
 		account_clear(a);
 		return -1;
 	}
+	return r;
+}
+
+/* By uid, through the index: 1 found, 0 none, -1 error. */
+int
+account_get_uid(DB_TXN *txn, uint32_t uid, struct account *a)
+{
+	uint8_t	 k[4];
+	int	 r;
+
+	k[0] = uid >> 24;
+	k[1] = uid >> 16;
+	k[2] = uid >> 8;
+	k[3] = uid;
+	r = account_fetch(adb.byuid, txn, k, sizeof(k), 0, a);
+	if (r == -1 || (r == 1 && a->uid != uid)) {
+		log_warnx("account %u: corrupt record", uid);
+		account_clear(a);
+		return -1;
+	}
+	return r;
+}
+
+/* A small record of meta.db: 1 found (len bytes exactly), 0 none, -1. */
+int
+authdb_meta_get(DB_TXN *txn, const char *name, void *buf, size_t len)
+{
+	DBT	 key, val;
+	int	 r;
+
+	dbt_set(&key, name, strlen(name));
+	dbt_user(&val, buf, len);
+	r = adb.meta->get(adb.meta, txn, &key, &val, 0);
+	if (r == DB_NOTFOUND)
+		return 0;
+	if (r != 0 || val.size != len) {
+		log_warnx("reading %s: %s", name, r ? db_strerror(r) :
+		    "bad size");
+		return -1;
+	}
 	return 1;
+}
+
+int
+authdb_meta_put(DB_TXN *txn, const char *name, const void *buf, size_t len)
+{
+	DBT	 key, val;
+	int	 r;
+
+	dbt_set(&key, name, strlen(name));
+	dbt_set(&val, buf, len);
+	if ((r = adb.meta->put(adb.meta, txn, &key, &val, 0)) != 0) {
+		log_warnx("writing %s: %s", name, db_strerror(r));
+		return -1;
+	}
+	return 0;
 }
 
 /* 0 stored; 1 when create is set and the name exists; -1 error. */

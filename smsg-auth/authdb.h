@@ -39,6 +39,9 @@ int	 account_put(DB_TXN *, const struct account *, int);
 int	 account_commit(DB_TXN *, const struct account *);
 int	 account_delete(DB_TXN *, const char *);
 int	 account_new_uid(DB_TXN *, uint32_t *);
+int	 account_get_uid(DB_TXN *, uint32_t, struct account *);
+int	 authdb_meta_get(DB_TXN *, const char *, void *, size_t);
+int	 authdb_meta_put(DB_TXN *, const char *, const void *, size_t);
 #define AUTHDB_DECOYLEN	790	/* an account record with one device */
 int	 authdb_decoy(DB_TXN *);
 int	 account_foreach(account_cb, void *);

@@ -17,6 +17,7 @@
 #include "authdb.h"
 #include "log.h"
 #include "proc.h"
+#include "sysmsg.h"
 
 struct auth_conf	 authconf;
 struct signin_limits	 auth_limits;
@@ -54,6 +55,11 @@ static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
 	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
 	{ MSG_AUTH_CONTACT_KEYS, PROC_FRONT, REQ_SESSION, h_contact_keys },
+	{ MSG_AUTH_BROADCAST,	PROC_FRONT, REQ_SESSION, h_broadcast },
+	{ MSG_CTL_BROADCAST,	PROC_PARENT, REQ_ANY, h_ctl_broadcast },
+	{ MSG_CTL_SHOW_NOTICES,	PROC_PARENT, REQ_ANY, h_show_notices },
+	{ MSG_STORE_OK,		PROC_STORE, REQ_ANY, h_store_answer },
+	{ MSG_STORE_FAIL,	PROC_STORE, REQ_ANY, h_store_answer },
 #ifdef SMSG_TEST_HOOKS
 	/* the same checks, asked for directly: auth refuses on its own */
 	{ MSG_AUTH_TEST_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
@@ -245,6 +251,7 @@ auth_event(DB_TXN *txn, const struct account *a, const char *event,
 		log_warnx("user %s: event %s not recorded", a->name, event);
 	else
 		push_notice(a->uid, id, event, now);
+	notice_queue(a->uid, event, addr, now);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "sysmsg.h"
 #include "authdb.h"
 #include "device.h"
 #include "log.h"
@@ -280,6 +281,9 @@ login_finish(struct flow *f, DB_TXN *txn, struct account *a,
 	char	 device[SESSION_TOKENLEN];
 	time_t	 now = time(NULL);
 
+	/* a browser or client this account never signed in from */
+	if (!f->trusted && a->last_login != 0)
+		notice_queue(a->uid, "new_signin", f->addr, now);
 	a->last_login = now;
 	if (device_issue(a, f->device, now, device) == -1) {
 		log_warnx("user %s: no device token could be made", a->name);

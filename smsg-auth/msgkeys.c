@@ -12,7 +12,9 @@
 #include "auth.h"
 #include "authdb.h"
 #include "log.h"
+#include "msgheader.h"
 #include "msgunwrap.h"
+#include "sysmsg.h"
 
 /* Public keys of the accounts whose uids are asked for, in one pass. */
 struct pubkeys {
@@ -24,37 +26,44 @@ struct pubkeys {
 	uint8_t		*found;
 };
 
-static void
-pubkeys_match(const struct account *a, void *arg)
+/*
+ * Fill what is asked of every uid found, through the uid index; the
+ * system's keys for its uid.  -1 on a database error.
+ */
+static int
+pubkeys_fill(struct pubkeys *pk)
 {
-	struct pubkeys	*pk = arg;
+	struct account	 a;
 	uint32_t	 i;
+	int		 r;
 
-	for (i = 0; i < pk->n; i++)
-		if (pk->uid[i] == a->uid) {
-			if (pk->x != NULL)
-				memcpy(pk->x[i], a->x25519_pub, MC_KEYLEN);
-			if (pk->ed != NULL)
-				memcpy(pk->ed[i], a->ed25519_pub, MC_KEYLEN);
-			if (pk->name != NULL)
-				strlcpy(pk->name[i], a->name,
-				    sizeof(pk->name[i]));
-			pk->found[i] = 1;
-		}
+	memset(pk->found, 0, pk->n);
+	for (i = 0; i < pk->n; i++) {
+		if (pk->uid[i] == SMSG_SYSTEM_UID)
+			r = syskeys_account(&a);
+		else if ((r = account_get_uid(NULL, pk->uid[i], &a)) == -1)
+			return -1;
+		if (r != 1)
+			continue;
+		if (pk->x != NULL)
+			memcpy(pk->x[i], a.x25519_pub, MC_KEYLEN);
+		if (pk->ed != NULL)
+			memcpy(pk->ed[i], a.ed25519_pub, MC_KEYLEN);
+		if (pk->name != NULL)
+			strlcpy(pk->name[i], a.name, sizeof(pk->name[i]));
+		pk->found[i] = 1;
+		account_clear(&a);
+	}
+	return 0;
 }
 
-/*
- * Fill the keys of every uid; -1 when one is missing.  Accounts are
- * keyed by name, so this reads them all once: a uid index in authdb
- * would make it a lookup.
- */
+/* Fill the keys of every uid; -1 when one is missing. */
 static int
 pubkeys_by_uid(struct pubkeys *pk)
 {
 	uint32_t	 i;
 
-	memset(pk->found, 0, pk->n);
-	if (account_foreach(pubkeys_match, pk) == -1)
+	if (pubkeys_fill(pk) == -1)
 		return -1;
 	for (i = 0; i < pk->n; i++)
 		if (!pk->found[i])
@@ -125,8 +134,7 @@ h_names(struct req *r)
 		msg_get_u32(&r->cur, &uid[i]);
 	req_end(r);
 	pk.n = n;
-	memset(found, 0, sizeof(found));
-	if (account_foreach(pubkeys_match, &pk) == -1) {
+	if (pubkeys_fill(&pk) == -1) {
 		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
 		return;
 	}
@@ -180,23 +188,8 @@ h_key_wrap(struct req *r)
 static void
 get_header(struct req *r, struct mc_header *h)
 {
-	uint32_t	 i;
-
-	msg_get_fixed(&r->cur, h->id, MC_IDLEN);
-	msg_get_u64(&r->cur, &h->created);
-	msg_get_u64(&r->cur, &h->unlock);
-	msg_get_u64(&r->cur, &h->expires);
-	msg_get_u32(&r->cur, &h->flags);
-	if (msg_get_u32(&r->cur, &h->nrcpt) == -1 || h->nrcpt > MC_RCPT_MAX)
+	if (mc_header_get(&r->cur, h) == -1)
 		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < h->nrcpt; i++)
-		msg_get_u32(&r->cur, &h->rcpt[i]);
-	if (msg_get_u32(&r->cur, &h->nstreams) == -1 ||
-	    h->nstreams > MC_STREAM_MAX)
-		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < h->nstreams; i++)
-		msg_get_u64(&r->cur, &h->sizes[i]);
-	msg_get_fixed(&r->cur, h->digest, MC_DIGESTLEN);
 }
 
 /* The session's user signs: the sender is always the session's. */
@@ -302,8 +295,7 @@ h_contact_keys(struct req *r)
 
 	pk.n = get_uids(r, uid, 0, CONTACTS_MAX);
 	n = pk.n - 1;
-	memset(found, 0, pk.n);
-	if (account_foreach(pubkeys_match, &pk) == -1 || !found[0]) {
+	if (pubkeys_fill(&pk) == -1 || !found[0]) {
 		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
 		return;
 	}

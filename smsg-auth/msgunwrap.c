@@ -15,7 +15,9 @@ is_reader(const struct mc_header *h, uint32_t uid)
 {
 	uint32_t	 i;
 
-	if (h->sender == uid)
+	/* a broadcast's readers are every account it was sent to: the
+	   wrapped key, bound to the reader's uid, says which */
+	if (h->sender == uid || (h->flags & MC_F_BROADCAST))
 		return 1;
 	for (i = 0; i < h->nrcpt && i < MC_RCPT_MAX; i++)
 		if (h->rcpt[i] == uid)

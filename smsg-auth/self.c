@@ -67,6 +67,7 @@ h_check(struct req *r)
 	msg_add_u64(&mb, session_expires(r->sess));
 	msg_add_string(&mb, r->sess->csrf);
 	msg_add_u8(&mb, a.totp_on);
+	msg_add_u8(&mb, a.admin);
 	reply_send(PROC_FRONT, &mb);
 	msg_free(&mb);
 	account_clear(&a);

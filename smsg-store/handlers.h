@@ -34,5 +34,8 @@ void	 h_contact_block(struct sreq *);
 void	 h_show_messages(struct sreq *);
 void	 h_purge(struct sreq *);
 void	 h_user_usage(struct sreq *);
+void	 h_sys_put(struct sreq *);
+void	 h_sys_copies(struct sreq *);
+void	 h_user_gone(struct sreq *);
 
 #endif

@@ -57,7 +57,7 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 	key_put32(bound, uid);
 	bound[4] = (uint8_t)f;
 	if (before != NULL) {
-		if ((r = msg_load(txn, before, m)) != STORE_E_OK ||
+		if ((r = msg_load_for(txn, before, uid, m)) != STORE_E_OK ||
 		    msg_copy(m, uid) == NULL)
 			goto done;
 		key_folder(bound, uid, f, m->h.created, before);
@@ -80,7 +80,7 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 			break;
 		}
 		/* expired is gone, whether or not the purge came yet */
-		if (msg_load(txn, kbuf + 13, m) != STORE_E_OK ||
+		if (msg_load_for(txn, kbuf + 13, uid, m) != STORE_E_OK ||
 		    msg_copy(m, uid) == NULL || m->h.expires <= now)
 			continue;
 		memcpy(next, m->h.id, MC_IDLEN);
@@ -96,43 +96,30 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 	return r;
 }
 
+static int
+count_key(DBC *c, const uint8_t *k, void *arg)
+{
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
 /* Entries of uid's folder f: messages there until purged or deleted. */
 int
 store_folder_count(uint32_t uid, enum store_folder f, uint32_t *n)
 {
 	DB_TXN	*txn;
-	DBC	*c = NULL;
-	DBT	 key, data;
-	uint8_t	 kbuf[FOLDER_KEYLEN], prefix[5];
+	uint8_t	 prefix[5];
 	int	 r;
 
 	*n = 0;
 	if ((txn = sdb_begin()) == NULL)
 		return STORE_E_INTERNAL;
-	if (sdb.folder->cursor(sdb.folder, txn, &c, 0) != 0) {
-		sdb_abort(txn);
-		return STORE_E_INTERNAL;
-	}
 	key_put32(prefix, uid);
 	prefix[4] = (uint8_t)f;
-	memset(kbuf, 0, sizeof(kbuf));
-	memcpy(kbuf, prefix, sizeof(prefix));
-	memset(&key, 0, sizeof(key));
-	memset(&data, 0, sizeof(data));
-	key.data = kbuf;
-	key.size = 5;
-	key.ulen = sizeof(kbuf);
-	key.flags = DB_DBT_USERMEM;
-	data.flags = DB_DBT_PARTIAL;
-	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0;
-	    r = c->get(c, &key, &data, DB_NEXT)) {
-		if (key.size != FOLDER_KEYLEN || memcmp(kbuf, prefix, 5) != 0)
-			break;
-		(*n)++;
-	}
-	c->close(c);
+	r = sdb_walk_prefix(sdb.folder, txn, prefix, sizeof(prefix),
+	    FOLDER_KEYLEN, count_key, n);
 	sdb_commit(txn);
-	return r == 0 || r == DB_NOTFOUND ? STORE_E_OK : STORE_E_INTERNAL;
+	return r == 0 ? STORE_E_OK : STORE_E_INTERNAL;
 }
 
 static void

@@ -26,7 +26,7 @@ msg_for(DB_TXN *txn, uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
 	struct store_copy	*c;
 	int			 r;
 
-	if ((r = msg_load(txn, id, m)) != STORE_E_OK)
+	if ((r = msg_load_for(txn, id, uid, m)) != STORE_E_OK)
 		return r;
 	if (uid == 0 || (c = msg_copy(m, uid)) == NULL ||
 	    (c->state & COPY_GONE) || m->h.expires <= now)
@@ -140,6 +140,8 @@ msg_remove(DB_TXN *txn, const struct store_msg *m, uint64_t *nchunks)
 		if (sdb_del(sdb.folder, txn, k, sizeof(k)) == -1)
 			return -1;
 	}
+	if (msg_apart(m) && bcopy_remove_all(txn, m) == -1)
+		return -1;
 	for (i = 0; i < m->h.nstreams; i++)
 		total += m->h.sizes[i];
 	key_time(t, m->h.expires, m->h.id);
@@ -155,7 +157,7 @@ msg_remove(DB_TXN *txn, const struct store_msg *m, uint64_t *nchunks)
 }
 
 /* Drop c's copy; the message goes with the last one. */
-static int
+int
 copy_drop(DB_TXN *txn, struct store_msg *m, struct store_copy *c)
 {
 	uint8_t		 k[FOLDER_KEYLEN];
@@ -163,6 +165,8 @@ copy_drop(DB_TXN *txn, struct store_msg *m, struct store_copy *c)
 	uint32_t	 i;
 
 	c->state |= COPY_GONE;
+	if (msg_apart(m))
+		return apart_drop(txn, m, c);
 	for (i = 0; i < m->ncopy; i++)
 		if (!(m->copy[i].state & COPY_GONE))
 			break;

@@ -86,6 +86,12 @@ msg_record_encode(const struct store_msg *m, uint8_t **out, size_t *len)
 		msg_add_fixed(&mb, m->copy[i].wrapped, MC_WRAPLEN);
 		msg_add_u64(&mb, m->copy[i].files_got);
 	}
+	/* readers' copies kept apart (bcopy.c): the signed list itself */
+	if (msg_flags_apart(m->h.flags)) {
+		msg_add_u32(&mb, m->h.nrcpt);
+		for (i = 0; i < m->h.nrcpt && i < MC_RCPT_MAX; i++)
+			msg_add_u32(&mb, m->h.rcpt[i]);
+	}
 	return rec_finish(&mb, out, len);
 }
 
@@ -94,7 +100,8 @@ msg_record_check(const struct store_msg *m)
 {
 	uint32_t	 i;
 
-	if (m->ncopy < 2 || m->copy[0].uid != m->h.sender ||
+	if (m->ncopy < (msg_flags_apart(m->h.flags) ? 1 : 2) ||
+	    m->copy[0].uid != m->h.sender ||
 	    m->h.nstreams < STREAM_FILE0 || m->announced > 1 ||
 	    (m->h.flags & ~MC_F_ALL) != 0 || m->h.expires < m->h.created)
 		return -1;
@@ -138,6 +145,15 @@ msg_record_decode(const uint8_t *buf, size_t len, struct store_msg *m)
 		msg_get_fixed(&c, m->copy[i].wrapped, MC_WRAPLEN);
 		if (v >= 2)
 			msg_get_u64(&c, &m->copy[i].files_got);
+	}
+	if (msg_flags_apart(m->h.flags)) {
+		if (msg_get_u32(&c, &m->h.nrcpt) == -1 ||
+		    m->h.nrcpt > MC_RCPT_MAX)
+			return -1;
+		for (i = 0; i < m->h.nrcpt; i++)
+			msg_get_u32(&c, &m->h.rcpt[i]);
+		return msg_get_end(&c) == -1 || msg_record_check(m) == -1 ?
+		    -1 : 0;
 	}
 	if (msg_get_end(&c) == -1 || msg_record_check(m) == -1)
 		return -1;

@@ -85,6 +85,12 @@ int	contact_record_decode(const uint8_t *, size_t,
 int	usage_record_encode(const struct store_usage *, uint8_t **, size_t *);
 int	usage_record_decode(const uint8_t *, size_t, struct store_usage *);
 
+/*
+ * Broadcasts and the system's messages keep their readers' copies apart
+ * (bcopy.c); their record holds the signed recipient list itself.
+ */
+#define msg_flags_apart(f)	(((f) & (MC_F_BROADCAST | MC_F_SYSTEM)) != 0)
+
 /* The copy of uid in m, or NULL. */
 struct store_copy *msg_copy(struct store_msg *, uint32_t);
 

@@ -132,50 +132,63 @@ store_err_text(int code)
 	    text[STORE_E_INTERNAL];
 }
 
+/* STORE_OK, or STORE_FAIL with text, to the asker (the front, or auth). */
+static void
+answer_to(enum proc_id to, uint32_t peerid, int code, uint64_t detail,
+    const char *text)
+{
+	struct msgbuf	 mb;
+
+	if (code == STORE_E_OK) {
+		msg_init(&mb, MSG_STORE_OK, peerid);
+		reply_queue(to, &mb);
+		return;
+	}
+	msg_init(&mb, MSG_STORE_FAIL, peerid);
+	msg_add_u32(&mb, (uint32_t)code);
+	msg_add_u64(&mb, detail);
+	msg_add_string(&mb, text != NULL ? text : store_err_text(code));
+	reply_queue(to, &mb);
+}
+
 void
 store_fail(uint32_t peerid, int code, uint64_t detail)
 {
-	store_fail_text(peerid, code, detail, store_err_text(code));
+	answer_to(PROC_FRONT, peerid, code, detail, NULL);
 }
 
 /* A failure in words of the caller's, where the table's say too little. */
 void
 store_fail_text(uint32_t peerid, int code, uint64_t detail, const char *text)
 {
-	struct msgbuf	 mb;
-
-	msg_init(&mb, MSG_STORE_FAIL, peerid);
-	msg_add_u32(&mb, (uint32_t)code);
-	msg_add_u64(&mb, detail);
-	msg_add_string(&mb, text);
-	reply_queue(PROC_FRONT, &mb);
+	answer_to(PROC_FRONT, peerid, code, detail, text);
 }
 
 void
 store_ok(uint32_t peerid)
 {
-	struct msgbuf	 mb;
-
-	msg_init(&mb, MSG_STORE_OK, peerid);
-	reply_queue(PROC_FRONT, &mb);
+	answer_to(PROC_FRONT, peerid, STORE_E_OK, 0, NULL);
 }
 
 void
 store_answer(uint32_t peerid, int rv)
 {
-	if (rv == STORE_E_OK)
-		store_ok(peerid);
-	else
-		store_fail(peerid, rv, 0);
+	answer_to(PROC_FRONT, peerid, rv, 0, NULL);
 }
 
 /* After a change that must be durable: the answer waits for the flush. */
 void
-store_changed(uint32_t peerid, int rv)
+store_changed_to(enum proc_id to, uint32_t peerid, int rv)
 {
 	if (rv == STORE_E_OK)
 		reply_dirty();
-	store_answer(peerid, rv);
+	answer_to(to, peerid, rv, 0, NULL);
+}
+
+void
+store_changed(uint32_t peerid, int rv)
+{
+	store_changed_to(PROC_FRONT, peerid, rv);
 }
 
 /* A live event for every session of uid; after the flush, like answers. */

@@ -25,6 +25,7 @@ void	 store_fail_text(uint32_t, int, uint64_t, const char *);
 void	 store_ok(uint32_t);
 void	 store_answer(uint32_t, int);
 void	 store_changed(uint32_t, int);
+void	 store_changed_to(enum proc_id, uint32_t, int);
 void	 store_push(uint32_t, const char *, const char *);
 
 #endif

@@ -95,6 +95,7 @@ storedb_open(const char *home, const struct store_limits *lim)
 	sdb.contact = open_tree("contact.db");
 	sdb.usage = open_tree("usage.db");
 	sdb.quarantine = open_tree("quarantine.db");
+	sdb.bcopy = open_tree("bcopy.db");
 	return 0;
 }
 
@@ -103,7 +104,7 @@ storedb_close(void)
 {
 	DB	**dbs[] = { &sdb.msg, &sdb.chunk, &sdb.upload, &sdb.folder,
 	    &sdb.expiry, &sdb.unlock, &sdb.contact, &sdb.usage,
-	    &sdb.quarantine };
+	    &sdb.quarantine, &sdb.bcopy };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
@@ -290,14 +291,28 @@ msg_load(DB_TXN *txn, const uint8_t id[MC_IDLEN], struct store_msg *m)
 	return STORE_E_OK;
 }
 
+/*
+ * The message record.  A message that keeps its readers' copies apart
+ * (bcopy.c) holds the sender's copy only; a reader's copy loaded into it
+ * is written to its own record.
+ */
 int
 msg_save(DB_TXN *txn, const struct store_msg *m)
 {
-	uint8_t	*val;
-	size_t	 vlen;
-	int	 r;
+	uint8_t		*val;
+	size_t		 vlen;
+	uint32_t	 i, n = m->ncopy;
+	int		 r;
 
-	if (msg_record_encode(m, &val, &vlen) == -1)
+	if (msg_apart(m) && n > 1) {
+		for (i = 1; i < n; i++)
+			if (bcopy_save(txn, m, &m->copy[i]) != STORE_E_OK)
+				return STORE_E_INTERNAL;
+		((struct store_msg *)m)->ncopy = 1;
+	}
+	r = msg_record_encode(m, &val, &vlen);
+	((struct store_msg *)m)->ncopy = n;
+	if (r == -1)
 		return STORE_E_INTERNAL;
 	r = sdb_put(sdb.msg, txn, m->h.id, MC_IDLEN, val, vlen);
 	free(val);
@@ -370,6 +385,52 @@ key_put64(uint8_t *p, uint64_t v)
 {
 	key_put32(p, v >> 32);
 	key_put32(p + 4, v & 0xffffffff);
+}
+
+/*
+ * Walk db's keys of keylen bytes that start with prefix, in order: fn
+ * gets the cursor (to delete with) and the key, and answers 0 to go on,
+ * 1 to stop, -1 for an error.  0 at the end or when stopped, -1 on an
+ * error.  Keys only: no record is read.
+ */
+int
+sdb_walk_prefix(DB *db, DB_TXN *txn, const uint8_t *prefix, size_t plen,
+    size_t keylen, int (*fn)(DBC *, const uint8_t *, void *), void *arg)
+{
+	DBC	*c;
+	DBT	 key, data;
+	uint8_t	 k[64];
+	int	 r, stop = 0;
+
+	if (keylen > sizeof(k) || plen > keylen ||
+	    db->cursor(db, txn, &c, 0) != 0)
+		return -1;
+	memcpy(k, prefix, plen);
+	memset(&key, 0, sizeof(key));
+	memset(&data, 0, sizeof(data));
+	key.data = k;
+	key.size = (u_int32_t)plen;
+	key.ulen = sizeof(k);
+	key.flags = DB_DBT_USERMEM;
+	data.flags = DB_DBT_PARTIAL;
+	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0;
+	    r = c->get(c, &key, &data, DB_NEXT)) {
+		if (key.size != keylen || memcmp(k, prefix, plen) != 0)
+			break;
+		if ((stop = fn(c, k, arg)) != 0)
+			break;
+	}
+	c->close(c);
+	if (stop == -1)
+		return -1;
+	return r == 0 || r == DB_NOTFOUND ? 0 : -1;
+}
+
+uint32_t
+key_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
 }
 
 uint64_t

@@ -95,6 +95,13 @@ int	 store_stats(uint64_t, struct store_stats *);
 int	 store_usage(uint32_t, struct store_usage *);
 int	 store_folder_count(uint32_t, enum store_folder, uint32_t *);
 
+/* What auth sealed itself (sysput.c); an account deleted (usergone.c). */
+int	 store_sys_put(struct store_msg *, const uint8_t *, const uint8_t *,
+	    const size_t [2], uint64_t);
+int	 store_sys_copies(const uint8_t [MC_IDLEN], const struct store_copy *,
+	    uint32_t, uint64_t, uint32_t *, uint32_t *);
+int	 store_user_gone(uint32_t, uint32_t *, uint32_t *);
+
 /* Contacts and blocks (contacts.c). */
 int	 store_contact_add(uint32_t, uint32_t, const char *, uint64_t);
 int	 store_contact_remove(uint32_t, uint32_t);

@@ -149,7 +149,8 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 	lifetime = store_lifetime(lifetime);
 	if (lifetime > sdb.lim.retention_max)
 		return STORE_E_LIMIT;
-	if (sender == 0 || (flags & ~MC_F_ALL) != 0 ||
+	/* broadcasts and the system's messages come from auth only */
+	if (sender == 0 || (flags & ~MC_F_DELETE_AFTER_READ) != 0 ||
 	    (unlock != 0 && unlock >= now + lifetime))
 		return STORE_E_BADREQ;
 	if ((u = calloc(1, sizeof(*u))) == NULL ||
@@ -337,34 +338,21 @@ store_upload_commit(uint32_t sender, const uint8_t id[MC_IDLEN],
 	return sdb_end(txn, r);
 }
 
+static int
+chunk_del(DBC *c, const uint8_t *k, void *arg)
+{
+	if (c->del(c, 0) != 0)
+		return -1;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
 /* Every chunk of id, in one transaction; their count in n. */
 int
 chunks_remove(DB_TXN *txn, const uint8_t id[MC_IDLEN], uint64_t *n)
 {
-	DBC	*c;
-	DBT	 key, data;
-	uint8_t	 k[CHUNK_KEYLEN];
-	int	 r;
-
-	if (sdb.chunk->cursor(sdb.chunk, txn, &c, 0) != 0)
-		return -1;
-	key_chunk(k, id, 0, 0);
-	memset(&key, 0, sizeof(key));
-	memset(&data, 0, sizeof(data));
-	key.data = k;
-	key.size = key.ulen = sizeof(k);
-	key.flags = DB_DBT_USERMEM;
-	data.flags = DB_DBT_PARTIAL;	/* keys only: never read a chunk */
-	for (r = c->get(c, &key, &data, DB_SET_RANGE); r == 0;
-	    r = c->get(c, &key, &data, DB_NEXT)) {
-		if (key.size != CHUNK_KEYLEN || memcmp(k, id, MC_IDLEN) != 0)
-			break;
-		if ((r = c->del(c, 0)) != 0)
-			break;
-		(*n)++;
-	}
-	c->close(c);
-	return r == 0 || r == DB_NOTFOUND ? 0 : -1;
+	return sdb_walk_prefix(sdb.chunk, txn, id, MC_IDLEN, CHUNK_KEYLEN,
+	    chunk_del, n);
 }
 
 static int

@@ -44,6 +44,7 @@ static const struct page_desc {
 	[WEB_PAGE_CONVERSATION] = { "conversation", "Conversation", CT_HTML },
 	[WEB_PAGE_CSS] = { "smsg_css", "", CT_CSS },
 	[WEB_PAGE_JS] = { "smsg_js", "", CT_JS },
+	[WEB_PAGE_BROADCAST] = { "broadcast", "Broadcast", CT_HTML },
 };
 
 static struct tmpl_set	*pages_set;

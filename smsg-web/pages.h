@@ -56,6 +56,9 @@
  *   WEB_PAGE_CONVERSATION with, messages.N.{... as the folders, body,
  *                        body_cut, once, mine}, the compose form's keys
  *   WEB_PAGE_JS          the script, /static/smsg.js
+ *   WEB_PAGE_BROADCAST   POST /broadcast: csrf, subject, body
+ *
+ * may_broadcast is set on signed-in pages whose user may broadcast.
  */
 #ifndef SMSG_WEB_PAGES_H
 #define SMSG_WEB_PAGES_H

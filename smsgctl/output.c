@@ -298,6 +298,20 @@ text_usage(const struct usage_info *u)
 }
 
 static void
+text_broadcast(const struct broadcast_info *b)
+{
+	/* the result line that follows says it in words */
+}
+
+static void
+text_notices(const struct notices_info *n)
+{
+	printf("notices sent:     %llu\n", (unsigned long long)n->sent);
+	printf("notices dropped:  %llu\n", (unsigned long long)n->dropped);
+	printf("notices queued:   %llu\n", (unsigned long long)n->queued);
+}
+
+static void
 text_end(void)
 {
 	if (tbl.nrows > 0)
@@ -319,7 +333,8 @@ text_result(uint32_t code, const char *text)
 const struct output output_text = {
 	text_begin, text_status_daemon, text_status_proc, text_user,
 	text_session, text_secret, text_messages, text_messages_day,
-	text_purged, text_usage, text_end, text_result
+	text_purged, text_usage, text_broadcast, text_notices, text_end,
+	text_result
 };
 
 /* JSON: one document per command, printed at the end. */
@@ -487,6 +502,27 @@ json_usage(const struct usage_info *u)
 	    json_integer((json_int_t)u->quota));
 }
 
+/* Joined to the result that follows. */
+static void
+json_broadcast(const struct broadcast_info *b)
+{
+	json_decref(jdoc);
+	jdoc = json_pack("{s:s, s:I, s:I, s:I, s:I}", "id", b->id,
+	    "created", (json_int_t)b->created,
+	    "expires_at", (json_int_t)b->expires,
+	    "recipients", (json_int_t)b->recipients,
+	    "skipped", (json_int_t)b->skipped);
+}
+
+static void
+json_notices(const struct notices_info *n)
+{
+	json_decref(jdoc);
+	jdoc = json_pack("{s:I, s:I, s:I}", "sent", (json_int_t)n->sent,
+	    "dropped", (json_int_t)n->dropped,
+	    "queued", (json_int_t)n->queued);
+}
+
 static void
 json_end(void)
 {
@@ -520,5 +556,6 @@ json_result(uint32_t code, const char *text)
 const struct output output_json = {
 	json_begin, json_status_daemon, json_status_proc, json_user,
 	json_session, json_secret, json_messages, json_messages_day,
-	json_purged, json_usage, json_end, json_result
+	json_purged, json_usage, json_broadcast, json_notices, json_end,
+	json_result
 };

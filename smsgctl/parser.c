@@ -20,6 +20,7 @@ enum token_type {
 	USERNAME,
 	SESSIONID,
 	PWSTDIN,	/* the "-" of "-p -" */
+	TEXT,		/* any one word: a broadcast's text, "-" for stdin */
 };
 
 struct token {
@@ -41,6 +42,7 @@ static const struct token t_pwstdin[];
 static const struct token t_session_revoke[];
 static const struct token t_admin[];
 static const struct token t_onoff[];
+static const struct token t_text[];
 
 static const struct token t_main[] = {
 	{ KEYWORD, "show", ACT_NONE, t_show },
@@ -49,6 +51,13 @@ static const struct token t_main[] = {
 	{ KEYWORD, "session", ACT_NONE, t_session },
 	{ KEYWORD, "stop", ACT_STOP, NULL },
 	{ KEYWORD, "purge", ACT_PURGE, NULL },
+	{ KEYWORD, "broadcast", ACT_BROADCAST, t_text },
+	{ ENDTOKEN, NULL, ACT_NONE, NULL }
+};
+
+static const struct token t_text[] = {
+	{ ENDOK, NULL, ACT_NONE, NULL },
+	{ TEXT, "TEXT", ACT_NONE, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -57,6 +66,7 @@ static const struct token t_show[] = {
 	{ KEYWORD, "user", ACT_USER_SHOW, t_name },
 	{ KEYWORD, "sessions", ACT_SHOW_SESSIONS, t_show_sessions },
 	{ KEYWORD, "messages", ACT_SHOW_MESSAGES, NULL },
+	{ KEYWORD, "notices", ACT_SHOW_NOTICES, NULL },
 	{ ENDTOKEN, NULL, ACT_NONE, NULL }
 };
 
@@ -198,7 +208,8 @@ match(const struct token *table, const char *word)
 		    strcmp(word, t->keyword) == 0)
 			return t;
 	for (t = table; t->type != ENDTOKEN; t++)
-		if (t->type == USERNAME || t->type == SESSIONID)
+		if (t->type == USERNAME || t->type == SESSIONID ||
+		    t->type == TEXT)
 			return t;
 	return NULL;
 }
@@ -227,6 +238,9 @@ take_word(const struct token *t, const char *word, struct parse_result *res)
 		break;
 	case PWSTDIN:
 		res->pw_stdin = 1;
+		break;
+	case TEXT:
+		res->text = word;
 		break;
 	default:
 		break;

@@ -281,6 +281,35 @@ show_messages(struct msg *m)
 		out->purged(n, chunks);
 }
 
+/* A broadcast sent, or the notices' counts. */
+static void
+show_auth_counts(struct msg *m)
+{
+	struct msgcur		 cur;
+	struct broadcast_info	 b;
+	struct notices_info	 n;
+
+	msg_cursor(m, &cur);
+	if (m->type == MSG_CTL_BROADCAST_SENT) {
+		msg_get_string(&cur, b.id, sizeof(b.id));
+		msg_get_u64(&cur, &b.created);
+		msg_get_u64(&cur, &b.expires);
+		msg_get_u32(&cur, &b.recipients);
+		msg_get_u32(&cur, &b.skipped);
+	} else {
+		msg_get_u64(&cur, &n.sent);
+		msg_get_u64(&cur, &n.dropped);
+		msg_get_u64(&cur, &n.queued);
+	}
+	if (msg_get_end(&cur) == -1)
+		die(EXIT_FAILED, "malformed %s from smsgd",
+		    msg_type_name(m->type));
+	if (m->type == MSG_CTL_BROADCAST_SENT)
+		out->broadcast(&b);
+	else
+		out->notices(&n);
+}
+
 static uint32_t	 shown_uid;	/* of the account show user printed */
 
 static void
@@ -349,6 +378,10 @@ read_replies(struct chan *c, int last)
 		case MSG_CTL_PURGED:
 			show_messages(&m);
 			break;
+		case MSG_CTL_BROADCAST_SENT:
+		case MSG_CTL_NOTICES_INFO:
+			show_auth_counts(&m);
+			break;
 		default:
 			die(EXIT_FAILED, "unexpected %s from smsgd",
 			    msg_type_name(m.type));
@@ -363,6 +396,7 @@ read_replies(struct chan *c, int last)
 #define A_VERBOSE	0x08	/* u8 1 for ACT_LOG_VERBOSE */
 #define A_RELAYED	0x10	/* answered by auth, through smsgd */
 #define A_ONOFF		0x20	/* u8 1 for ACT_USER_ADMIN_ON */
+#define A_TEXT		0x40	/* string subject, bytes text */
 
 static const struct request {
 	enum ctl_action	 action;
@@ -388,7 +422,45 @@ static const struct request {
 	{ ACT_PURGE, MSG_CTL_PURGE, A_RELAYED },
 	{ ACT_USER_ADMIN_ON, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
 	{ ACT_USER_ADMIN_OFF, MSG_CTL_USER_ADMIN, A_NAME | A_ONOFF | A_RELAYED },
+	{ ACT_BROADCAST, MSG_CTL_BROADCAST, A_TEXT | A_RELAYED },
+	{ ACT_SHOW_NOTICES, MSG_CTL_SHOW_NOTICES, A_RELAYED },
 };
+
+#define BROADCAST_SUBJECT	"Announcement"
+
+/* A broadcast's text: the argument, or standard input for "-" or none. */
+static char	 text[BROADCAST_TEXT_MAX + 2];
+static size_t	 textlen;
+
+static void
+text_read(const char *arg)
+{
+	size_t	 n;
+
+	if (arg != NULL && strcmp(arg, "-") != 0) {
+		if ((textlen = strlen(arg)) > BROADCAST_TEXT_MAX)
+			die(EXIT_USAGE, "text too long (at most %d bytes)",
+			    BROADCAST_TEXT_MAX);
+		memcpy(text, arg, textlen);
+	} else {
+		while (textlen < sizeof(text) && (n = fread(text + textlen,
+		    1, sizeof(text) - textlen, stdin)) > 0)
+			textlen += n;
+		if (ferror(stdin))
+			die(EXIT_FAILED, "reading standard input: %s",
+			    strerror(errno));
+		/* one line end is the shell's, not the text's */
+		if (textlen > 0 && text[textlen - 1] == '\n')
+			textlen--;
+		if (textlen > BROADCAST_TEXT_MAX)
+			die(EXIT_USAGE, "text too long (at most %d bytes)",
+			    BROADCAST_TEXT_MAX);
+	}
+	if (memchr(text, '\0', textlen) != NULL)
+		die(EXIT_USAGE, "the text holds a NUL byte");
+	if (strspn(text, " \t\r\n") >= textlen)
+		die(EXIT_USAGE, "empty text: nothing to broadcast");
+}
 
 /* The password being sent; wiped at exit, whatever the way out. */
 static char	 password[PASSWORD_MAX];
@@ -465,6 +537,10 @@ build_request(const struct request *rq, const struct parse_result *res,
 		msg_add_u64(mb, res->id);
 	if (rq->args & A_ONOFF)
 		msg_add_u8(mb, res->action == ACT_USER_ADMIN_ON);
+	if (rq->args & A_TEXT) {
+		msg_add_string(mb, BROADCAST_SUBJECT);
+		msg_add_bytes(mb, text, textlen);
+	}
 }
 
 int
@@ -508,6 +584,8 @@ main(int argc, char *argv[])
 		if (password[0] == '\0')
 			die(EXIT_USAGE, "empty password");
 	}
+	if (rq->args & A_TEXT)
+		text_read(res.text);
 
 	if (chan_init(&c, ctl_connect(), MAXMSG_CTL, 0) == -1)
 		die(EXIT_FAILED, "out of memory");

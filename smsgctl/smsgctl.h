@@ -28,6 +28,8 @@ enum ctl_action {
 	ACT_PURGE,
 	ACT_USER_ADMIN_ON,
 	ACT_USER_ADMIN_OFF,
+	ACT_BROADCAST,
+	ACT_SHOW_NOTICES,
 };
 
 #define USERNAME_MIN	3
@@ -39,6 +41,7 @@ struct parse_result {
 	char		 name[USERNAME_MAX + 1];	/* "" if none given */
 	uint64_t	 id;			/* a session */
 	int		 pw_stdin;		/* -p -: one line of stdin */
+	const char	*text;			/* broadcast; NULL, "-": stdin */
 };
 
 /* Exit codes; smsgctl.8 lists them. */
@@ -101,6 +104,18 @@ struct messages_day {
 	uint64_t	 bytes;
 };
 
+struct broadcast_info {
+	char		 id[32];
+	uint64_t	 created;
+	uint64_t	 expires;
+	uint32_t	 recipients;
+	uint32_t	 skipped;	/* accounts without keys */
+};
+
+struct notices_info {
+	uint64_t	 sent, dropped, queued;
+};
+
 struct usage_info {
 	uint32_t	 sent;		/* messages in the sent folder */
 	uint32_t	 received;	/* ... and in the inbox */
@@ -123,6 +138,8 @@ struct output {
 	void	(*messages_day)(const struct messages_day *);
 	void	(*purged)(uint32_t, uint64_t);
 	void	(*usage)(const struct usage_info *);
+	void	(*broadcast)(const struct broadcast_info *);
+	void	(*notices)(const struct notices_info *);
 	void	(*end)(void);
 	void	(*result)(uint32_t, const char *);
 };

@@ -59,7 +59,8 @@ static uint32_t			 lastid;
 
 /*
  * Requests the parent relays to auth or the store, and the payload each
- * must have: s a string, q a u64, u a u32, b a u8 that is 0 or 1.  The parent
+ * must have: s a string, t a text (bytes, BROADCAST_TEXT_MAX at most, no
+ * NUL), q a u64, u a u32, b a u8 that is 0 or 1.  The parent
  * checks the layout so that a bad request from smsgctl ends only its
  * connection, never the child (for which a malformed message from the
  * parent is fatal).
@@ -83,6 +84,8 @@ static const struct relay {
 	{ MSG_CTL_SHOW_MESSAGES, PROC_STORE, "" },
 	{ MSG_CTL_PURGE, PROC_STORE, "" },
 	{ MSG_CTL_USER_USAGE, PROC_STORE, "u" },
+	{ MSG_CTL_BROADCAST, PROC_AUTH, "st" },
+	{ MSG_CTL_SHOW_NOTICES, PROC_AUTH, "" },
 };
 
 struct listener {
@@ -241,6 +244,12 @@ relay_check(const struct relay *r, struct msg *m)
 		switch (*l) {
 		case 's':
 			if (msg_get_bytes(&cur, &p, &len, MSG_MAXSTR) == -1 ||
+			    (len > 0 && memchr(p, '\0', len) != NULL))
+				return -1;
+			break;
+		case 't':
+			if (msg_get_bytes(&cur, &p, &len,
+			    BROADCAST_TEXT_MAX) == -1 ||
 			    (len > 0 && memchr(p, '\0', len) != NULL))
 				return -1;
 			break;

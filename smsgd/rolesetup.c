@@ -170,6 +170,7 @@ send_front(const struct smsg_config *conf)
 	msg_add_u8(&mb, conf->limits.ipv6_prefix);
 	msg_add_u32(&mb, conf->store.retention);
 	msg_add_u32(&mb, conf->store.retention_max);
+	msg_add_u8(&mb, config_bcast_policy(conf));
 	if (proc_send(PROC_FRONT, &mb) == -1)
 		fatal("sending front settings");
 
@@ -213,6 +214,9 @@ send_auth(const struct smsg_config *conf)
 	msg_add_string(&mb, conf->auth.issuer);
 	msg_add_u8(&mb, conf->limits.ipv4_prefix);
 	msg_add_u8(&mb, conf->limits.ipv6_prefix);
+	msg_add_u8(&mb, config_bcast_policy(conf));
+	msg_add_u32(&mb, conf->store.retention);
+	msg_add_u32(&mb, conf->store.subject_max);
 	if (proc_send(PROC_AUTH, &mb) == -1)
 		fatal("sending auth settings");
 }

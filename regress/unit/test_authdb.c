@@ -1,6 +1,8 @@
 /*
  * smsg-auth's database in a temporary directory: accounts, the uid
- * counter, transactions, the activity log and its bound.
+ * counter, transactions, the activity log and its bound, the uid index
+ * (against a scan, after many accounts made and deleted, and built for a
+ * database made before it), the system's meta records.
  */
 #include "config.h"
 
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "authdb.h"
+#include "dbenv.h"
 #include "log.h"
 #include "proto.h"
 #include "tap.h"
@@ -144,11 +147,159 @@ test_activity(void)
 	tap_ok(nevents == 1, "another user's events stay");
 }
 
+/* uid -> name by a scan of every account */
+#define SCAN_MAX	1000
+static char	 scanned[SCAN_MAX + 1][ACCOUNT_NAME_MAX + 1];
+
+static void
+scan_account(const struct account *a, void *arg)
+{
+	if (a->uid <= SCAN_MAX)
+		strlcpy(scanned[a->uid], a->name, sizeof(scanned[a->uid]));
+}
+
+/* Every uid up to max: the index finds exactly what the scan finds. */
+static int
+index_agrees(uint32_t max)
+{
+	struct account	 a;
+	uint32_t	 uid;
+	int		 r;
+
+	memset(scanned, 0, sizeof(scanned));
+	if (account_foreach(scan_account, NULL) == -1)
+		return 0;
+	for (uid = 1; uid <= max; uid++) {
+		r = account_get_uid(NULL, uid, &a);
+		if (r != (scanned[uid][0] != '\0'))
+			return 0;
+		if (r == 1 && strcmp(a.name, scanned[uid]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+test_uid_index(void)
+{
+	struct account	 a;
+	DB_TXN		*txn;
+	char		 name[16];
+	uint32_t	 i, max = 0;
+	int		 ok = 1;
+
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "user%03u", i);
+		mkaccount(&a, name);
+		txn = authdb_begin();
+		if (account_new_uid(txn, &a.uid) == -1 ||
+		    account_commit(txn, &a) == -1)
+			ok = 0;
+		max = a.uid;
+		/* every third goes again, some at once, some later */
+		if (i % 3 == 0 && i % 2 == 0) {
+			txn = authdb_begin();
+			if (account_delete(txn, name) == -1 ||
+			    authdb_commit(txn) == -1)
+				ok = 0;
+		}
+	}
+	for (i = 0; i < 400; i += 9) {
+		snprintf(name, sizeof(name), "user%03u", i);
+		txn = authdb_begin();
+		if (account_get(txn, name, &a) == 1) {
+			/* rewritten as a sign-in does: the index follows */
+			a.last_login = 1700000001;
+			if (account_commit(txn, &a) == -1)
+				ok = 0;
+		} else {
+			account_delete(txn, name);
+			authdb_commit(txn);
+		}
+	}
+	tap_ok(ok, "400 accounts made, many deleted or rewritten");
+	tap_ok(index_agrees(max + 5), "the uid index agrees with a scan of "
+	    "every account, up to uid %u", max + 5);
+	tap_ok(account_get_uid(NULL, 0, &a) == 0 &&
+	    account_get_uid(NULL, UINT32_MAX, &a) == 0,
+	    "uid 0 and the system's uid are no account");
+}
+
+static void
+test_meta(void)
+{
+	uint8_t	 in[40], out[40];
+	DB_TXN	*txn;
+
+	memset(in, 7, sizeof(in));
+	tap_ok(authdb_meta_get(NULL, "system_keys", out, sizeof(out)) == 0,
+	    "no system keys before they are made");
+	txn = authdb_begin();
+	tap_ok(authdb_meta_put(txn, "system_keys", in, sizeof(in)) == 0 &&
+	    authdb_commit(txn) == 0, "a meta record is written");
+	tap_ok(authdb_meta_get(NULL, "system_keys", out, sizeof(out)) == 1 &&
+	    memcmp(in, out, sizeof(in)) == 0, "and read back");
+	tap_ok(authdb_meta_get(NULL, "system_keys", out, 20) == -1,
+	    "a record of the wrong size is an error");
+}
+
+/* A database from before the index: built when it is opened. */
+static void
+test_index_built(const char *dir)
+{
+	struct account	 a;
+	DB_ENV		*env;
+	DB		*db;
+	DBT		 k, v;
+	uint8_t		 buf[ACCOUNT_RECMAX];
+	size_t		 len;
+	char		 name[16];
+	uint32_t	 i;
+	int		 ok = 1;
+
+	env = dbenv_open(dir);
+	db = dbenv_open_db(env, "accounts.db", DB_BTREE);
+	for (i = 1; i <= 50; i++) {
+		snprintf(name, sizeof(name), "old%02u", i);
+		mkaccount(&a, name);
+		a.uid = i * 2;
+		memset(&k, 0, sizeof(k));
+		memset(&v, 0, sizeof(v));
+		k.data = name;
+		k.size = strlen(name);
+		if (account_encode(&a, buf, sizeof(buf), &len) == -1)
+			ok = 0;
+		v.data = buf;
+		v.size = len;
+		if (db->put(db, NULL, &k, &v, DB_AUTO_COMMIT) != 0)
+			ok = 0;
+	}
+	db->close(db, 0);
+	dbenv_close(env);
+	tap_ok(ok, "50 accounts in a database without a uid index");
+	authdb_open(dir);
+	tap_ok(index_agrees(110), "opened, its uid index is built and "
+	    "agrees with a scan");
+	tap_ok(account_get_uid(NULL, 40, &a) == 1 &&
+	    strcmp(a.name, "old20") == 0, "uid 40 is old20");
+	authdb_close();
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char	 cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", dir);
+}
+
 int
 main(void)
 {
 	char	 dir[] = "/tmp/smsg-authdb.XXXXXX";
-	char	 cmd[128];
+	char	 dir2[] = "/tmp/smsg-authdb.XXXXXX";
 
 	(void)tap_skip;
 	(void)tap_diag;
@@ -160,9 +311,15 @@ main(void)
 	authdb_open(dir);
 	test_accounts();
 	test_activity();
+	test_uid_index();
+	test_meta();
 	authdb_close();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		tap_diag("could not remove %s", dir);
+	remove_dir(dir);
+	if (mkdtemp(dir2) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_index_built(dir2);
+	remove_dir(dir2);
 	return tap_done();
 }

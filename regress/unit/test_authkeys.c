@@ -20,6 +20,7 @@
 #include "authdb.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgheader.h"
 #include "proc.h"
 #include "tap.h"
 
@@ -92,25 +93,6 @@ start(struct msgbuf *mb, uint32_t type, const struct user *u)
 	msg_add_string(mb, "192.0.2.9");
 }
 
-static void
-add_header(struct msgbuf *mb, const struct mc_header *h)
-{
-	uint32_t	 i;
-
-	msg_add_fixed(mb, h->id, MC_IDLEN);
-	msg_add_u64(mb, h->created);
-	msg_add_u64(mb, h->unlock);
-	msg_add_u64(mb, h->expires);
-	msg_add_u32(mb, h->flags);
-	msg_add_u32(mb, h->nrcpt);
-	for (i = 0; i < h->nrcpt; i++)
-		msg_add_u32(mb, h->rcpt[i]);
-	msg_add_u32(mb, h->nstreams);
-	for (i = 0; i < h->nstreams; i++)
-		msg_add_u64(mb, h->sizes[i]);
-	msg_add_fixed(mb, h->digest, MC_DIGESTLEN);
-}
-
 static uint32_t
 unwrap(const struct user *u, const struct mc_header *h, const uint8_t *sig,
     const uint8_t *w, uint32_t *code)
@@ -119,7 +101,7 @@ unwrap(const struct user *u, const struct mc_header *h, const uint8_t *sig,
 
 	start(&mb, MSG_AUTH_KEY_UNWRAP, u);
 	msg_add_u32(&mb, h->sender);
-	add_header(&mb, h);
+	mc_header_add(&mb, h);
 	msg_add_fixed(&mb, sig, MC_SIGLEN);
 	msg_add_fixed(&mb, w, MC_WRAPLEN);
 	return ask(&mb, code);
@@ -183,7 +165,7 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	    "KEY_WRAP for an unknown uid: not found");
 
 	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	add_header(&mb, &h);
+	mc_header_add(&mb, &h);
 	tap_ok(ask(&mb, &code) == MSG_AUTH_SIGNATURE &&
 	    answerlen == MC_SIGLEN, "KEY_SIGN: a signature");
 	memcpy(sig, answer, MC_SIGLEN);
@@ -215,7 +197,7 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "a locked header: AUTH_E_TIMELOCK");
 	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	add_header(&mb, &h);
+	mc_header_add(&mb, &h);
 	ask(&mb, &code);
 	memcpy(sig, answer, MC_SIGLEN);
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&

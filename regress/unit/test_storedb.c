@@ -2,7 +2,10 @@
  * smsg-store's database on a real Berkeley DB environment in a fresh
  * directory: uploads and their limits, reading, the time lock, who may
  * see what, delete, delete after read, retention, the sweep of
- * abandoned uploads, quarantine, contacts, durability across a reopen.
+ * abandoned uploads, quarantine, contacts, durability across a reopen;
+ * messages whose readers' copies are kept apart (broadcasts, the
+ * system's), each deleted on its own, the last or the retention taking
+ * the ciphertext; an account deleted.
  */
 #include "config.h"
 
@@ -712,6 +715,161 @@ test_reopen(void)
 	    "a message survives closing and recovery");
 }
 
+/* A system broadcast (or a notice to one reader) as auth puts it. */
+static int
+sys_put_at(uint32_t flags, uint32_t rcpt, uint64_t created, uint64_t now,
+    uint8_t id[MC_IDLEN])
+{
+	static struct store_msg	 m;
+	static uint8_t		 s[40], b[100];
+	size_t			 len[2] = { sizeof(s), sizeof(b) };
+
+	memset(&m, 0, sizeof(m));
+	msgid_new(m.h.id);
+	memcpy(id, m.h.id, MC_IDLEN);
+	m.h.sender = SMSG_SYSTEM_UID;
+	m.h.flags = flags;
+	m.h.nrcpt = rcpt != 0;
+	m.h.rcpt[0] = rcpt;
+	m.h.created = created;
+	m.h.expires = created + 3600;
+	m.h.nstreams = 2;
+	m.h.sizes[0] = len[0];
+	m.h.sizes[1] = len[1];
+	m.copy[0].state = COPY_GONE;
+	return store_sys_put(&m, s, b, len, now);
+}
+
+static int
+sys_put(uint32_t flags, uint32_t rcpt, uint64_t now, uint8_t id[MC_IDLEN])
+{
+	return sys_put_at(flags, rcpt, now, now, id);
+}
+
+static int
+sys_copies(const uint8_t id[MC_IDLEN], const uint32_t *uid, uint32_t n,
+    uint64_t now, uint32_t *ngot)
+{
+	static struct store_copy c[8];
+	uint32_t		 got[8], i;
+
+	for (i = 0; i < n; i++) {
+		c[i].uid = uid[i];
+		memset(c[i].wrapped, 0x30 + i, MC_WRAPLEN);
+	}
+	return store_sys_copies(id, c, n, now, got, ngot);
+}
+
+static void
+test_apart(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 all[] = { ALICE, BOB, CAROL }, ngot, n;
+	uint64_t		 msgs, bc, chunks, ch;
+	uint8_t			 id[MC_IDLEN], nid[MC_IDLEN];
+
+	tap_ok(store_upload_begin(ALICE, &all[1], 1, 0, 0, MC_F_BROADCAST, NOW,
+	    id) == STORE_E_BADREQ && store_upload_begin(ALICE, &all[1], 1, 0,
+	    0, MC_F_SYSTEM, NOW, id) == STORE_E_BADREQ, "an upload may not "
+	    "say broadcast or system: only auth puts those");
+	msgs = nkeys(sdb.msg);
+	bc = nkeys(sdb.bcopy);
+	ch = nkeys(sdb.chunk);
+	tap_ok(sys_put(MC_F_SYSTEM | MC_F_BROADCAST, 0, NOW, id) ==
+	    STORE_E_OK, "a system broadcast is put");
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "... nobody's before its copies come");
+	tap_ok(sys_copies(id, all, 3, NOW, &ngot) == STORE_E_OK && ngot == 3,
+	    "three readers' copies (%u)", ngot);
+	tap_ok(nkeys(sdb.msg) == msgs + 1 && nkeys(sdb.chunk) == ch + 2 &&
+	    nkeys(sdb.bcopy) == bc + 3, "stored once: one record, two "
+	    "chunks, three copies");
+	tap_ok(sys_copies(id, all, 2, NOW, &ngot) == STORE_E_OK && ngot == 0,
+	    "a reader who has a copy gets no second");
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_OK &&
+	    m.h.sender == SMSG_SYSTEM_UID &&
+	    (m.h.flags & MC_F_BROADCAST) && msg_copy(&m, BOB) != NULL &&
+	    msg_copy(&m, BOB)->wrapped[0] == 0x31,
+	    "bob gets it with his own wrapped key");
+	tap_ok(msg_copy(&m, ALICE) == NULL && msg_copy(&m, CAROL) == NULL,
+	    "... and no one else's");
+	tap_ok(store_get(SMSG_SYSTEM_UID, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "the system keeps no copy");
+	tap_ok(store_folder_count(CAROL, FOLDER_INBOX, &n) == STORE_E_OK &&
+	    n >= 1, "in carol's inbox");
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_OK &&
+	    store_get(BOB, id, NOW, &m) == STORE_E_NOTFOUND,
+	    "bob deletes his copy: gone for him");
+	tap_ok(store_delete(BOB, id, NOW) == STORE_E_NOTFOUND,
+	    "... deleting it again: not found");
+	tap_ok(store_get(CAROL, id, NOW, &m) == STORE_E_OK &&
+	    store_read_done(CAROL, id, STREAM_BODY, NOW) == STORE_E_OK,
+	    "carol still reads hers");
+	tap_ok(store_delete(ALICE, id, NOW) == STORE_E_OK &&
+	    nkeys(sdb.msg) == msgs + 1, "alice's gone, the message stays");
+	tap_ok(store_delete(CAROL, id, NOW) == STORE_E_OK &&
+	    nkeys(sdb.msg) == msgs && nkeys(sdb.chunk) == ch &&
+	    nkeys(sdb.bcopy) == bc, "the last copy takes the message, its "
+	    "chunks and copies");
+
+	/* a notice names its one reader: nobody else gets a copy */
+	tap_ok(sys_put(MC_F_SYSTEM, BOB, NOW, nid) == STORE_E_OK,
+	    "a notice to bob is put");
+	tap_ok(sys_copies(nid, all, 1, NOW, &ngot) == STORE_E_BADREQ,
+	    "a copy for alice, not its reader: refused");
+	tap_ok(sys_copies(nid, &all[1], 1, NOW, &ngot) == STORE_E_OK &&
+	    ngot == 1, "bob's copy");
+	tap_ok(sys_put(MC_F_SYSTEM, 0, NOW, id) == STORE_E_BADREQ,
+	    "a notice without its reader: refused");
+	tap_ok(sys_put(MC_F_BROADCAST, 0, NOW, id) == STORE_E_BADREQ,
+	    "the system's broadcast without the system flag: refused");
+	tap_ok(sys_put_at(MC_F_SYSTEM | MC_F_BROADCAST, 0, NOW + 1000, NOW,
+	    id) == STORE_E_BADREQ, "a creation time far from now: refused");
+
+	/* retention takes a broadcast whose readers kept it */
+	tap_ok(sys_put(MC_F_SYSTEM | MC_F_BROADCAST, 0, NOW, id) ==
+	    STORE_E_OK && sys_copies(id, all, 3, NOW, &ngot) == STORE_E_OK,
+	    "another broadcast, three copies");
+	tap_ok(store_purge(NOW + 3600, &n, &chunks) == STORE_E_OK &&
+	    n >= 2 && nkeys(sdb.msg) == msgs && nkeys(sdb.bcopy) == bc &&
+	    nkeys(sdb.chunk) == ch, "expired, both go with every copy and "
+	    "chunk (%u)", n);
+	tap_ok(store_folder_count(CAROL, FOLDER_INBOX, &n) == STORE_E_OK,
+	    "folders readable after");
+}
+
+/* An account deleted: its copies and contact entries go. */
+static void
+test_user_gone(void)
+{
+	static struct store_msg	 m;
+	uint32_t		 to[] = { CAROL }, all[] = { ALICE, CAROL };
+	uint32_t		 copies, contacts, ngot, n;
+	uint8_t			 id[MC_IDLEN], bid[MC_IDLEN];
+
+	tap_ok(send_msg(BOB, to, 1, 0, 0, 0, 100, 0, NOW, id) == STORE_E_OK,
+	    "bob sends carol a message");
+	tap_ok(sys_put(MC_F_SYSTEM | MC_F_BROADCAST, 0, NOW, bid) ==
+	    STORE_E_OK && sys_copies(bid, all, 2, NOW, &ngot) == STORE_E_OK,
+	    "a broadcast to alice and carol");
+	store_contact_add(ALICE, CAROL, "c", NOW);
+	store_contact_add(CAROL, BOB, "b", NOW);
+	tap_ok(store_user_gone(CAROL, &copies, &contacts) == STORE_E_OK &&
+	    copies >= 2 && contacts >= 2, "carol is gone: %u copies, %u "
+	    "contact entries", copies, contacts);
+	tap_ok(store_get(BOB, id, NOW, &m) == STORE_E_OK,
+	    "bob keeps his sent copy");
+	tap_ok(store_get(ALICE, bid, NOW, &m) == STORE_E_OK,
+	    "alice keeps her broadcast copy");
+	tap_ok(store_folder_count(CAROL, FOLDER_INBOX, &n) == STORE_E_OK &&
+	    n == 0, "carol's inbox is empty");
+	tap_ok(store_blocked(ALICE, CAROL) == 0 &&
+	    store_contact_add(ALICE, CAROL, "again", NOW) == STORE_E_OK,
+	    "carol is out of alice's list (she may be added anew)");
+	tap_ok(store_user_gone(SMSG_SYSTEM_UID, &copies, &contacts) ==
+	    STORE_E_BADREQ, "the system is no account to delete");
+}
+
 int
 main(void)
 {
@@ -739,6 +897,8 @@ main(void)
 	test_contacts_full();
 	test_idor();
 	test_sealed();
+	test_apart();
+	test_user_gone();
 	test_reopen();
 	storedb_close();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);

@@ -27,12 +27,15 @@ a_valid_token(const char *s)
 	return i > 0 && i < TOKEN_MAX;
 }
 
-/* AUTH_WHO: string name, u32 uid, u64 sid, u64 expires, string csrf, u8. */
+/*
+ * AUTH_WHO: string name, u32 uid, u64 sid, u64 expires, string csrf,
+ * u8 totp_on, u8 admin.
+ */
 void
 a_get_who(struct msg *m, struct who *w)
 {
 	struct msgcur	 c;
-	uint8_t		 totp;
+	uint8_t		 totp, admin;
 
 	msg_cursor(m, &c);
 	if (msg_get_string(&c, w->name, sizeof(w->name)) == -1 ||
@@ -40,9 +43,11 @@ a_get_who(struct msg *m, struct who *w)
 	    msg_get_u64(&c, &w->sid) == -1 ||
 	    msg_get_u64(&c, &w->expires) == -1 ||
 	    msg_get_string(&c, w->csrf, sizeof(w->csrf)) == -1 ||
-	    msg_get_u8(&c, &totp) == -1 || msg_get_end(&c) == -1)
+	    msg_get_u8(&c, &totp) == -1 || msg_get_u8(&c, &admin) == -1 ||
+	    msg_get_end(&c) == -1 || totp > 1 || admin > 1)
 		BAD("AUTH_WHO");
 	w->totp_on = totp != 0;
+	w->admin = admin != 0;
 }
 
 /* AUTH_FAIL: u32 code, u32 retry_after, string message. */

@@ -22,6 +22,7 @@ struct who {
 	uint64_t	 expires;
 	char		 csrf[TOKEN_MAX];
 	int		 totp_on;
+	int		 admin;		/* the account's administrator flag */
 };
 struct a_session {
 	char		 token[TOKEN_MAX];

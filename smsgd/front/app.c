@@ -75,6 +75,20 @@ app_req_free(void *arg)
 }
 
 /*
+ * May who broadcast, under messages.broadcast?  NULL yes, or why not.
+ * Pages link the form only where this says yes.
+ */
+const char *
+app_broadcast_refusal(const struct who *w)
+{
+	if (front_conf.broadcast == BCAST_NOBODY)
+		return "Broadcasts are turned off on this server.";
+	if (front_conf.broadcast == BCAST_ADMINS && !w->admin)
+		return "Only an administrator may broadcast.";
+	return NULL;
+}
+
+/*
  * A streamed body: nothing reaches the consumer before auth vouched for
  * the session; what it cannot take yet is held (one piece at most, as
  * reading stops with it) and handed to it again on app_body_resume().
@@ -162,14 +176,17 @@ static int
 on_session(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
+	const char	*why = NULL;
 
 	if (ask_settled(ar, m, MSG_AUTH_WHO, MSG_AUTH_WHO))
 		return 0;
 	a_get_who(m, &ar->who);
-	/* Auth does not say who administers yet: fail closed. */
-	if (ar->route->access == ACCESS_ADMIN)
-		app_fail(ar, 403, "forbidden", "Only an administrator may "
-		    "do this.");
+	if (ar->route->access == ACCESS_ADMIN && !ar->who.admin)
+		why = "Only an administrator may do this.";
+	else if (ar->route->access == ACCESS_BROADCAST)
+		why = app_broadcast_refusal(&ar->who);
+	if (why != NULL)
+		app_fail(ar, 403, "forbidden", why);
 	else if (ar->streaming)
 		stream_start(ar);
 	else

@@ -52,7 +52,15 @@ struct app_error {
 enum field {
 	F_USERNAME, F_PASSWORD, F_PASSWORD2, F_NEW_PASSWORD, F_CURRENT,
 	F_OTP, F_RECOVERY_KEY, F_SIGNOUT_OTHERS, F_SESSION_ID, F_CONTACT,
-	F_NICKNAME, F_DEVICE, F_END
+	F_NICKNAME, F_DEVICE, F_SUBJECT, F_BODY, F_END
+};
+
+/* A broadcast sent (feat_broadcast.c). */
+struct bcast_sent {
+	char		 id[MC_IDTEXTLEN];
+	uint64_t	 created, expires;
+	uint32_t	 recipients;
+	uint32_t	 skipped;	/* accounts without keys yet */
 };
 
 /*
@@ -163,6 +171,7 @@ struct face {
 	void	(*msg_deleted)(struct app_req *);
 	void	(*msg_row)(struct app_req *, const struct msg_item *);
 	void	(*msg_list_end)(struct app_req *, const char *next);
+	void	(*broadcast_sent)(struct app_req *, const struct bcast_sent *);
 };
 
 extern const struct face	 face_api, face_page;
@@ -196,6 +205,7 @@ struct app_req {
 
 /* app.c */
 extern const struct server_app app_server;	/* for front.c */
+const char *app_broadcast_refusal(const struct who *);
 void	 app_body_resume(struct app_req *);
 
 static inline struct app_req *
@@ -232,7 +242,6 @@ uint32_t store_error(struct msg *, struct app_error *, char *, size_t);
 void	 auth_error(struct msg *, struct app_error *, char *, size_t);
 
 /* msgheader.c: a message's header between store, front and auth */
-void	 msg_add_header(struct msgbuf *, const struct mc_header *);
 int	 store_get_header(struct msg *, struct msg_row *);
 int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
 void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
@@ -300,6 +309,8 @@ void	 feat_msg_read(struct app_req *);	/* feat_msgread.c */
 void	 feat_msg_delete(struct app_req *);
 void	 feat_msg_list(struct app_req *);	/* feat_msglist.c */
 void	 feat_conversation(struct app_req *);
+void	 feat_broadcast(struct app_req *);	/* feat_broadcast.c */
+void	 page_broadcast(struct app_req *);
 void	 page_show(struct app_req *);		/* pages.c */
 void	 page_root(struct app_req *);
 void	 page_login(struct app_req *);

@@ -31,6 +31,7 @@ static const struct {
 	[AUTH_E_INTERNAL] = { 500, "internal" },
 	[AUTH_E_TIMELOCK] = { 423, "locked" },
 	[AUTH_E_SIGNATURE] = { 502, "bad_signature" },
+	[AUTH_E_FORBIDDEN] = { 403, "forbidden" },
 };
 
 static void

@@ -275,12 +275,14 @@ api_msg_shown(struct app_req *ar, const struct msg_view *v)
 		return;
 	}
 	api_send(ar, 200, json_pack("{s:s, s:s, s:o, "
-	    "s:s%, s:s%, s:I, s:o, s:I, s:o, s:{s:b, s:s}}", "id", v->id,
-	    "from", v->from, "to", to, "subject", v->subject,
+	    "s:s%, s:s%, s:I, s:o, s:I, s:o, s:{s:b, s:s}, s:b, s:b}",
+	    "id", v->id, "from", v->from, "to", to, "subject", v->subject,
 	    v->subject_len, "body", v->body, v->body_len, "created",
 	    (json_int_t)v->created, "unlock_at", unlock_value(v->unlock),
 	    "expires_at", (json_int_t)v->expires, "files", files,
-	    "signature", "verified", 1, "fingerprint", v->fingerprint));
+	    "signature", "verified", 1, "fingerprint", v->fingerprint,
+	    "broadcast", (v->flags & MC_F_BROADCAST) != 0,
+	    "system", (v->flags & MC_F_SYSTEM) != 0));
 }
 
 static void
@@ -293,11 +295,13 @@ api_msg_row(struct app_req *ar, const struct msg_item *it)
 		return;
 	}
 	row = json_pack("{s:s, s:s, s:o, s:I, s:o, s:I, s:I, s:i, s:b, "
-	    "s:b}", "id", it->id, "from", it->from, "to", to, "created",
-	    (json_int_t)it->created, "unlock_at", unlock_value(it->unlock),
-	    "expires_at", (json_int_t)it->expires, "size",
-	    (json_int_t)it->size, "files", (int)it->files, "read", it->read,
-	    "locked", it->locked);
+	    "s:b, s:b, s:b}", "id", it->id, "from", it->from, "to", to,
+	    "created", (json_int_t)it->created, "unlock_at",
+	    unlock_value(it->unlock), "expires_at", (json_int_t)it->expires,
+	    "size", (json_int_t)it->size, "files", (int)it->files, "read",
+	    it->read, "locked", it->locked,
+	    "broadcast", (it->flags & MC_F_BROADCAST) != 0,
+	    "system", (it->flags & MC_F_SYSTEM) != 0);
 	if (row != NULL && it->subject != NULL &&
 	    json_object_set_new(row, "subject", json_stringn(it->subject,
 	    it->subject_len)) == -1) {
@@ -315,6 +319,15 @@ api_msg_list_end(struct app_req *ar, const char *next)
 	api_send(ar, 200, ar->rows < 0 || ar->list == NULL ? NULL :
 	    json_pack("{s:O, s:o}", "messages", ar->list, "next",
 	    next != NULL ? json_string(next) : json_null()));
+}
+
+static void
+api_broadcast_sent(struct app_req *ar, const struct bcast_sent *b)
+{
+	api_send(ar, 201, json_pack("{s:s, s:I, s:I, s:I, s:I}", "id", b->id,
+	    "created", (json_int_t)b->created, "expires_at",
+	    (json_int_t)b->expires, "recipients", (json_int_t)b->recipients,
+	    "skipped", (json_int_t)b->skipped));
 }
 
 const struct face face_api = {
@@ -339,4 +352,5 @@ const struct face face_api = {
 	.msg_deleted = api_no_content,
 	.msg_row = api_msg_row,
 	.msg_list_end = api_msg_list_end,
+	.broadcast_sent = api_broadcast_sent,
 };

@@ -39,6 +39,7 @@ static const char *titles[WEB_PAGE_MAX] = {
 	[WEB_PAGE_COMPOSE] = "New message",
 	[WEB_PAGE_CONVERSATION] = "Conversation",
 	[WEB_PAGE_CSS] = "",
+	[WEB_PAGE_BROADCAST] = "Broadcast",
 	[WEB_PAGE_JS] = "",
 };
 
@@ -126,6 +127,8 @@ page_render(struct app_req *ar, enum web_page page, int status)
 		vars_add(v, "title", "%s", titles[page]);
 	vars_add(v, "user", "%s", ar->who.name);
 	vars_add(v, "csrf", "%s", ar->who.csrf);
+	if (ar->who.name[0] != '\0' && app_broadcast_refusal(&ar->who) == NULL)
+		vars_add(v, "may_broadcast", "1");
 	if (v->failed) {
 		if (v == ar->vars)
 			vars_free(v);
@@ -430,6 +433,14 @@ page_list_end(struct app_req *ar, const char *name)
 	page_render(ar, ar->route->page, 200);
 }
 
+static void
+page_broadcast_sent(struct app_req *ar, const struct bcast_sent *b)
+{
+	vars_add(page_vars(ar), "notice", "Your broadcast has been sent to "
+	    "%u account%s.", b->recipients, b->recipients == 1 ? "" : "s");
+	page_render(ar, WEB_PAGE_BROADCAST, 200);
+}
+
 /* Sent from the compose page: the message's own page. */
 static void
 page_msg_sent(struct app_req *ar, const struct msg_sent *m)
@@ -462,4 +473,5 @@ const struct face face_page = {
 	.msg_deleted = page_msg_deleted,
 	.msg_row = page_msg_row,
 	.msg_list_end = page_msg_list_end,
+	.broadcast_sent = page_broadcast_sent,
 };

@@ -24,6 +24,7 @@
 #include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgheader.h"
 #include "msgsend.h"
 #include "proto.h"
 #include "timeparse.h"
@@ -559,7 +560,7 @@ on_wrapped(struct req *r, struct msg *m)
 	if (get_wrapped(&c, s) == -1)
 		fatalx("malformed AUTH_WRAPPED from auth");
 	ask_prefix(ar, &mb, MSG_AUTH_KEY_SIGN);
-	msg_add_header(&mb, &s->h);
+	mc_header_add(&mb, &s->h);
 	ask_or_fail(ar, PROC_AUTH, &mb, on_signed);
 	return 0;
 }

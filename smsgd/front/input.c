@@ -31,6 +31,8 @@ static const struct {
 	[F_NICKNAME] = { "nickname", "nickname", 0, 0 },
 	/* a page's device token is its cookie: see in_device */
 	[F_DEVICE] = { "device", NULL, 0, 0 },
+	[F_SUBJECT] = { "subject", "subject", 0, 0 },
+	[F_BODY] = { "body", "body", 0, 0 },
 };
 
 static const char *

@@ -13,29 +13,11 @@
 #include "app.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgheader.h"
 #include "proto.h"
 #include "timeparse.h"
 
 #define BAD(what)	fatalx("malformed %s", what)
-
-void
-msg_add_header(struct msgbuf *mb, const struct mc_header *h)
-{
-	uint32_t	 i;
-
-	msg_add_fixed(mb, h->id, MC_IDLEN);
-	msg_add_u64(mb, h->created);
-	msg_add_u64(mb, h->unlock);
-	msg_add_u64(mb, h->expires);
-	msg_add_u32(mb, h->flags);
-	msg_add_u32(mb, h->nrcpt);
-	for (i = 0; i < h->nrcpt; i++)
-		msg_add_u32(mb, h->rcpt[i]);
-	msg_add_u32(mb, h->nstreams);
-	for (i = 0; i < h->nstreams; i++)
-		msg_add_u64(mb, h->sizes[i]);
-	msg_add_fixed(mb, h->digest, MC_DIGESTLEN);
-}
 
 /* STORE_HEADER into row; 1 when the message is locked. */
 int
@@ -83,7 +65,7 @@ ask_unwrap(struct app_req *ar, const struct msg_row *row, req_answer_cb cb)
 
 	ask_prefix(ar, &mb, MSG_AUTH_KEY_UNWRAP);
 	msg_add_u32(&mb, row->h.sender);
-	msg_add_header(&mb, &row->h);
+	mc_header_add(&mb, &row->h);
 	msg_add_fixed(&mb, row->sig, MC_SIGLEN);
 	msg_add_fixed(&mb, row->wrapped, MC_WRAPLEN);
 	return ask_auth(ar, &mb, cb);

@@ -28,6 +28,9 @@
 
 #define ANYONE		ACCESS_ANYONE
 #define SESSION		ACCESS_SESSION
+#define BCAST		ACCESS_BROADCAST
+/* A broadcast's JSON: its text is BROADCAST_TEXT_MAX bytes, escaped. */
+#define BCASTJSON	BODY_BUFFER, 65536, MEDIA_JSON, NULL
 #define CSRF		1
 #define NOCSRF		0
 #define PAGE		FACE_PAGE
@@ -110,6 +113,10 @@ const struct route routes[] = {
 	  PAGE, WEB_PAGE_CONTACTS, feat_contact_block },
 	{ HTTP_POST, "/contacts/unblock", SESSION, CSRF, NORATE, FORM,
 	  PAGE, WEB_PAGE_CONTACTS, feat_contact_unblock },
+	{ HTTP_GET, "/broadcast", BCAST, NOCSRF, NORATE, NOBODY,
+	  PAGE, WEB_PAGE_BROADCAST, page_broadcast },
+	{ HTTP_POST, "/broadcast", BCAST, CSRF, NORATE, FORM,
+	  PAGE, WEB_PAGE_BROADCAST, feat_broadcast },
 	{ HTTP_POST, "/messages", SESSION, CSRF, NORATE, MSGFORM,
 	  PAGE, WEB_PAGE_ERROR, feat_msg_send },
 	{ HTTP_GET, "/messages/{id:id}/files/{n:uint}", SESSION, NOCSRF,
@@ -165,5 +172,7 @@ const struct route routes[] = {
 	  NOBODY, APIF, feat_msg_delete },
 	{ HTTP_GET, API "/conversations/{name:name}", SESSION, NOCSRF, NORATE,
 	  NOBODY, APIF, feat_conversation },
+	{ HTTP_POST, API "/broadcast", BCAST, NOCSRF, NORATE, BCASTJSON,
+	  APIF, feat_broadcast },
 	{ 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, 0, NULL }
 };

@@ -36,6 +36,7 @@ enum route_access {
 	ACCESS_ANYONE,
 	ACCESS_SESSION,		/* a signed-in session, checked by auth */
 	ACCESS_ADMIN,		/* a session of an administrator */
+	ACCESS_BROADCAST,	/* a session messages.broadcast lets in */
 };
 
 enum route_rate { RATE_NONE, RATE_LOGIN, RATE_REGISTER };

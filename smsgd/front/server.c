@@ -66,7 +66,7 @@ conf_front(struct msg *m)
 {
 	struct front_conf	 fc;
 	struct msgcur		 cur;
-	uint8_t			 v4, v6;
+	uint8_t			 v4, v6, bcast;
 
 	msg_cursor(m, &cur);
 	if (got_front || m->fd != -1 ||
@@ -86,7 +86,7 @@ conf_front(struct msg *m)
 	    msg_get_u8(&cur, &v4) == -1 || msg_get_u8(&cur, &v6) == -1 ||
 	    msg_get_u32(&cur, &fc.retention) == -1 ||
 	    msg_get_u32(&cur, &fc.retention_max) == -1 ||
-	    msg_get_end(&cur) == -1)
+	    msg_get_u8(&cur, &bcast) == -1 || msg_get_end(&cur) == -1)
 		fatalx("malformed CONF_FRONT from the parent");
 	if (fc.header_timeout < 1 || fc.header_timeout > TIMEOUT_MAX ||
 	    fc.body_idle_timeout < 1 || fc.body_idle_timeout > TIMEOUT_MAX ||
@@ -97,8 +97,9 @@ conf_front(struct msg *m)
 	    fc.max_conns_net < 1 || fc.retention < 1 ||
 	    fc.retention > fc.retention_max ||
 	    !net_prefix_ok(&(struct net_prefix){ v4, v6 }) ||
-	    fc.https_port == 0)
+	    fc.https_port == 0 || bcast >= BCAST_MAX)
 		fatalx("CONF_FRONT out of range");
+	fc.broadcast = bcast;
 	fc.net.v4 = v4;
 	fc.net.v6 = v6;
 	got_front = 1;

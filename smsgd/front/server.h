@@ -30,6 +30,7 @@ struct front_conf {
 	unsigned int	 retention, retention_max;	/* the store's */
 	uint16_t	 https_port;
 	struct net_prefix net;		/* what one client network is */
+	int		 broadcast;	/* BCAST_*: who may broadcast */
 };
 extern struct front_conf front_conf;
 
