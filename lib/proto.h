@@ -295,9 +295,10 @@ enum msg_type {
 	 * and signed by auth (the caller's key on a session, the system's
 	 * from smsgctl) and handed to the store over STORE_SYS_*.
 	 */
-	MSG_AUTH_BROADCAST,	/* prefix, string subject, bytes body
-				   (<= BROADCAST_TEXT_MAX)
-				   -> AUTH_BROADCAST_SENT */
+	MSG_AUTH_BROADCAST,	/* prefix, id, content key, bytes subject
+				   and bytes body, each sealed by the front
+				   as one last chunk (<= BROADCAST_TEXT_MAX
+				   + MC_TAGLEN) -> AUTH_BROADCAST_SENT */
 	MSG_AUTH_BROADCAST_SENT, /* id, u64 created, u64 expires,
 				   u32 recipients, u32 skipped (no keys) */
 	MSG_CTL_BROADCAST,	/* string subject, bytes body

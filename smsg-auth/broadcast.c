@@ -3,9 +3,11 @@
  * is sent (accounts made later do not get it).  From a session, when
  * messages.broadcast allows the account (signed with its key, a copy in
  * its sent folder); from smsgctl, as the system (signed with the
- * system's key).  auth seals a broadcast itself: its text is meant for
- * everybody, and only here can one content key be wrapped for every
- * account without the list of them leaving auth.
+ * system's key).  A session's broadcast comes sealed by the front, so
+ * auth never sees its text; it wraps the content key for every account
+ * (the list of them never leaves auth) and signs.  smsgctl's comes as
+ * text and auth seals it, as it does its own notices: the system writes
+ * those.
  */
 #include "config.h"
 
@@ -68,12 +70,46 @@ collect_all(struct readers *rs, uint32_t sender, const char **why)
 	return 0;
 }
 
-/* A broadcast on its way: the text asked for, then sealed. */
+/* A broadcast on its way: the text (smsgctl's) or the sealed streams
+   (a session's, pointing into the request), then sealed and signed. */
 static struct {
 	struct sealed	 s;
 	char		 subject[AUTH_SUBJECTMAX + 1];
 	char		 body[BROADCAST_TEXT_MAX + 1];
+	int		 given;		/* sealed by the front */
+	uint8_t		 id[MC_IDLEN];
+	uint8_t		 ckey[MC_KEYLEN];
+	const uint8_t	*sealed[2];
+	size_t		 slen[2];
 } bc;
+
+/* A session's AUTH_BROADCAST: id, content key, sealed subject and body. */
+static void
+get_sealed(struct req *r)
+{
+	int	 n;
+
+	msg_get_fixed(&r->cur, bc.id, MC_IDLEN);
+	msg_get_fixed(&r->cur, bc.ckey, MC_KEYLEN);
+	for (n = 0; n < 2; n++)
+		if (msg_get_bytes(&r->cur, &bc.sealed[n], &bc.slen[n],
+		    BROADCAST_TEXT_MAX + MC_TAGLEN) == -1)
+			fatalx("malformed %s from %s", msg_type_name(r->type),
+			    proc_name(r->from));
+	req_end(r);
+	bc.given = 1;
+}
+
+static int
+seal_bc(struct req *r, uint32_t sender, const uint8_t edpriv[MC_KEYLEN],
+    uint32_t flags)
+{
+	if (bc.given)
+		return sysmsg_take(&bc.s, sender, edpriv, flags, bc.id,
+		    bc.ckey, bc.sealed, bc.slen, (uint64_t)r->now);
+	return sysmsg_seal(&bc.s, sender, edpriv, flags, 0, bc.subject,
+	    bc.body, (uint64_t)r->now);
+}
 
 /* Subject and body of a broadcast request; 0, or -1 when too long. */
 static int
@@ -109,8 +145,7 @@ broadcast_send(struct req *r, uint32_t sender,
 
 	if (collect_all(&rs, sender, why) == 0) {
 		asker->skipped = rs.skipped;
-		rv = sysmsg_seal(&bc.s, sender, edpriv, flags, 0, bc.subject,
-		    bc.body, (uint64_t)r->now) == -1 ||
+		rv = seal_bc(r, sender, edpriv, flags) == -1 ||
 		    sysmsg_send(&bc.s, own, rs.rd, rs.n, asker) == -1;
 		if (rv == 0)
 			log_info("broadcast to %u accounts", rs.n);
@@ -138,10 +173,12 @@ h_broadcast(struct req *r)
 	const char	*why = NULL;
 	int		 rv;
 
-	if (get_text(r) == -1) {
+	get_sealed(r);
+	if (bc.slen[0] < MC_TAGLEN || bc.slen[1] < MC_TAGLEN ||
+	    bc.slen[0] - MC_TAGLEN > authconf.subject_max) {
 		explicit_bzero(&bc, sizeof(bc));
-		reply_fail(r, AUTH_E_BADREQ, 0, "The subject or the text of "
-		    "this broadcast is too long.");
+		reply_fail(r, AUTH_E_BADREQ, 0, "The subject of this "
+		    "broadcast is too long.");
 		return;
 	}
 	if (account_get(NULL, r->sess->name, &a) == 1) {

@@ -40,8 +40,7 @@ static struct event	*wrap_ev;
 
 /* One stream of one chunk: text into s->text[stream]. */
 static int
-seal_stream(struct sealed *s, struct mc_digest *dg, uint32_t stream,
-    const char *text)
+seal_stream(struct sealed *s, uint32_t stream, const char *text)
 {
 	struct mc_stream	 st;
 	size_t			 len = strlen(text);
@@ -54,10 +53,40 @@ seal_stream(struct sealed *s, struct mc_digest *dg, uint32_t stream,
 	r = mc_stream_seal(&st, (const uint8_t *)text, len, 1,
 	    s->text[stream], &s->len[stream]);
 	mc_stream_clear(&st);
-	if (r == -1 || mc_digest_chunk(dg, stream, 0, s->text[stream],
-	    s->len[stream]) == -1)
+	return r;
+}
+
+static void
+header_init(struct sealed *s, uint32_t sender, uint32_t flags, uint32_t rcpt,
+    uint64_t now)
+{
+	memset(&s->h, 0, sizeof(s->h));
+	s->h.sender = sender;
+	s->h.created = now;
+	s->h.expires = now + authconf.retention;
+	s->h.flags = flags;
+	s->h.nstreams = 2;
+	if (rcpt != 0) {
+		s->h.nrcpt = 1;
+		s->h.rcpt[0] = rcpt;
+	}
+}
+
+/* The digest of both sealed streams, and the signature: 0, or -1. */
+static int
+header_sign(struct sealed *s, struct mc_digest *dg,
+    const uint8_t edpriv[MC_KEYLEN])
+{
+	uint32_t	 n;
+
+	for (n = 0; n < 2; n++) {
+		if (mc_digest_chunk(dg, n, 0, s->text[n], s->len[n]) == -1)
+			return -1;
+		s->h.sizes[n] = s->len[n];
+	}
+	if (mc_digest_final(dg, s->h.digest) == -1 ||
+	    mc_sign(&s->h, edpriv, s->sig) == -1)
 		return -1;
-	s->h.sizes[stream] = s->len[stream];
 	return 0;
 }
 
@@ -74,16 +103,7 @@ sysmsg_seal(struct sealed *s, uint32_t sender,
 	struct mc_digest	*dg;
 	int			 r = -1;
 
-	memset(&s->h, 0, sizeof(s->h));
-	s->h.sender = sender;
-	s->h.created = now;
-	s->h.expires = now + authconf.retention;
-	s->h.flags = flags;
-	s->h.nstreams = 2;
-	if (rcpt != 0) {
-		s->h.nrcpt = 1;
-		s->h.rcpt[0] = rcpt;
-	}
+	header_init(s, sender, flags, rcpt, now);
 	if (strlen(subject) > authconf.subject_max ||
 	    msgid_new(s->h.id) == -1 ||
 	    msgcrypt_random(s->ckey, sizeof(s->ckey)) == -1 ||
@@ -91,11 +111,44 @@ sysmsg_seal(struct sealed *s, uint32_t sender,
 		explicit_bzero(s->ckey, sizeof(s->ckey));
 		return -1;
 	}
-	if (seal_stream(s, dg, 0, subject) == 0 &&
-	    seal_stream(s, dg, 1, body) == 0 &&
-	    mc_digest_final(dg, s->h.digest) == 0 &&
-	    mc_sign(&s->h, edpriv, s->sig) == 0)
+	if (seal_stream(s, 0, subject) == 0 &&
+	    seal_stream(s, 1, body) == 0 &&
+	    header_sign(s, dg, edpriv) == 0)
 		r = 0;
+	mc_digest_free(dg);
+	if (r == -1)
+		explicit_bzero(s->ckey, sizeof(s->ckey));
+	return r;
+}
+
+/*
+ * A message the front sealed (a broadcast from a session): its id, its
+ * content key and both streams as one last chunk each; auth signs it
+ * without seeing the text.  0 ok; -1 (nothing of the key left).
+ */
+int
+sysmsg_take(struct sealed *s, uint32_t sender,
+    const uint8_t edpriv[MC_KEYLEN], uint32_t flags,
+    const uint8_t id[MC_IDLEN], const uint8_t ckey[MC_KEYLEN],
+    const uint8_t *text[2], const size_t len[2], uint64_t now)
+{
+	struct mc_digest	*dg;
+	uint32_t		 n;
+	int			 r = -1;
+
+	header_init(s, sender, flags, 0, now);
+	for (n = 0; n < 2; n++) {
+		if (len[n] < MC_TAGLEN || len[n] > sizeof(s->text[n]))
+			return -1;
+		memcpy(s->text[n], text[n], len[n]);
+		s->len[n] = len[n];
+	}
+	if (len[0] - MC_TAGLEN > authconf.subject_max ||
+	    (dg = mc_digest_new()) == NULL)
+		return -1;
+	memcpy(s->h.id, id, MC_IDLEN);
+	memcpy(s->ckey, ckey, MC_KEYLEN);
+	r = header_sign(s, dg, edpriv);
 	mc_digest_free(dg);
 	if (r == -1)
 		explicit_bzero(s->ckey, sizeof(s->ckey));

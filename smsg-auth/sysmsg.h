@@ -57,6 +57,9 @@ int	 syskeys_account(struct account *);
 
 int	 sysmsg_seal(struct sealed *, uint32_t, const uint8_t [MC_KEYLEN],
 	    uint32_t, uint32_t, const char *, const char *, uint64_t);
+int	 sysmsg_take(struct sealed *, uint32_t, const uint8_t [MC_KEYLEN],
+	    uint32_t, const uint8_t [MC_IDLEN], const uint8_t [MC_KEYLEN],
+	    const uint8_t *[2], const size_t [2], uint64_t);
 int	 sysmsg_send(struct sealed *, const struct reader *,
 	    const struct reader *, uint32_t, const struct sysasker *);
 void	 sysmsg_answer(uint32_t, int);
