@@ -90,6 +90,48 @@ for u in bob carol dave; do
 done
 TOKEN=$alice api GET "messages?folder=sent" >/dev/null
 check "alice has it in her sent folder" grep -q "$ID" "$PREFIX/body"
+
+# -- the front seals a session's broadcast: auth never reads its text,
+# while smsgctl's comes to auth as text (the control shows the watch
+# sees what auth reads).  strace watches auth's reads; its output goes
+# to a count, never to a disk.
+traced() {	# every thread of auth traced
+	for t in /proc/$AUTH_PID/task/*/status; do
+		awk '$1 == "TracerPid:" { exit $2 == 0 }' "$t" || return 1
+	done
+}
+untraced() {
+	! grep -q '^TracerPid:[[:space:]]*[1-9]' /proc/$AUTH_PID/status
+}
+watch_auth() {	# watch_auth TEXT CMD...: how often auth read TEXT
+	text=$1
+	shift
+	(strace -qq -f -p "$AUTH_PID" -e trace=read,recvmsg -s 70000 2>&1 |
+	    grep -c "$text" > "$PREFIX/seen") &
+	wpid=$!
+	wait_for 20 traced || { echo "# strace did not attach"; }
+	"$@" > /dev/null
+	pkill -f "strace -qq -f -p $AUTH_PID" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	wait_for 20 untraced
+	cat "$PREFIX/seen"
+}
+AUTH_PID=$(child_pid smsg-auth)
+if command -v strace > /dev/null; then
+	M2="sealedmark$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+	n=$(watch_auth "$M2" ctl broadcast "by smsgctl $M2")
+	check "the watch sees smsgctl's broadcast text reach auth ($n)" [ "$n" -ge 1 ]
+	M3="sealedmark$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+	n=$(TOKEN=$alice watch_auth "$M3" api POST broadcast \
+	    "{\"subject\": \"S $M3\", \"body\": \"B $M3\"}")
+	check "a session's broadcast: auth never reads its text ($n)" [ "$n" = 0 ]
+	check "... and it was sent: 201" grep -q '"recipients"' "$PREFIX/body"
+else
+	for i in 1 2 3; do
+		ok "# SKIP strace is not installed (./quickstart test installs it)"
+	done
+fi
+
 check "alice has it in no inbox" [ "$(inbox_count "$alice" "$ID")" = 0 ]
 
 # -- each copy on its own; the last one takes the message
