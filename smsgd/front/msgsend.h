@@ -20,11 +20,12 @@
 struct app_req;
 struct mform;
 
-#define MSEND_WINDOW	4		/* chunks in flight to the store */
+#define MSEND_WINDOW	8		/* chunks in flight to the store */
 #define MSEND_SLICE	16384		/* form bytes parsed at a time */
 #define MSEND_FILES_MAX	(MC_STREAM_MAX - 2)
 
 struct msend {
+	struct req		*r;		/* whose upload, until freed */
 	uint32_t		 n, next;	/* recipients; next to look up */
 	const char		*name[MC_RCPT_MAX];
 	const char		*text[2];	/* subject, body (ar->json's) */
