@@ -57,6 +57,7 @@ msend_free(void *arg)
 
 	if (s->open)
 		msend_abandon(s);
+	msend_release(s);
 	mc_stream_clear(&s->st);
 	if (s->dg != NULL)
 		mc_digest_free(s->dg);
