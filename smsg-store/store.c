@@ -49,6 +49,7 @@ static const struct store_handler {
 	{ MSG_CTL_USER_USAGE,	PROC_PARENT, h_user_usage },
 	{ MSG_STORE_SYS_PUT,	PROC_AUTH, h_sys_put },
 	{ MSG_STORE_SYS_COPIES,	PROC_AUTH, h_sys_copies },
+	{ MSG_STORE_SYS_UNDO,	PROC_AUTH, h_sys_undo },
 	{ MSG_STORE_USER_GONE,	PROC_AUTH, h_user_gone },
 };
 

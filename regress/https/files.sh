@@ -266,6 +266,28 @@ check "a message part that is not JSON: 400 ($code)" [ "$code" = 400 ]
 printf -- '--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "t"}\r\n--XX\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--XX--\r\n' > "$PREFIX/mp"
 code=$(mp "$A" "$PREFIX/mp")
 check "a part without a name: 400 ($code)" [ "$code" = 400 ]
+# refused (mp_refused WHAT WHY): 400 saying why, nothing reached bob
+mp_refused() {
+	code=$(mp "$A" "$PREFIX/mp")
+	check "$1: 400 ($code)" [ "$code" = 400 ]
+	check "... saying $2" grep -q "$2" "$PREFIX/body"
+}
+nb=$(inbox "$B")
+MSGPART='--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "t"}\r\n'
+{ head -c 2000 /dev/zero | tr '\0' p; printf -- "\r\n$MSGPART--XX--\r\n"; } > "$PREFIX/mp"
+mp_refused "2000 bytes before the first boundary" "too many bytes before the first boundary"
+head -c 200000 /dev/zero | tr '\0' z > "$PREFIX/mp"
+mp_refused "a boundary that never comes, 200 kB of it" "too many bytes before the first boundary"
+{ printf -- "$MSGPART"; printf -- '--XX\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc\r\n--XX--\r\n'; head -c 5000 /dev/zero | tr '\0' e; } > "$PREFIX/mp"
+mp_refused "5000 bytes after the final boundary" "too many bytes after the final boundary"
+printf -- "$MSGPART$MSGPART--XX--\r\n" > "$PREFIX/mp"
+mp_refused "two message parts" 'Only parts named \\"file\\" may follow'
+printf -- "$MSGPART"'--XX\r\nContent-Disposition: form-data; name="file"; filename="n.eml"\r\nContent-Type: multipart/mixed; boundary=YY\r\n\r\n--YY\r\n\r\nin\r\n--YY--\r\n--XX--\r\n' > "$PREFIX/mp"
+mp_refused "a file part that is itself multipart" "a part that is itself multipart"
+{ printf -- "$MSGPART"'--XX\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n'; for i in 1 2 3 4 5 6 7 8 9; do printf 'X-%d: y\r\n' $i; done; printf '\r\nabc\r\n--XX--\r\n'; } > "$PREFIX/mp"
+mp_refused "a part with ten header lines" "too many part header lines"
+check "... none of these reached bob" [ "$(inbox "$B")" = "$nb" ]
+check "... and no upload is left open" wait_for 10 no_uploads
 printf -- '--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "empty file"}\r\n--XX\r\nContent-Disposition: form-data; name="file"; filename="empty.txt"\r\n\r\n\r\n--XX--\r\n' > "$PREFIX/mp"
 code=$(mp "$A" "$PREFIX/mp")
 check "an empty file: 201 ($code)" [ "$code" = 201 ]
