@@ -123,7 +123,11 @@ check "a negative expires_in: 400 ($code)" [ "$code" = 400 ]
 # -- the time-lock, and its live event
 $SSE "$PORT" /api/v1/events "$B" "$PREFIX/bev" - &
 PIDS="$PIDS $!"
-wait_for $WAIT grep -q "smsg events" "$PREFIX/bev"
+# The stream is registered before its first line is written: once that
+# line is in, no event for bob can pass it by.  A wait that timed out
+# here went unnoticed before, and a message sent then could come first.
+check "bob's event stream is open" \
+    wait_for 60 grep -q "smsg events" "$PREFIX/bev"
 UNLOCK=$(date -u -d "@$(( $(date +%s) + 4 ))" +%d:%m:%Y:%H:%M:%S)
 code=$(TOKEN=$A api POST messages "{\"to\": [\"bob\"], \"subject\": \"later\", \"body\": \"opens later\", \"unlock_at\": \"$UNLOCK\"}")
 check "a message locked until $UNLOCK (DD:MM:YYYY:HH:MM:SS): 201 ($code)" \
@@ -132,6 +136,15 @@ LID=$(field id)
 LAT=$(field unlock_at)
 check "bob's stream gets a \"message\" event for it" \
     wait_for $WAIT grep -q "$LID" "$PREFIX/bev"
+# A notice (auth's ids) on the stream, then a message (the store's): the
+# message event once went unsent, as if sent already.
+login_api bob "$PW"
+check "bob signs in again: the notice reaches his open stream" \
+    wait_for $WAIT grep -q '"event": "login"' "$PREFIX/bev"
+code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "after a notice"}')
+NID=$(field id)
+check "a message after that notice: 201 ($code)" [ "$code" = 201 ]
+check "... its event reaches him" wait_for $WAIT grep -q "\"id\":\"$NID\"" "$PREFIX/bev"
 code=$(TOKEN=$B api GET "messages/$LID")
 if [ "$code" = 423 ]; then
 	check "before its unlock time: 423" true
