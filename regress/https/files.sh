@@ -351,6 +351,9 @@ sign_out_b2() {
 while_reading "bob deletes the message" "$B" "$BIG" 0 delete_big
 login_api bob "$PW"; B2=$TOKEN
 while_reading "bob signs that session out" "$B2" "$CH" 0 sign_out_b2
+check "... and it was cut, not sent whole after the sign-out ($got of $len)" \
+    [ "$got" -lt "$len" ]
+check "... the front says why" log_has "cut: its session ended"
 code=$(fetch "$B2" "$CH" 0 /dev/null)
 check "... the next one is refused: 401 ($code)" [ "$code" = 401 ]
 

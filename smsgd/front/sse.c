@@ -172,10 +172,18 @@ sse_deliver(int worker)
 	struct ev_queue	 q;
 	struct ev_item	*it;
 	struct sse	*s;
+	ev_ended_cb	 ended;
+	void		*arg;
 
 	events_take(worker, &q);
 	while ((it = TAILQ_FIRST(&q)) != NULL) {
 		TAILQ_REMOVE(&q, it, entry);
+		if (it->kind == EV_CLOSE &&
+		    (ended = events_watched(worker, it->key, &arg)) != NULL) {
+			ev_item_free(it);
+			ended(arg);	/* a download whose session ended */
+			continue;
+		}
 		if ((s = events_owner(worker, it->key)) == NULL) {
 			ev_item_free(it);
 			continue;
