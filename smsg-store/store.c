@@ -94,7 +94,8 @@ announce(const struct store_msg *m, void *arg)
 	    "\"unlock_at\":%llu}", idt, m->h.sender,
 	    (unsigned long long)m->h.unlock);
 	for (i = 0; i < m->ncopy; i++)
-		store_push(m->copy[i].uid, "unlocked", data);
+		if (!(m->copy[i].state & COPY_GONE))	/* not a deleted copy */
+			store_push(m->copy[i].uid, "unlocked", data);
 }
 
 /* The clock: never driven by traffic. */

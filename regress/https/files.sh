@@ -356,6 +356,21 @@ check "... and it was cut, not sent whole after the sign-out ($got of $len)" \
 check "... the front says why" log_has "cut: its session ended"
 code=$(fetch "$B2" "$CH" 0 /dev/null)
 check "... the next one is refused: 401 ($code)" [ "$code" = 401 ]
+# an upload whose session is signed out halfway is not sent
+login_api alice "$PW"; A2=$TOKEN
+nb=$(inbox "$B")
+rm -f "$GO" "$GO.sending"
+GO=$GO $CLI pauseput "$PORT" "$A2" 4000000 > "$PREFIX/put.out" &
+put=$!
+wait_for 20 test -f "$GO.sending"
+code=$(TOKEN=$A2 api POST logout)
+check "alice signs out the session of an upload halfway through: $code" [ "$code" = 204 ]
+touch "$GO"
+wait "$put"
+check "... the upload is refused, 401 ($(cat "$PREFIX/put.out"))" \
+    grep -qx "status=401" "$PREFIX/put.out"
+check "... nothing reached bob" [ "$(inbox "$B")" = "$nb" ]
+check "... no upload left open" wait_for 10 no_uploads
 
 # -- delete after read: the text and every file read in full
 code=$(send "$A" '{"to": ["bob"], "body": "read me once", "delete_after_read": true}' \

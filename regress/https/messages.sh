@@ -96,6 +96,13 @@ check "an IDOR sweep over 40 random ids and odd ones: 404 everywhere" \
     [ $sweep_ok = 1 ]
 code=$(TOKEN='' api GET "messages/$ID")
 check "without a session: 401 ($code)" [ "$code" = 401 ]
+# paging from another's message must not tell it from a missing one
+code=$(TOKEN=$C api GET "messages?folder=inbox&before=$ID")
+cp "$PREFIX/body" "$PREFIX/before.other"
+check "carol pages her inbox from bob's message: 404 ($code)" [ "$code" = 404 ]
+code=$(TOKEN=$C api GET "messages?folder=inbox&before=AAAAAAAAAAAAAAAAAAAAAA")
+check "... as from a missing id ($code), the same answer" \
+    sh -c "[ $code = 404 ] && cmp -s '$PREFIX/body' '$PREFIX/before.other'"
 
 # -- clear errors
 code=$(TOKEN=$A api POST messages '{"to": ["nosuchuser"], "body": "x"}')
@@ -161,6 +168,21 @@ check "an \"unlocked\" event reaches bob's stream" \
 code=$(TOKEN=$B api GET "messages/$LID")
 check "after its unlock time bob reads it: 200 ($code)" [ "$code" = 200 ]
 check "... its body" [ "$(field body)" = "opens later" ]
+# a copy deleted before its unlock time hears nothing of it: one message
+# opens a second before another, which bob keeps, so its event (if it
+# came) would be in the stream before the other's
+T=$(( $(date +%s) + 4 ))
+code=$(TOKEN=$A api POST messages "{\"to\": [\"bob\"], \"body\": \"gone\", \"unlock_at\": \"$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)\"}")
+GID=$(field id)
+code2=$(TOKEN=$A api POST messages "{\"to\": [\"bob\"], \"body\": \"kept\", \"unlock_at\": \"$(date -u -d "@$((T + 1))" +%Y-%m-%dT%H:%M:%SZ)\"}")
+KID=$(field id)
+code3=$(TOKEN=$B api DELETE "messages/$GID")
+check "two locked messages, bob deletes the first before it opens ($code $code2 $code3)" \
+    [ "$code $code2 $code3" = "201 201 204" ]
+check "... the second's \"unlocked\" event reaches him" \
+    wait_for $WAIT grep -q "\"$KID\".*unlock_at" "$PREFIX/bev"
+check "... and none for the one he deleted" \
+    sh -c "! grep '\"$GID\"' '$PREFIX/bev' | grep -q unlock_at"
 
 # -- folders
 msg_of() {	# msg_of ID KEY: KEY of message ID in the last listed page
