@@ -171,18 +171,23 @@ check "... its body" [ "$(field body)" = "opens later" ]
 # a copy deleted before its unlock time hears nothing of it: one message
 # opens a second before another, which bob keeps, so its event (if it
 # came) would be in the stream before the other's
-T=$(( $(date +%s) + 4 ))
+T=$(( $(date +%s) + 8 ))
 code=$(TOKEN=$A api POST messages "{\"to\": [\"bob\"], \"body\": \"gone\", \"unlock_at\": \"$(date -u -d "@$T" +%Y-%m-%dT%H:%M:%SZ)\"}")
 GID=$(field id)
 code2=$(TOKEN=$A api POST messages "{\"to\": [\"bob\"], \"body\": \"kept\", \"unlock_at\": \"$(date -u -d "@$((T + 1))" +%Y-%m-%dT%H:%M:%SZ)\"}")
 KID=$(field id)
 code3=$(TOKEN=$B api DELETE "messages/$GID")
-check "two locked messages, bob deletes the first before it opens ($code $code2 $code3)" \
+deleted_at=$(date +%s)
+check "two locked messages, bob deletes the first ($code $code2 $code3)" \
     [ "$code $code2 $code3" = "201 201 204" ]
 check "... the second's \"unlocked\" event reaches him" \
-    wait_for $WAIT grep -q "\"$KID\".*unlock_at" "$PREFIX/bev"
-check "... and none for the one he deleted" \
-    sh -c "! grep '\"$GID\"' '$PREFIX/bev' | grep -q unlock_at"
+    wait_for 40 grep -q "\"$KID\".*unlock_at" "$PREFIX/bev"
+if [ "$deleted_at" -lt "$T" ]; then
+	check "... and none for the one he deleted before it opened" \
+	    sh -c "! grep '\"$GID\"' '$PREFIX/bev' | grep -q unlock_at"
+else
+	ok "# SKIP the delete came after the unlock time (a loaded machine)"
+fi
 
 # -- folders
 msg_of() {	# msg_of ID KEY: KEY of message ID in the last listed page
