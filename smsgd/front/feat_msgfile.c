@@ -19,7 +19,8 @@
  * bytes have gone out cuts the connection: the client sees a short
  * body, never bytes that were not authenticated.  When the last chunk
  * is out the store is told this file was read in full ("delete after
- * first read" counts it).
+ * first read" counts it).  The session's end (sign-out, revocation)
+ * cuts a download under way, as it closes the session's event streams.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
@@ -48,6 +50,8 @@ struct mfile {
 	int			 stopped;	/* cut or failed: answers
 						   still coming are dropped */
 	int			 last_in;	/* the last chunk is out */
+	uint64_t		 watch;		/* its session's end (events.h) */
+	int			 ended;		/* ... came */
 	uint8_t			 out[MC_CHUNK];
 };
 
@@ -58,6 +62,8 @@ mfile_free(void *arg)
 {
 	struct mfile	*s = arg;
 
+	if (s->watch != 0)
+		events_unregister(s->watch);
 	mc_stream_clear(&s->st);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
@@ -104,6 +110,7 @@ feat_msg_file(struct app_req *ar)
 }
 
 static int	on_key(struct req *, struct msg *);
+static void	session_ended(void *);
 
 static int
 on_header(struct req *r, struct msg *m)
@@ -137,6 +144,11 @@ on_key(struct req *r, struct msg *m)
 		return 0;
 	}
 	explicit_bzero(s->ckey, sizeof(s->ckey));
+	if ((s->watch = events_watch(req_worker_id(ar->r), ar->who.uid,
+	    ar->who.sid, session_ended, ar)) == 0) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return 0;
+	}
 	/* every chunk full but the last: the signed size says how many */
 	s->nchunks = (s->row.h.sizes[s->stream] + MC_SEALED_MAX - 1) /
 	    MC_SEALED_MAX;
@@ -154,7 +166,7 @@ room_ahead(struct app_req *ar)
 {
 	struct mfile	*s = mfile_of(ar);
 
-	if (s->stopped || s->last_in || s->asked >= s->nchunks)
+	if (s->stopped || s->ended || s->last_in || s->asked >= s->nchunks)
 		return 0;
 	/* the first chunk alone: it says whether the download begins */
 	if (!req_streaming(ar->r))
@@ -323,6 +335,10 @@ on_chunk(struct req *r, struct msg *m)
 	s->coming--;
 	if (s->stopped)
 		return 0;
+	if (s->ended) {
+		session_ended(ar);
+		return 0;
+	}
 	if (!first && (m == NULL || m->type == MSG_STORE_FAIL)) {
 		cut(ar, m == NULL ? "the store is gone" : "the store refused");
 		return 0;
@@ -349,4 +365,26 @@ on_chunk(struct req *r, struct msg *m)
 	else
 		ask_ahead(ar);
 	return 0;
+}
+
+/*
+ * The session ended: nothing more goes out.  Chunks on their way are
+ * let come (on_chunk calls again after the last); begun, the response is
+ * cut short; not yet begun, it is refused as any request of an ended
+ * session is.
+ */
+static void
+session_ended(void *arg)
+{
+	struct app_req	*ar = arg;
+	struct mfile	*s = mfile_of(ar);
+
+	s->ended = 1;
+	if (s->stopped || s->coming > 0 || s->last_in)
+		return;		/* on_chunk comes; or every byte is out */
+	if (req_streaming(ar->r))
+		cut(ar, "its session ended");
+	else if (!req_answered(ar->r))
+		app_fail(ar, 401, "session_invalid", "Your session has "
+		    "ended; sign in again.");
 }
