@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -383,25 +384,50 @@ chan_send(struct chan *c, struct msgbuf *mb)
 	return 0;
 }
 
-/* Write one queued message, or part of it, with its descriptor if any. */
+/*
+ * Gather queued messages into one iovec array, starting with the first:
+ * at most CHAN_IOVMAX of them, and a message with a descriptor only
+ * first, since its descriptor rides with the first byte written.
+ * Returns how many were gathered; *fd is the first one's descriptor.
+ */
+static int
+chan_gather(struct chan *c, struct iovec *iov, int *fd)
+{
+	struct msgout	*mo;
+	int		 n = 0;
+
+	*fd = -1;
+	TAILQ_FOREACH(mo, &c->outq, entry) {
+		if (n == CHAN_IOVMAX || (n > 0 && mo->fd != -1))
+			break;
+		if (n == 0)
+			*fd = mo->fd;
+		iov[n].iov_base = mo->data + mo->off;
+		iov[n].iov_len = mo->len - mo->off;
+		n++;
+	}
+	return n;
+}
+
+/* One write of as many queued messages as go together. */
 static ssize_t
-chan_write_one(struct chan *c, struct msgout *mo)
+chan_write_batch(struct chan *c)
 {
 	union {
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(int))];
 	} cmsgbuf;
+	struct iovec	 iov[CHAN_IOVMAX];
 	struct msghdr	 mh;
-	struct iovec	 iov;
 	struct cmsghdr	*cm;
+	struct msgout	*first = TAILQ_FIRST(&c->outq);
 	ssize_t		 n;
+	int		 fd;
 
 	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = mo->data + mo->off;
-	iov.iov_len = mo->len - mo->off;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (mo->fd != -1) {
+	mh.msg_iov = iov;
+	mh.msg_iovlen = chan_gather(c, iov, &fd);
+	if (fd != -1) {
 		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 		mh.msg_control = &cmsgbuf.buf;
 		mh.msg_controllen = sizeof(cmsgbuf.buf);
@@ -409,14 +435,14 @@ chan_write_one(struct chan *c, struct msgout *mo)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
-		memcpy(CMSG_DATA(cm), &mo->fd, sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
 	do {
 		n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 	} while (n == -1 && errno == EINTR);
-	if (n > 0 && mo->fd != -1) {
-		close(mo->fd);
-		mo->fd = -1;
+	if (n > 0 && fd != -1) {
+		close(first->fd);
+		first->fd = -1;
 	}
 	return n;
 }
@@ -427,18 +453,24 @@ chan_flush(struct chan *c)
 {
 	struct msgout	*mo;
 	ssize_t		 n;
+	size_t		 take;
 
-	while ((mo = TAILQ_FIRST(&c->outq)) != NULL) {
-		n = chan_write_one(c, mo);
-		if (n == -1)
+	while (!TAILQ_EMPTY(&c->outq)) {
+		if ((n = chan_write_batch(c)) == -1)
 			return (errno == EAGAIN) ? 1 : -1;
-		mo->off += n;
 		c->outbytes -= n;
-		if (mo->off < mo->len)
-			continue;
-		TAILQ_REMOVE(&c->outq, mo, entry);
-		freezero(mo->data, mo->len);
-		free(mo);
+		/* retire what was written whole; the rest stays queued */
+		while (n > 0 && (mo = TAILQ_FIRST(&c->outq)) != NULL) {
+			take = mo->len - mo->off;
+			if ((size_t)n < take) {
+				mo->off += n;
+				break;
+			}
+			n -= take;
+			TAILQ_REMOVE(&c->outq, mo, entry);
+			freezero(mo->data, mo->len);
+			free(mo);
+		}
 	}
 	return 0;
 }
