@@ -7,11 +7,17 @@
  * this thread flushes; Berkeley DB lets transactions commit into the log
  * buffer while a flush is under way.  The thread touches nothing but the
  * environment's log and its own state.
+ *
+ * A second thread makes the checkpoints (storedb_checkpoint: after a log
+ * file's worth of changes, or five minutes), which write the cache's
+ * changed pages to the database files and let the old log go; on its own
+ * thread a checkpoint holds up neither requests nor flushes.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -19,20 +25,24 @@
 #include "log.h"
 #include "storedb.h"
 
+#define CHECKPOINT_EVERY	10	/* seconds between looks */
+
 static struct {
 	pthread_mutex_t	 mtx;
-	pthread_cond_t	 cv;		/* work for the thread, or its end */
-	pthread_cond_t	 idle;		/* the thread is not flushing */
-	int		 started;
+	pthread_cond_t	 cv;		/* work for the flusher, or its end */
+	pthread_cond_t	 ckcv;		/* the checkpoints' end */
+	pthread_cond_t	 idle;		/* a thread started or went idle */
+	int		 started;	/* threads in their loops */
 	int		 want;		/* a flush asked for */
-	int		 busy;		/* a flush under way */
+	int		 busy;		/* a flush or checkpoint under way */
 	int		 stop;
 	int		 result;
 	struct event	*ev;		/* a flush is done */
 	void		(*done)(int);
 } F = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL
+	PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0,
+	NULL, NULL
 };
 
 static void *
@@ -41,7 +51,7 @@ flusher_thread(void *arg)
 	int	 r;
 
 	pthread_mutex_lock(&F.mtx);
-	F.started = 1;
+	F.started++;
 	pthread_cond_broadcast(&F.idle);
 	for (;;) {
 		while (!F.want && !F.stop)
@@ -49,14 +59,41 @@ flusher_thread(void *arg)
 		if (F.stop)
 			break;
 		F.want = 0;
-		F.busy = 1;
+		F.busy++;
 		pthread_mutex_unlock(&F.mtx);
 		r = storedb_flush();
 		pthread_mutex_lock(&F.mtx);
 		F.result = r;
-		F.busy = 0;
+		F.busy--;
 		pthread_cond_broadcast(&F.idle);
 		event_active(F.ev, EV_READ, 0);
+	}
+	pthread_mutex_unlock(&F.mtx);
+	return NULL;
+}
+
+static void *
+checkpoint_thread(void *arg)
+{
+	struct timespec	 until;
+
+	pthread_mutex_lock(&F.mtx);
+	F.started++;
+	pthread_cond_broadcast(&F.idle);
+	while (!F.stop) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += CHECKPOINT_EVERY;
+		while (!F.stop &&
+		    pthread_cond_timedwait(&F.ckcv, &F.mtx, &until) == 0)
+			;
+		if (F.stop)
+			break;
+		F.busy++;
+		pthread_mutex_unlock(&F.mtx);
+		storedb_checkpoint();
+		pthread_mutex_lock(&F.mtx);
+		F.busy--;
+		pthread_cond_broadcast(&F.idle);
 	}
 	pthread_mutex_unlock(&F.mtx);
 	return NULL;
@@ -86,15 +123,19 @@ flusher_init(struct event_base *base, void (*done)(int))
 void
 flusher_start(void)
 {
+	void		*(*fn[])(void *) = { flusher_thread, checkpoint_thread };
 	pthread_t	 t;
+	size_t		 i;
 	int		 r;
 
-	if ((r = pthread_create(&t, NULL, flusher_thread, NULL)) != 0)
-		fatalx("flusher: pthread_create: %s", strerror(r));
-	pthread_detach(t);
-	/* its first system calls (rseq, set_robust_list) before seccomp */
+	for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++) {
+		if ((r = pthread_create(&t, NULL, fn[i], NULL)) != 0)
+			fatalx("flusher: pthread_create: %s", strerror(r));
+		pthread_detach(t);
+	}
+	/* their first system calls (rseq, set_robust_list) before seccomp */
 	pthread_mutex_lock(&F.mtx);
-	while (!F.started)
+	while (F.started < (int)i)
 		pthread_cond_wait(&F.idle, &F.mtx);
 	pthread_mutex_unlock(&F.mtx);
 }
@@ -120,13 +161,17 @@ flusher_request(void)
 	pthread_mutex_unlock(&F.mtx);
 }
 
-/* No flush under way, and none after this: the environment may close. */
+/*
+ * No flush or checkpoint under way, and none after this: the environment
+ * may close.
+ */
 void
 flusher_stop(void)
 {
 	pthread_mutex_lock(&F.mtx);
 	F.stop = 1;
 	pthread_cond_signal(&F.cv);
+	pthread_cond_signal(&F.ckcv);
 	while (F.busy)
 		pthread_cond_wait(&F.idle, &F.mtx);
 	pthread_mutex_unlock(&F.mtx);
