@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,38 @@ get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * This process's id for the headers, asked of the kernel once (a system
+ * call per message otherwise) and forgotten in a forked child.
+ */
+static pid_t	 self_pid;
+
+static void
+self_pid_forget(void)
+{
+	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
+}
+
+static void
+self_pid_watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, self_pid_forget);
+}
+
+static uint32_t
+self_pid_get(void)
+{
+	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+	pid_t			 pid;
+
+	pthread_once(&once, self_pid_watch_forks);
+	if ((pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED)) == 0) {
+		pid = getpid();
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	return (uint32_t)pid;
 }
 
 int
@@ -371,7 +404,7 @@ chan_send(struct chan *c, struct msgbuf *mb)
 	put32(mo->data, mb->type);
 	put32(mo->data + 4, mb->len);
 	put32(mo->data + 8, mb->peerid);
-	put32(mo->data + 12, getpid());
+	put32(mo->data + 12, self_pid_get());
 	put32(mo->data + 16, mb->fd != -1 ? MSG_F_FD : 0);
 	if (mb->len > 0)
 		memcpy(mo->data + MSG_HDRLEN, mb->data, mb->len);

@@ -146,7 +146,8 @@ peer_update_events(enum proc_id id)
 	proc_log_lock();
 	pending = chan_pending(&p->chan);
 	proc_log_unlock();
-	if (pending)
+	/* output held for the end of the turn is written then, not here */
+	if (pending && !p->unflushed)
 		want |= EV_WRITE;
 	if (p->ev != NULL && want == p->events)
 		return;
