@@ -53,6 +53,8 @@ make_user(struct user *u, const char *name)
 	    u->token);
 }
 
+static struct event_base	*ask_base;
+
 /* The request mb (session prefix of u first) through auth; the answer. */
 static uint32_t
 ask(struct msgbuf *mb, uint32_t *code)
@@ -68,6 +70,8 @@ ask(struct msgbuf *mb, uint32_t *code)
 	m.len = mb->len;
 	auth_dispatch(PROC_FRONT, &m);
 	msg_free(mb);
+	/* the answer leaves at the end of the loop turn (lib/proc.c) */
+	event_base_loop(ask_base, EVLOOP_NONBLOCK);
 	*code = UINT32_MAX;
 	answerlen = 0;
 	if (chan_recvnow(&front, &ans, 1000) != 1 || ans.peerid != 91)
@@ -223,6 +227,7 @@ main(void)
 	    (u = calloc(3, sizeof(*u))) == NULL)
 		return 1;
 	tap_ok(msgcrypt_init() == 0 && keywrap_init() == 0, "init");
+	ask_base = base;
 	proc_init(PROC_AUTH, base, auth_dispatch, NULL);
 	proc_attach(PROC_FRONT, sp[0]);
 	chan_init(&front, sp[1], MAXMSG_PEER, 0);
