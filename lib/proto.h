@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	14
+#define SMSG_PROTO_VERSION	15
 
 enum proc_id {
 	PROC_PARENT,
@@ -246,16 +246,17 @@ enum msg_type {
 	MSG_AUTH_PUBKEYS,	/* prefix, string name -> AUTH_PUBKEY */
 	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
 				   n * u32 uid -> AUTH_NAME_LIST */
-	MSG_AUTH_KEY_WRAP,	/* prefix, id, u64 unlock, fixed content key,
-				   u32 n, n * u32 uid -> AUTH_WRAPPED */
-	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
+	MSG_AUTH_KEY_SEAL,	/* prefix, header (below), fixed content
+				   key -> AUTH_SEALED: the key wrapped for
+				   the sender and every recipient, the
+				   header signed, in one question */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
-	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
-				   the session user's own copy first */
-	MSG_AUTH_SIGNATURE,	/* fixed signature */
+	MSG_AUTH_SEALED,	/* u32 n, n * (u32 uid, fixed wrapped key):
+				   the session user's own copy first; fixed
+				   signature */
 	MSG_AUTH_NAME_LIST,	/* u32 n, n * string name ("": no such
 				   account any more), in the asked order */
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the

@@ -32,6 +32,7 @@ struct user {
 	struct account	 a;
 	struct userkeys	 k;
 	char		 token[SESSION_TOKENLEN];
+	struct session	*s;
 };
 
 static void
@@ -49,8 +50,8 @@ make_user(struct user *u, const char *name)
 	account_new_uid(txn, &u->a.uid);
 	account_put(txn, &u->a, 1);
 	authdb_commit(txn);
-	session_new(&u->a, "192.0.2.9", "agent", &u->k, 0, time(NULL),
-	    u->token);
+	u->s = session_new(&u->a, "192.0.2.9", "agent", &u->k, 0,
+	    time(NULL), u->token);
 }
 
 /* The request mb (session prefix of u first) through auth; the answer. */
@@ -91,6 +92,16 @@ start(struct msgbuf *mb, uint32_t type, const struct user *u)
 	msg_add_u8(mb, 0);
 	msg_add_string(mb, "");
 	msg_add_string(mb, "192.0.2.9");
+}
+
+/* KEY_SEAL of h with ckey, asked on u's session. */
+static void
+seal(struct msgbuf *mb, const struct user *u, const struct mc_header *h,
+    const uint8_t *ckey)
+{
+	start(mb, MSG_AUTH_KEY_SEAL, u);
+	mc_header_add(mb, h);
+	msg_add_fixed(mb, ckey, MC_KEYLEN);
 }
 
 static uint32_t
@@ -140,37 +151,48 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	h.sizes[1] = 90;
 	memset(h.digest, 0x17, MC_DIGESTLEN);
 
-	start(&mb, MSG_AUTH_KEY_WRAP, alice);
-	msg_add_fixed(&mb, h.id, MC_IDLEN);
-	msg_add_u64(&mb, h.unlock);
-	msg_add_fixed(&mb, ckey, MC_KEYLEN);
-	msg_add_u32(&mb, 1);
-	msg_add_u32(&mb, bob->a.uid);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_WRAPPED &&
-	    answerlen == 4 + 2 * (4 + MC_WRAPLEN), "KEY_WRAP: two copies");
+	h.sender = 424242;	/* auth signs as the session's user anyway */
+	seal(&mb, alice, &h, ckey);
+	h.sender = alice->a.uid;
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED &&
+	    answerlen == 4 + 2 * (4 + MC_WRAPLEN) + MC_SIGLEN,
+	    "KEY_SEAL: two copies and a signature");
 	n = (uint32_t)answer[0] << 24 | answer[3];
 	uid = (uint32_t)answer[4] << 24 | answer[5] << 16 | answer[6] << 8 |
 	    answer[7];
 	memcpy(w_alice, answer + 8, MC_WRAPLEN);
 	memcpy(w_bob, answer + 8 + MC_WRAPLEN + 4, MC_WRAPLEN);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 	tap_ok(n == 2 && uid == alice->a.uid, "... alice's own copy first");
-
-	start(&mb, MSG_AUTH_KEY_WRAP, alice);
-	msg_add_fixed(&mb, h.id, MC_IDLEN);
-	msg_add_u64(&mb, 0);
-	msg_add_fixed(&mb, ckey, MC_KEYLEN);
-	msg_add_u32(&mb, 1);
-	msg_add_u32(&mb, 999999);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
-	    "KEY_WRAP for an unknown uid: not found");
-
-	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	mc_header_add(&mb, &h);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_SIGNATURE &&
-	    answerlen == MC_SIGLEN, "KEY_SIGN: a signature");
-	memcpy(sig, answer, MC_SIGLEN);
+	tap_ok(memcmp(w_alice, w_bob, MC_KEYLEN) == 0 &&
+	    memcmp(w_alice + MC_KEYLEN, w_bob + MC_KEYLEN, MC_KEYLEN) != 0,
+	    "... one ephemeral key for both, sealed keys that differ");
 	tap_ok(mc_verify(&h, alice->k.ed25519_pub, sig) == 0,
-	    "... by alice's key over the header");
+	    "... signed by alice's key over the header, as its sender");
+	tap_ok(alice->s != NULL && alice->s->sign_key != NULL &&
+	    bob->s->sign_key == NULL, "... alice's session keeps her "
+	    "parsed signing key, bob's has none");
+
+	c = h;
+	c.rcpt[0] = 999999;
+	seal(&mb, alice, &c, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
+	    "KEY_SEAL for an unknown uid: not found");
+
+	seal(&mb, bob, &h, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED, "bob seals the header "
+	    "naming alice as sender");
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
+	tap_ok(mc_verify(&h, alice->k.ed25519_pub, sig) == -1 &&
+	    mc_verify(&h, bob->k.ed25519_pub, sig) == -1,
+	    "... signs it as himself, so it passes for alice's by no key");
+	c = h;
+	c.sender = bob->a.uid;
+	tap_ok(mc_verify(&c, bob->k.ed25519_pub, sig) == 0,
+	    "... and as bob's it verifies");
+	seal(&mb, alice, &h, ckey);
+	ask(&mb, &code);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_CONTENT_KEY &&
 	    memcmp(answer, ckey, MC_KEYLEN) == 0,
@@ -196,10 +218,9 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	h.expires = now + 7200;
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "a locked header: AUTH_E_TIMELOCK");
-	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	mc_header_add(&mb, &h);
+	seal(&mb, alice, &h, ckey);
 	ask(&mb, &code);
-	memcpy(sig, answer, MC_SIGLEN);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "... even when properly signed");
 	explicit_bzero(ckey, sizeof(ckey));

@@ -1,11 +1,12 @@
 /*
  * Sending a message.  The front picks a fresh content key, seals subject,
  * body and every file as chunk streams (lib/msgcrypt), asks auth to wrap
- * the key for every recipient and the sender and to sign the header, and
- * streams it all to the store, whose commit acknowledges it once on disk:
+ * the key for every recipient and the sender and to sign the header (one
+ * question), and streams it all to the store, whose commit acknowledges
+ * it once on disk:
  *
  *	names -> AUTH_PUBKEYS each -> STORE_UPLOAD_BEGIN -> STORE_UPLOAD_CHUNK
- *	... -> AUTH_KEY_WRAP -> AUTH_KEY_SIGN -> STORE_UPLOAD_COMMIT -> 201
+ *	... -> AUTH_KEY_SEAL -> STORE_UPLOAD_COMMIT -> 201
  *
  * The text comes as JSON (this file) or as the first part of a form
  * whose files follow (feat_msgform.c); msgseal.c seals and sends the
@@ -413,6 +414,14 @@ text_clean(char *s)
 			s[i] = '_';
 }
 
+/* Pump what the form handed over: -1 when the message has failed. */
+static int
+pump(struct app_req *ar)
+{
+	msend_pump(ar);
+	return msend_of(ar)->failed ? -1 : 0;
+}
+
 /* A file part begins: its sealed head is the first bytes of its stream. */
 int
 msend_file_begin(struct app_req *ar, const char *name, const char *type)
@@ -440,8 +449,7 @@ msend_file_begin(struct app_req *ar, const char *name, const char *type)
 	explicit_bzero(&fh, sizeof(fh));
 	s->nfiles++;
 	s->file_open = 1;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	return pump(ar);
 }
 
 int
@@ -458,27 +466,21 @@ msend_file_data(struct app_req *ar, const uint8_t *p, size_t len)
 	}
 	memcpy(s->pend + s->pend_len, p, len);
 	s->pend_len += len;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	return pump(ar);
 }
 
 int
 msend_file_end(struct app_req *ar)
 {
-	struct msend	*s = msend_of(ar);
-
-	s->file_ended = 1;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	msend_of(ar)->file_ended = 1;
+	return pump(ar);
 }
 
 /* No more files: the message is complete once the pump has sent it all. */
 void
 msend_body_end(struct app_req *ar)
 {
-	struct msend	*s = msend_of(ar);
-
-	s->body_done = 1;
+	msend_of(ar)->body_done = 1;
 	msend_pump(ar);
 }
 
@@ -490,15 +492,17 @@ msend_behind(const struct msend *s)
 	    s->file_ended;
 }
 
-static int	on_wrapped(struct req *, struct msg *);
+static int	on_sealed(struct req *, struct msg *);
 
-/* Everything is sealed: the key is wrapped, then never needed again. */
+/*
+ * Everything is sealed: auth wraps the key and signs the header in one
+ * question, then the key is never needed again.
+ */
 void
 msend_wrap(struct app_req *ar)
 {
 	struct msend	*s = msend_of(ar);
 	struct msgbuf	 mb;
-	uint32_t	 i;
 
 	s->h.nstreams = s->stream;
 	if (mc_digest_final(s->dg, s->h.digest) == -1) {
@@ -506,20 +510,16 @@ msend_wrap(struct app_req *ar)
 		    "be sealed.");
 		return;
 	}
-	ask_prefix(ar, &mb, MSG_AUTH_KEY_WRAP);
-	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-	msg_add_u64(&mb, s->h.unlock);
+	ask_prefix(ar, &mb, MSG_AUTH_KEY_SEAL);
+	mc_header_add(&mb, &s->h);
 	msg_add_fixed(&mb, s->ckey, MC_KEYLEN);
 	explicit_bzero(s->ckey, sizeof(s->ckey));
-	msg_add_u32(&mb, s->n);
-	for (i = 0; i < s->n; i++)
-		msg_add_u32(&mb, s->h.rcpt[i]);
-	ask_or_fail(ar, PROC_AUTH, &mb, on_wrapped);
+	ask_or_fail(ar, PROC_AUTH, &mb, on_sealed);
 }
 
-/* The wrapped keys, uid and key each: AUTH_WRAPPED in, COMMIT out. */
+/* The wrapped keys, uid and key each, and the signature. */
 static int
-get_wrapped(struct msgcur *c, struct msend *s)
+get_sealed(struct msgcur *c, struct msend *s)
 {
 	uint32_t	 i;
 
@@ -529,6 +529,7 @@ get_wrapped(struct msgcur *c, struct msend *s)
 		msg_get_u32(c, &s->wuid[i]);
 		msg_get_fixed(c, s->wrapped[i], MC_WRAPLEN);
 	}
+	msg_get_fixed(c, s->sig, MC_SIGLEN);
 	return msg_get_end(c);
 }
 
@@ -544,31 +545,10 @@ add_wrapped(struct msgbuf *mb, const struct msend *s)
 	}
 }
 
-static int	on_signed(struct req *, struct msg *);
-
-static int
-on_wrapped(struct req *r, struct msg *m)
-{
-	struct app_req	*ar = app_of(r);
-	struct msend	*s = msend_of(ar);
-	struct msgbuf	 mb;
-	struct msgcur	 c;
-
-	if (msend_settled(ar, m, MSG_AUTH_WRAPPED))
-		return 0;
-	msg_cursor(m, &c);
-	if (get_wrapped(&c, s) == -1)
-		fatalx("malformed AUTH_WRAPPED from auth");
-	ask_prefix(ar, &mb, MSG_AUTH_KEY_SIGN);
-	mc_header_add(&mb, &s->h);
-	ask_or_fail(ar, PROC_AUTH, &mb, on_signed);
-	return 0;
-}
-
 static int	on_sent(struct req *, struct msg *);
 
 static int
-on_signed(struct req *r, struct msg *m)
+on_sealed(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct msend	*s = msend_of(ar);
@@ -576,12 +556,11 @@ on_signed(struct req *r, struct msg *m)
 	struct msgcur	 c;
 	uint32_t	 i;
 
-	if (msend_settled(ar, m, MSG_AUTH_SIGNATURE))
+	if (msend_settled(ar, m, MSG_AUTH_SEALED))
 		return 0;
 	msg_cursor(m, &c);
-	if (msg_get_fixed(&c, s->sig, MC_SIGLEN) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed AUTH_SIGNATURE from auth");
+	if (get_sealed(&c, s) == -1)
+		fatalx("malformed AUTH_SEALED from auth");
 	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_COMMIT);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
 	msg_add_u32(&mb, s->h.nstreams);
