@@ -153,6 +153,47 @@ get_header(struct req *r, struct mc_header *h)
 		fatalx("malformed %s from front", msg_type_name(r->type));
 }
 
+/*
+ * The recipients named in a request (u32 n, n * string name) into the
+ * header, their X25519 keys after the sender's: the number of names,
+ * the index of the first unknown one in *unknown.  -1 on a database
+ * error.
+ */
+static int
+get_names(struct req *r, struct mc_header *h, uint8_t (*x)[MC_KEYLEN],
+    uint32_t *unknown)
+{
+	struct account	 a;
+	char		 name[ACCOUNT_NAME_MAX + 1];
+	uint32_t	 n, i;
+	int		 rv = 0, found;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n > MC_RCPT_MAX ||
+	    (n > 0 && h->nrcpt != 0))
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	*unknown = UINT32_MAX;
+	for (i = 0; i < n; i++) {
+		req_str(r, name, sizeof(name));
+		if (rv != 0 || *unknown != UINT32_MAX)
+			continue;
+		/* a name too long for an account is no account's */
+		found = r->bad ? 0 : account_get(NULL, name, &a);
+		if (found == -1)
+			rv = -1;
+		else if (found != 1)
+			*unknown = i;
+		else {
+			h->rcpt[i] = a.uid;
+			memcpy(x[i + 1], a.x25519_pub, MC_KEYLEN);
+			account_clear(&a);
+		}
+	}
+	r->bad = 0;
+	if (n > 0)
+		h->nrcpt = n;
+	return rv;
+}
+
 /* The session's signing key, parsed once for the session's life. */
 static const struct mc_key *
 session_sign_key(struct session *sess)
@@ -165,8 +206,10 @@ session_sign_key(struct session *sess)
 
 /*
  * A message sealed by the front: its content key wrapped for the
- * session's user (first) and every recipient of the header, and the
- * header signed by the session's user, who is always its sender.
+ * session's user (first) and every recipient, and the header signed by
+ * the session's user, who is always its sender.  The recipients are the
+ * header's, or named after the key, looked up here and written into the
+ * header (a send in one question: names, wraps, signature).
  */
 void
 h_key_seal(struct req *r)
@@ -179,27 +222,39 @@ h_key_seal(struct req *r)
 	struct pubkeys		 pk = { 0, uid, x, NULL, NULL, found };
 	struct msgbuf		 mb;
 	uint8_t			 ckey[MC_KEYLEN], sig[MC_SIGLEN];
-	uint32_t		 i;
-	int			 ok;
+	uint32_t		 i, unknown, named;
+	int			 ok, rv;
 
 	memset(&h, 0, sizeof(h));
 	get_header(r, &h);
 	msg_get_fixed(&r->cur, ckey, MC_KEYLEN);
+	named = h.nrcpt == 0;
+	rv = get_names(r, &h, x, &unknown);
 	req_end(r);
 	if (h.nrcpt < 1)
 		fatalx("malformed %s from front", msg_type_name(r->type));
+	if (rv == -1 || unknown != UINT32_MAX) {
+		explicit_bzero(ckey, sizeof(ckey));
+		reply_fail(r, rv == -1 ? AUTH_E_INTERNAL : AUTH_E_NOTFOUND,
+		    rv == -1 ? 0 : unknown, rv == -1 ? "Internal error." :
+		    "No such recipient.");
+		return;
+	}
 	h.sender = r->sess->uid;
 	uid[0] = h.sender;
 	for (i = 0; i < h.nrcpt; i++)
 		uid[i + 1] = h.rcpt[i];
-	pk.n = h.nrcpt + 1;
+	/* by name, only the sender's key is left to find */
+	pk.n = named ? 1 : h.nrcpt + 1;
 	if (pubkeys_by_uid(&pk) == -1) {
+		/* no name's index: the sender or a uid is gone */
 		explicit_bzero(ckey, sizeof(ckey));
-		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such recipient.");
+		reply_fail(r, AUTH_E_NOTFOUND, UINT32_MAX,
+		    "No such recipient.");
 		return;
 	}
-	ok = mc_wrap_all(ckey, pk.n, (const uint8_t (*)[MC_KEYLEN])x, h.id,
-	    uid, h.unlock, w) == 0 &&
+	ok = mc_wrap_all(ckey, h.nrcpt + 1, (const uint8_t (*)[MC_KEYLEN])x,
+	    h.id, uid, h.unlock, w) == 0 &&
 	    mc_sign_key(&h, session_sign_key(r->sess), sig) == 0;
 	explicit_bzero(ckey, sizeof(ckey));
 	if (!ok) {
@@ -207,8 +262,8 @@ h_key_seal(struct req *r)
 		return;
 	}
 	msg_init(&mb, MSG_AUTH_SEALED, r->peerid);
-	msg_add_u32(&mb, pk.n);
-	for (i = 0; i < pk.n; i++) {
+	msg_add_u32(&mb, h.nrcpt + 1);
+	for (i = 0; i < h.nrcpt + 1; i++) {
 		msg_add_u32(&mb, uid[i]);
 		msg_add_fixed(&mb, w[i], MC_WRAPLEN);
 	}

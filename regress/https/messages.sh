@@ -101,6 +101,26 @@ check "without a session: 401 ($code)" [ "$code" = 401 ]
 code=$(TOKEN=$A api POST messages '{"to": ["nosuchuser"], "body": "x"}')
 check "an unknown recipient: 422 ($code)" [ "$code" = 422 ]
 check "... naming it" body_has nosuchuser
+# a text that fits in one message to the store is sent whole: auth finds
+# the names, so its refusals must be the same as the lookup's
+code=$(TOKEN=$A api POST messages '{"to": ["bob", "nosuch2", "carol"], "body": "x"}')
+check "an unknown second recipient of three: 422 ($code)" [ "$code" = 422 ]
+check "... naming it" body_has nosuch2
+long=$(python3 -c 'print("n" * 60)')
+code=$(TOKEN=$A api POST messages "{\"to\": [\"$long\"], \"body\": \"x\"}")
+check "a name longer than any account's: 422 ($code)" [ "$code" = 422 ]
+code=$(TOKEN=$A api POST messages '{"to": ["bob", "alice"], "body": "x"}')
+check "oneself among two recipients: 422 ($code)" [ "$code" = 422 ]
+code=$(TOKEN=$A api POST messages "{\"to\": [\"bob\", \"carol\"], \"body\": \"to both $MARK\"}")
+check "to bob and carol at once: 201 ($code)" [ "$code" = 201 ]
+ID2=$(field id)
+code=$(TOKEN=$C api GET "messages/$ID2")
+check "... carol reads it: 200 ($code)" [ "$code" = 200 ]
+check "... the body" [ "$(field body)" = "to both $MARK" ]
+check "... signed by alice, verified" [ "$(sig_field verified)" = True ]
+code=$(TOKEN=$B api GET "messages/$ID2")
+check "... bob reads it: 200 ($code)" [ "$code" = 200 ]
+check "... to bob and carol" [ "$(field to)" = '["bob", "carol"]' ]
 code=$(TOKEN=$A api POST messages '{"to": ["bob"], "body": "x", "unlock_at": "tomorrow"}')
 check "a bad unlock_at: 400 ($code)" [ "$code" = 400 ]
 check "... naming the field and both formats" \

@@ -102,6 +102,69 @@ seal(struct msgbuf *mb, const struct user *u, const struct mc_header *h,
 	start(mb, MSG_AUTH_KEY_SEAL, u);
 	mc_header_add(mb, h);
 	msg_add_fixed(mb, ckey, MC_KEYLEN);
+	msg_add_u32(mb, 0);
+}
+
+/* KEY_SEAL of h, its recipients named instead. */
+static void
+seal_named(struct msgbuf *mb, const struct user *u, struct mc_header *h,
+    const uint8_t *ckey, uint32_t n, const char **name)
+{
+	uint32_t	 i, nrcpt = h->nrcpt;
+
+	h->nrcpt = 0;
+	start(mb, MSG_AUTH_KEY_SEAL, u);
+	mc_header_add(mb, h);
+	msg_add_fixed(mb, ckey, MC_KEYLEN);
+	msg_add_u32(mb, n);
+	for (i = 0; i < n; i++)
+		msg_add_string(mb, name[i]);
+	h->nrcpt = nrcpt;
+}
+
+static uint32_t
+u32_at(size_t off)
+{
+	return (uint32_t)answer[off] << 24 | answer[off + 1] << 16 |
+	    answer[off + 2] << 8 | answer[off + 3];
+}
+
+/* Names resolved by auth: the uids, the wraps, the signature. */
+static void
+test_named(struct user *alice, struct user *bob, struct user *carol,
+    struct mc_header *h, const uint8_t *ckey)
+{
+	struct msgbuf	 mb;
+	const char	*both[] = { "bob", "carol" };
+	const char	*unknown[] = { "bob", "nobody", "carol" };
+	const char	*toolong[] = { "bob-with-a-name-much-longer-than-any-"
+	    "account-may-have-at-all" };
+	uint8_t		 sig[MC_SIGLEN], out[MC_KEYLEN];
+	struct mc_header c = *h;
+	uint32_t	 code;
+	size_t		 off = 4 + 3 * (4 + MC_WRAPLEN);
+
+	seal_named(&mb, alice, &c, ckey, 2, both);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED && answerlen == off +
+	    MC_SIGLEN && u32_at(0) == 3 && u32_at(4) == alice->a.uid &&
+	    u32_at(4 + 4 + MC_WRAPLEN) == bob->a.uid &&
+	    u32_at(4 + 2 * (4 + MC_WRAPLEN)) == carol->a.uid,
+	    "KEY_SEAL by name: alice, bob, carol in order");
+	memcpy(sig, answer + off, MC_SIGLEN);
+	c.nrcpt = 2;
+	c.rcpt[0] = bob->a.uid;
+	c.rcpt[1] = carol->a.uid;
+	tap_ok(mc_verify(&c, alice->k.ed25519_pub, sig) == 0,
+	    "... the header signed with the uids found");
+	tap_ok(mc_unwrap(answer + 4 + 2 * (4 + MC_WRAPLEN) + 4,
+	    carol->k.x25519_priv, c.id, carol->a.uid, c.unlock, out) == 0 &&
+	    memcmp(out, ckey, MC_KEYLEN) == 0, "... carol's copy opens");
+	seal_named(&mb, alice, &c, ckey, 3, unknown);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND &&
+	    u32_at(4) == 1, "an unknown second name: not found, index 1");
+	seal_named(&mb, alice, &c, ckey, 1, toolong);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND &&
+	    u32_at(4) == 0, "a name too long for an account: not found");
 }
 
 static uint32_t
@@ -173,6 +236,7 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	    bob->s->sign_key == NULL, "... alice's session keeps her "
 	    "parsed signing key, bob's has none");
 
+	test_named(alice, bob, carol, &h, ckey);
 	c = h;
 	c.rcpt[0] = 999999;
 	seal(&mb, alice, &c, ckey);
