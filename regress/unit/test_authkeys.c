@@ -287,6 +287,13 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "... even when properly signed");
+
+	/* the parsed key goes with the session: nothing signs after it */
+	session_end(alice->s);
+	alice->s = NULL;
+	seal(&mb, alice, &h, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL, "alice's session ended "
+	    "(and her parsed key freed with it): KEY_SEAL refused");
 	explicit_bzero(ckey, sizeof(ckey));
 }
 
