@@ -63,6 +63,7 @@ start() {
 	chown _smsgstore:_smsgstore "$P/store"
 	chmod 0700 "$P/auth" "$P/store"
 	SOCK=$P/smsgd.sock
+	SMSGCTL=$1/smsgctl/smsgctl	# each build speaks its own protocol
 	PORT=$(free_port)
 	cat > "$P/smsgd.conf" <<CONF
 control: { socket = "$SOCK"; };
@@ -75,7 +76,8 @@ store: { datadir = "$P/store"; };
 CONF
 	"$1/regress/bin/smsgd" -d -f "$P/smsgd.conf" > "$P/log" 2>&1 &
 	DAEMON_PID=$!
-	wait_for 30 all_running || { echo "$0: smsgd did not start" >&2; exit 1; }
+	wait_for 60 all_running ||
+	    { echo "$0: smsgd did not start:" >&2; cat "$P/log" >&2; exit 1; }
 	"$LG" -w register -p "$PORT" -c 16 -s 16 -u 16 -d 120 \
 	    -U "$P/users" > /dev/null
 	[ "$(wc -l < "$P/users")" -ge 16 ] ||
@@ -88,14 +90,14 @@ rate() {
 	    -U "$P/users" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("rps", 0))'
 }
 
-for i in $(seq 1 "$ROUNDS"); do
+for round in $(seq 1 "$ROUNDS"); do
 	for side in old new; do
 		[ $side = old ] && b=$OLD || b=$NEW
 		start "$b"
 		for c in 1 16; do
 			r=$(rate "$c")
 			echo "$side $c $r" >> "$WORK/rates"
-			echo "# round $i $side $c senders: $r sends/s" >&2
+			echo "# round $round $side $c senders: $r sends/s" >&2
 		done
 		stop
 	done
