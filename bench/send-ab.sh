@@ -33,6 +33,7 @@ NEW=$(cd "$2" && pwd)
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$NEW
 . "$top_srcdir/regress/lib.sh"
+. "$top_srcdir/bench/lib_side.sh"
 LG=$NEW/bench/loadgen
 for b in "$OLD" "$NEW"; do
 	[ -x "$b/regress/bin/smsgd" ] ||
@@ -58,22 +59,10 @@ make_cert "$WORK"
 start() {
 	P=$WORK/smsg
 	rm -rf "$P"
-	mkdir -p "$P/front" "$P/web" "$P/auth" "$P/store"
-	chown _smsgauth:_smsgauth "$P/auth"
-	chown _smsgstore:_smsgstore "$P/store"
-	chmod 0700 "$P/auth" "$P/store"
 	SOCK=$P/smsgd.sock
 	SMSGCTL=$1/smsgctl/smsgctl	# each build speaks its own protocol
 	PORT=$(free_port)
-	cat > "$P/smsgd.conf" <<CONF
-control: { socket = "$SOCK"; };
-front: { chroot = "$P/front"; listen = "127.0.0.1"; port = $PORT;
-	login_rate = 100000; register_rate = 100000; };
-tls: { certificate = "$WORK/cert.pem"; key = "$WORK/key.pem"; };
-web: { chroot = "$P/web"; };
-auth: { datadir = "$P/auth"; };
-store: { datadir = "$P/store"; };
-CONF
+	bench_conf "$P" "$PORT" "$WORK"
 	"$1/regress/bin/smsgd" -d -f "$P/smsgd.conf" > "$P/log" 2>&1 &
 	DAEMON_PID=$!
 	wait_for 60 all_running ||
