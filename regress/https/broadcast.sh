@@ -89,7 +89,7 @@ for u in bob carol dave; do
 	    sh -c "[ '$(field broadcast)' = true ] && [ '$(field system)' = false ]"
 done
 TOKEN=$alice api GET "messages?folder=sent" >/dev/null
-check "alice has it in her sent folder" grep -q "$ID" "$PREFIX/body"
+check "alice has it in her sent folder" grep -q -e "$ID" "$PREFIX/body"
 
 # -- the front seals a session's broadcast: auth never reads its text,
 # while smsgctl's comes to auth as text (the control shows the watch

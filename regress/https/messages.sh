@@ -151,7 +151,7 @@ check "a message locked until $UNLOCK (DD:MM:YYYY:HH:MM:SS): 201 ($code)" \
 LID=$(field id)
 LAT=$(field unlock_at)
 check "bob's stream gets a \"message\" event for it" \
-    wait_for $WAIT grep -q "$LID" "$PREFIX/bev"
+    wait_for $WAIT grep -q -e "$LID" "$PREFIX/bev"
 code=$(TOKEN=$B api GET "messages/$LID")
 if [ "$code" = 423 ]; then
 	check "before its unlock time: 423" true
@@ -225,10 +225,10 @@ conv_ids() {
 }
 CONV=$(conv_ids)
 check "... holds alice's first message and bob's answer" \
-    sh -c "echo '$CONV' | grep -q '$ID' && echo '$CONV' | grep -q '$RID'"
+    sh -c "echo '$CONV' | grep -q -e '$ID' && echo '$CONV' | grep -q -e '$RID'"
 check "... in time order: his answer last" [ "${CONV##* }" = "$RID" ]
 check "... and not alice's message to carol" \
-    sh -c "! echo '$CONV' | grep -q '$CID'"
+    sh -c "! echo '$CONV' | grep -q -e '$CID'"
 check "... with subjects" [ "$(msg_of "$RID" subject)" = re ]
 code=$(TOKEN=$C api GET "conversations/bob")
 check "carol's conversation with bob is empty: $code" \
