@@ -21,11 +21,13 @@ struct app_req;
 struct mform;
 struct whole;
 
-#define MSEND_WINDOW	4		/* chunks in flight to the store */
+#define MSEND_WINDOW	8		/* chunks in flight to the store */
+#define MSEND_BUDGET	64		/* ... from all uploads: 4 MiB */
 #define MSEND_SLICE	16384		/* form bytes parsed at a time */
 #define MSEND_FILES_MAX	(MC_STREAM_MAX - 2)
 
 struct msend {
+	struct req		*r;		/* whose upload, until freed */
 	uint32_t		 n, next;	/* recipients; next to look up */
 	const char		*name[MC_RCPT_MAX];
 	const char		*text[2];	/* subject, body (ar->json's) */
@@ -91,6 +93,7 @@ int	 msend_on_sent(struct req *, struct msg *);
 int	 msend_seal_chunk(struct msend *, const uint8_t *, size_t, int,
 	    uint8_t *, size_t *, uint64_t *);
 void	 msend_pump(struct app_req *);
+void	 msend_release(struct msend *);	/* its answers will not come */
 int	 msend_sealed_all(const struct msend *);
 /* msgput.c: a text sent whole */
 int	 msend_fits_whole(const struct msend *);
