@@ -19,3 +19,24 @@ side_lib() {
 		DAEMON_PID=$!
 	}
 }
+
+# bench_conf DIR PORT CERTDIR [FRONT_EXTRA]: a benchmark daemon's data
+# directories and DIR/smsgd.conf: built-in defaults but for paths, the
+# loopback address, the sign-in and registration rates and FRONT_EXTRA
+# (more keys of the front's section); the certificate is CERTDIR's.
+bench_conf() {
+	mkdir -p "$1/front" "$1/web" "$1/auth" "$1/store"
+	chmod 0755 "$1"
+	chown _smsgauth:_smsgauth "$1/auth"
+	chown _smsgstore:_smsgstore "$1/store"
+	chmod 0700 "$1/auth" "$1/store"
+	cat > "$1/smsgd.conf" <<CONF
+control: { socket = "$1/smsgd.sock"; };
+front: { chroot = "$1/front"; listen = "127.0.0.1"; port = $2;
+	login_rate = 100000; register_rate = 100000; ${4:-} };
+tls: { certificate = "$3/cert.pem"; key = "$3/key.pem"; };
+web: { chroot = "$1/web"; };
+auth: { datadir = "$1/auth"; };
+store: { datadir = "$1/store"; };
+CONF
+}

@@ -2,14 +2,17 @@
 # Instructions (callgrind) or system calls (strace -c) per request of two
 # builds of smsgd, for GET /api/v1/me (a bearer token, checked by
 # smsg-auth) and GET /login (a page rendered by smsg-web) on kept-alive
-# connections.  Unlike requests per second, instruction counts repeat
+# connections, or the paths given with -w (send: a 1 KiB message sent
+# through the JSON API to a second user, the send workload).  Unlike requests per second, instruction counts repeat
 # from run to run on a busy machine.
 #
 # usage: bench/profile-front.sh [-t callgrind|strace] [-p "ROLES"]
-#	     [-n COUNT] [-c CONNECTIONS] [-o DIR] OLD_BUILDDIR NEW_BUILDDIR
+#	     [-w "PATHS"] [-n COUNT] [-c CONNECTIONS] [-o DIR]
+#	     OLD_BUILDDIR NEW_BUILDDIR
 #
 # -t	the tool (callgrind)
-# -p	the children run under it: any of front auth web ("front")
+# -p	the children run under it: any of front auth store web ("front")
+# -w	the requests: any of /api/v1/me /login send ("/api/v1/me /login")
 # -n	requests per measured run (2000); -c connections (4)
 # -o	where the tool's files and the report go (a new directory)
 #
@@ -35,10 +38,12 @@ ROLES=front
 COUNT=2000
 CONNS=4
 OUTDIR=
-while getopts t:p:n:c:o: opt; do
+PATHS="/api/v1/me /login"
+while getopts t:p:w:n:c:o: opt; do
 	case $opt in
 	t)	TOOL=$OPTARG ;;
 	p)	ROLES=$OPTARG ;;
+	w)	PATHS=$OPTARG ;;
 	n)	COUNT=$OPTARG ;;
 	c)	CONNS=$OPTARG ;;
 	o)	OUTDIR=$OPTARG ;;
@@ -53,7 +58,10 @@ strace)		command -v strace >/dev/null || { echo "strace missing" >&2; exit 2; } 
 *)		echo "$0: -t callgrind or strace" >&2; exit 2 ;;
 esac
 for r in $ROLES; do
-	case $r in front|auth|web) ;; *) echo "$0: no role $r" >&2; exit 2 ;; esac
+	case $r in front|auth|store|web) ;; *) echo "$0: no role $r" >&2; exit 2 ;; esac
+done
+for p in $PATHS; do
+	case $p in /api/v1/me|/login|send) ;; *) echo "$0: no path $p" >&2; exit 2 ;; esac
 done
 [ "$COUNT" -ge 20 ] && [ "$CONNS" -ge 1 ] && [ "$CONNS" -le 64 ] ||
     { echo "$0: -n at least 20, -c 1 to 64" >&2; exit 2; }
@@ -83,11 +91,12 @@ role_exe() {
 # RLIMIT_NOFILE of each role (lib/sandbox.c; the front's is the test
 # configuration's max_connections, 1024, and 128 more).
 role_files() {
-	case $1 in front) echo 1152 ;; auth) echo 128 ;; web) echo 32 ;; esac
+	case $1 in front) echo 1152 ;; auth) echo 128 ;; store) echo 256 ;; web) echo 32 ;; esac
 }
 
 role_user() {
-	case $1 in front) echo _smsgd ;; auth) echo _smsgauth ;; web) echo _smsgweb ;; esac
+	case $1 in front) echo _smsgd ;; auth) echo _smsgauth ;;
+	store) echo _smsgstore ;; web) echo _smsgweb ;; esac
 }
 
 # wrap BUILDDIR TAG: each role's executable becomes a script that runs it
@@ -120,7 +129,7 @@ wrap() {
 # Every executable wrapped in either build is put back.
 unwrap() {
 	for b in "$OLD" "$NEW"; do
-		for r in front auth web; do
+		for r in front auth store web; do
 			exe=$b/regress/bin/$(role_exe "$r")
 			if [ -f "$exe.prof" ]; then
 				mv "$exe.prof" "$exe"
@@ -165,11 +174,17 @@ one_run() {
 	wrap "$1" "$2"
 	https_start
 	register_api bench "$PW" || { echo "$2: register failed" >&2; exit 1; }
+	req=$3
+	if [ "$3" = send ]; then
+		register_api reader "$PW" ||
+		    { echo "$2: register failed" >&2; exit 1; }
+		req=send:reader
+	fi
 	login_api bench "$PW"
 	[ "$CODE" = 200 ] || { echo "$2: login failed ($CODE)" >&2; exit 1; }
 	tok=
-	[ "$3" = /api/v1/me ] && tok=$TOKEN
-	python3 "$here/bench/keepalive.py" "$PORT" "$3" "$4" "$CONNS" "$tok"
+	[ "$3" != /login ] && tok=$TOKEN
+	python3 "$here/bench/keepalive.py" "$PORT" "$req" "$4" "$CONNS" "$tok"
 	kill "$DAEMON_PID"
 	wait_for 120 daemon_gone || { echo "$2: smsgd did not stop" >&2; exit 1; }
 	collect
@@ -189,7 +204,7 @@ trap cleanup_all EXIT INT TERM
 
 for side in old new; do
 	[ $side = old ] && b=$OLD || b=$NEW
-	for path in /api/v1/me /login; do
+	for path in $PATHS; do
 		name=$(echo "$path" | tr -c 'a-z0-9\n' '_')
 		for n in "$SMALL" "$COUNT"; do
 			echo "# $side $path $n requests" >&2
@@ -201,5 +216,5 @@ trap - EXIT INT TERM
 rm -rf "$PROF"
 
 python3 "$here/bench/profile_diff.py" "$TOOL" "$OUTDIR" "$SMALL" "$COUNT" \
-    "$ROLES" | tee "$OUTDIR/report.txt"
+    "$ROLES" "$PATHS" | tee "$OUTDIR/report.txt"
 echo "files in $OUTDIR" >&2

@@ -9,6 +9,9 @@ those too), the functions that changed most first.  For strace: system
 calls per request by name.
 
   profile_diff.py callgrind|callgrind-inclusive|strace DIR SMALL COUNT "ROLES"
+      ["PATHS"]
+
+PATHS as profile-front.sh -w: /api/v1/me /login (the default), send.
 """
 import collections
 import os
@@ -104,15 +107,18 @@ def per_request(tool, d, side, path, role, small, count):
 def main(a):
     tool, d, small, count = a[1], a[2], int(a[3]), int(a[4])
     roles = a[5].split()
+    paths = a[6].split() if len(a) > 6 else PATHS
     unit = "instructions" if tool != "strace" else "system calls"
-    for path in PATHS:
+    for path in paths:
         for role in roles:
             old, told = per_request(tool, d, "old", path, role, small,
                                     count)
             new, tnew = per_request(tool, d, "new", path, role, small,
                                     count)
-            print("GET %s, smsg-%s: %s per request: old %.0f new %.0f "
-                  "(%+.1f%%)" % (path, role, unit, told, tnew,
+            what = ("POST /api/v1/messages (1 KiB)" if path == "send"
+                    else "GET " + path)
+            print("%s, smsg-%s: %s per request: old %.0f new %.0f "
+                  "(%+.1f%%)" % (what, role, unit, told, tnew,
                                  (tnew - told) * 100 / told if told else 0))
             keys = set(old) | set(new)
             rows = sorted(keys, key=lambda k: -abs(new.get(k, 0) -

@@ -21,6 +21,7 @@ set -u
 
 : "${top_srcdir:?}" "${top_builddir:?}"
 . "$top_srcdir/regress/lib.sh"
+. "$top_srcdir/bench/lib_side.sh"
 
 SHORT=0
 CONNS=
@@ -106,26 +107,13 @@ machine() {
 
 start_smsg() {
 	P=$WORK/smsg
-	mkdir -p "$P/front" "$P/web" "$P/auth" "$P/store"
-	chmod 0755 "$P"
-	chown _smsgauth:_smsgauth "$P/auth"
-	chown _smsgstore:_smsgstore "$P/store"
-	chmod 0700 "$P/auth" "$P/store"
 	SOCK=$P/smsgd.sock
 	LOG=$P/smsgd.log
 	SMSG_PORT=$(free_port)
-	cat > "$P/smsgd.conf" <<CONF
-control: { socket = "$SOCK"; };
-front: { chroot = "$P/front"; listen = "127.0.0.1"; port = $SMSG_PORT;
-	login_rate = 100000; register_rate = 100000;
-	max_connections = $((EVCONNS + CONNS + 64));
+	bench_conf "$P" "$SMSG_PORT" "$WORK" \
+	    "max_connections = $((EVCONNS + CONNS + 64));
 	max_connections_per_network = $((EVCONNS + CONNS + 64));
-	event_max_per_user = 1000; };
-tls: { certificate = "$WORK/cert.pem"; key = "$WORK/key.pem"; };
-web: { chroot = "$P/web"; };
-auth: { datadir = "$P/auth"; };
-store: { datadir = "$P/store"; };
-CONF
+	event_max_per_user = 1000;"
 	"$SMSGD" -d -f "$P/smsgd.conf" > "$LOG" 2>&1 &
 	DAEMON_PID=$!
 	PIDS="$PIDS $DAEMON_PID"

@@ -106,10 +106,30 @@ int	mc_unwrap(const uint8_t [MC_WRAPLEN], const uint8_t [MC_KEYLEN],
 	    const uint8_t [MC_IDLEN], uint32_t, uint64_t,
 	    uint8_t [MC_KEYLEN]);
 
+/*
+ * A private key parsed once and kept (by a session) for many wraps and
+ * signatures; freeing it cleanses it.
+ */
+#define MC_KEY_X25519	1
+#define MC_KEY_ED25519	2
+struct mc_key;
+struct mc_key *mc_key_new(int, const uint8_t [MC_KEYLEN]);
+void	mc_key_free(struct mc_key *);
+
+/* One ephemeral key for n readers: uids rcpt, keys rpub, n wraps out. */
+int	mc_wrap_all(const uint8_t [MC_KEYLEN], uint32_t,
+	    const uint8_t (*)[MC_KEYLEN], const uint8_t [MC_IDLEN],
+	    const uint32_t *, uint64_t, uint8_t (*)[MC_WRAPLEN]);
+int	mc_unwrap_key(const uint8_t [MC_WRAPLEN], const struct mc_key *,
+	    const uint8_t [MC_IDLEN], uint32_t, uint64_t,
+	    uint8_t [MC_KEYLEN]);
+
 /* Header signature with Ed25519. */
 int	mc_header_encode(const struct mc_header *, uint8_t *, size_t,
 	    size_t *);
 int	mc_sign(const struct mc_header *, const uint8_t [MC_KEYLEN],
+	    uint8_t [MC_SIGLEN]);
+int	mc_sign_key(const struct mc_header *, const struct mc_key *,
 	    uint8_t [MC_SIGLEN]);
 int	mc_verify(const struct mc_header *, const uint8_t [MC_KEYLEN],
 	    const uint8_t [MC_SIGLEN]);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -22,22 +23,57 @@
 #define SAFETY_GROUPS	6	/* per person; 5 digits from 5 bytes each */
 #define HEADER_ENCMAX	(sizeof(struct mc_header) + 64)
 
-/* X25519(priv, pub) into shared; -1 on any failure or a zero result. */
-static int
-x25519(const uint8_t priv[MC_KEYLEN], const uint8_t pub[MC_KEYLEN],
-    uint8_t shared[MC_KEYLEN])
+/* A parsed private key, kept by its owner for many operations. */
+struct mc_key {
+	EVP_PKEY	*pkey;
+	int		 kind;
+};
+
+/*
+ * Parsing a raw private key computes its public half (a scalar
+ * multiplication), so a key used again is parsed once.  OpenSSL keeps
+ * the private half in memory it cleanses when the key is freed.
+ */
+struct mc_key *
+mc_key_new(int kind, const uint8_t priv[MC_KEYLEN])
 {
-	EVP_PKEY	*k = NULL, *peer = NULL;
+	struct mc_key	*k;
+
+	if ((kind != MC_KEY_X25519 && kind != MC_KEY_ED25519) ||
+	    (k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->kind = kind;
+	k->pkey = EVP_PKEY_new_raw_private_key_ex(NULL, kind ==
+	    MC_KEY_X25519 ? "X25519" : "ED25519", NULL, priv, MC_KEYLEN);
+	if (k->pkey == NULL) {
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+mc_key_free(struct mc_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	free(k);
+}
+
+/* X25519(k, pub) into shared; -1 on any failure or a zero result. */
+static int
+x25519(EVP_PKEY *k, const uint8_t pub[MC_KEYLEN], uint8_t shared[MC_KEYLEN])
+{
+	EVP_PKEY	*peer;
 	EVP_PKEY_CTX	*ctx = NULL;
 	uint8_t		 zero[MC_KEYLEN] = { 0 };
 	size_t		 len = MC_KEYLEN;
 	int		 rv = -1;
 
-	k = EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL, priv,
-	    MC_KEYLEN);
 	peer = EVP_PKEY_new_raw_public_key_ex(NULL, "X25519", NULL, pub,
 	    MC_KEYLEN);
-	if (k == NULL || peer == NULL ||
+	if (peer == NULL ||
 	    (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL)
 		goto done;
 	if (EVP_PKEY_derive_init(ctx) == 1 &&
@@ -47,34 +83,29 @@ x25519(const uint8_t priv[MC_KEYLEN], const uint8_t pub[MC_KEYLEN],
 		rv = 0;
  done:
 	EVP_PKEY_CTX_free(ctx);
-	EVP_PKEY_free(k);
 	EVP_PKEY_free(peer);
 	if (rv == -1)
 		explicit_bzero(shared, MC_KEYLEN);
 	return rv;
 }
 
-/* The X25519 public key of priv. */
 static int
-x25519_public(const uint8_t priv[MC_KEYLEN], uint8_t pub[MC_KEYLEN])
+public_half(EVP_PKEY *k, uint8_t pub[MC_KEYLEN])
 {
-	EVP_PKEY	*k;
-	size_t		 len = MC_KEYLEN;
-	int		 rv = -1;
+	size_t	 len = MC_KEYLEN;
 
-	k = EVP_PKEY_new_raw_private_key_ex(NULL, "X25519", NULL, priv,
-	    MC_KEYLEN);
-	if (k != NULL && EVP_PKEY_get_raw_public_key(k, pub, &len) == 1 &&
-	    len == MC_KEYLEN)
-		rv = 0;
-	EVP_PKEY_free(k);
-	return rv;
+	if (EVP_PKEY_get_raw_public_key(k, pub, &len) != 1 ||
+	    len != MC_KEYLEN)
+		return -1;
+	return 0;
 }
 
 /*
  * The wrapping key: HKDF of the agreement, salted with both public keys;
- * the AEAD's associated data: message id, recipient, unlock time.  A key
- * is used once (the ephemeral key is fresh), so the nonce is zero.
+ * the AEAD's associated data: message id, recipient, unlock time.  The
+ * key is used once (the agreement is of a fresh ephemeral key with this
+ * recipient's key, and the recipient is in the salt), so the nonce is
+ * zero.
  */
 static int
 wrap_seal(int enc, const uint8_t shared[MC_KEYLEN],
@@ -101,25 +132,61 @@ wrap_seal(int enc, const uint8_t shared[MC_KEYLEN],
 	return rv;
 }
 
+/*
+ * One ephemeral key for all the readers of a message: every wrap still
+ * carries it, and each agreement, salt and associated data is the
+ * reader's own, so each wrap reads as one made alone.
+ */
+int
+mc_wrap_all(const uint8_t ckey[MC_KEYLEN], uint32_t n,
+    const uint8_t (*rpub)[MC_KEYLEN], const uint8_t id[MC_IDLEN],
+    const uint32_t *rcpt, uint64_t unlock, uint8_t (*out)[MC_WRAPLEN])
+{
+	EVP_PKEY	*eph;
+	uint8_t		 shared[MC_KEYLEN];
+	uint32_t	 i;
+	int		 rv = 0;
+
+	if ((eph = EVP_PKEY_Q_keygen(NULL, NULL, "X25519")) == NULL)
+		return -1;
+	for (i = 0; i < n && rv == 0; i++) {
+		if (public_half(eph, out[i]) == -1 ||
+		    x25519(eph, rpub[i], shared) == -1 ||
+		    wrap_seal(1, shared, out[i], rpub[i], id, rcpt[i], unlock,
+		    ckey, out[i] + MC_KEYLEN) == -1)
+			rv = -1;
+	}
+	EVP_PKEY_free(eph);
+	explicit_bzero(shared, sizeof(shared));
+	if (rv == -1)
+		explicit_bzero(out, (size_t)n * MC_WRAPLEN);
+	return rv;
+}
+
 int
 mc_wrap(const uint8_t ckey[MC_KEYLEN], const uint8_t rpub[MC_KEYLEN],
     const uint8_t id[MC_IDLEN], uint32_t rcpt, uint64_t unlock,
     uint8_t out[MC_WRAPLEN])
 {
-	uint8_t	 eph[MC_KEYLEN], shared[MC_KEYLEN];
+	return mc_wrap_all(ckey, 1, (const uint8_t (*)[MC_KEYLEN])rpub, id,
+	    &rcpt, unlock, (uint8_t (*)[MC_WRAPLEN])out);
+}
+
+int
+mc_unwrap_key(const uint8_t in[MC_WRAPLEN], const struct mc_key *k,
+    const uint8_t id[MC_IDLEN], uint32_t rcpt, uint64_t unlock,
+    uint8_t ckey[MC_KEYLEN])
+{
+	uint8_t	 rpub[MC_KEYLEN], shared[MC_KEYLEN];
 	int	 rv = -1;
 
-	if (msgcrypt_random(eph, sizeof(eph)) == -1 ||
-	    x25519_public(eph, out) == -1 ||
-	    x25519(eph, rpub, shared) == -1)
-		goto done;
-	rv = wrap_seal(1, shared, out, rpub, id, rcpt, unlock, ckey,
-	    out + MC_KEYLEN);
- done:
-	explicit_bzero(eph, sizeof(eph));
+	if (k->kind == MC_KEY_X25519 && public_half(k->pkey, rpub) == 0 &&
+	    x25519(k->pkey, in, shared) == 0)
+		rv = wrap_seal(0, shared, in, rpub, id, rcpt, unlock,
+		    in + MC_KEYLEN, ckey);
 	explicit_bzero(shared, sizeof(shared));
 	if (rv == -1)
-		explicit_bzero(out, MC_WRAPLEN);
+		explicit_bzero(ckey, MC_KEYLEN);
 	return rv;
 }
 
@@ -128,16 +195,14 @@ mc_unwrap(const uint8_t in[MC_WRAPLEN], const uint8_t rpriv[MC_KEYLEN],
     const uint8_t id[MC_IDLEN], uint32_t rcpt, uint64_t unlock,
     uint8_t ckey[MC_KEYLEN])
 {
-	uint8_t	 rpub[MC_KEYLEN], shared[MC_KEYLEN];
-	int	 rv = -1;
+	struct mc_key	*k;
+	int		 rv = -1;
 
-	if (x25519_public(rpriv, rpub) == 0 &&
-	    x25519(rpriv, in, shared) == 0)
-		rv = wrap_seal(0, shared, in, rpub, id, rcpt, unlock,
-		    in + MC_KEYLEN, ckey);
-	explicit_bzero(shared, sizeof(shared));
-	if (rv == -1)
+	if ((k = mc_key_new(MC_KEY_X25519, rpriv)) != NULL)
+		rv = mc_unwrap_key(in, k, id, rcpt, unlock, ckey);
+	else
 		explicit_bzero(ckey, MC_KEYLEN);
+	mc_key_free(k);
 	return rv;
 }
 
@@ -191,24 +256,19 @@ mc_header_encode(const struct mc_header *h, uint8_t *buf, size_t bufsz,
 	return 0;
 }
 
-/* Sign (sig != NULL, key private) or verify (key public) the header. */
+/* Sign (sig != NULL, k private) or verify (k public) the header. */
 static int
-header_sig(const struct mc_header *h, const uint8_t key[MC_KEYLEN],
-    int sign, uint8_t sig[MC_SIGLEN], const uint8_t *check)
+header_sig(const struct mc_header *h, EVP_PKEY *k, int sign,
+    uint8_t sig[MC_SIGLEN], const uint8_t *check)
 {
-	EVP_MD_CTX	*ctx = NULL;
-	EVP_PKEY	*k;
+	EVP_MD_CTX	*ctx;
 	uint8_t		 tbs[HEADER_ENCMAX];
 	size_t		 len, siglen = MC_SIGLEN;
 	int		 rv = -1;
 
-	if (mc_header_encode(h, tbs, sizeof(tbs), &len) == -1)
+	if (k == NULL || mc_header_encode(h, tbs, sizeof(tbs), &len) == -1 ||
+	    (ctx = EVP_MD_CTX_new()) == NULL)
 		return -1;
-	k = sign ? EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL,
-	    key, MC_KEYLEN) : EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519",
-	    NULL, key, MC_KEYLEN);
-	if (k == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
-		goto done;
 	if (sign) {
 		if (EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k,
 		    NULL) == 1 && EVP_DigestSign(ctx, sig, &siglen, tbs,
@@ -218,17 +278,16 @@ header_sig(const struct mc_header *h, const uint8_t key[MC_KEYLEN],
 	    NULL) == 1 && EVP_DigestVerify(ctx, check, MC_SIGLEN, tbs,
 	    len) == 1)
 		rv = 0;
- done:
 	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(k);
 	return rv;
 }
 
 int
-mc_sign(const struct mc_header *h, const uint8_t priv[MC_KEYLEN],
+mc_sign_key(const struct mc_header *h, const struct mc_key *k,
     uint8_t sig[MC_SIGLEN])
 {
-	if (header_sig(h, priv, 1, sig, NULL) == -1) {
+	if (k == NULL || k->kind != MC_KEY_ED25519 ||
+	    header_sig(h, k->pkey, 1, sig, NULL) == -1) {
 		explicit_bzero(sig, MC_SIGLEN);
 		return -1;
 	}
@@ -236,10 +295,30 @@ mc_sign(const struct mc_header *h, const uint8_t priv[MC_KEYLEN],
 }
 
 int
+mc_sign(const struct mc_header *h, const uint8_t priv[MC_KEYLEN],
+    uint8_t sig[MC_SIGLEN])
+{
+	struct mc_key	*k;
+	int		 rv;
+
+	k = mc_key_new(MC_KEY_ED25519, priv);
+	rv = mc_sign_key(h, k, sig);
+	mc_key_free(k);
+	return rv;
+}
+
+int
 mc_verify(const struct mc_header *h, const uint8_t pub[MC_KEYLEN],
     const uint8_t sig[MC_SIGLEN])
 {
-	return header_sig(h, pub, 0, NULL, sig);
+	EVP_PKEY	*k;
+	int		 rv;
+
+	k = EVP_PKEY_new_raw_public_key_ex(NULL, "ED25519", NULL, pub,
+	    MC_KEYLEN);
+	rv = header_sig(h, k, 0, NULL, sig);
+	EVP_PKEY_free(k);
+	return rv;
 }
 
 int

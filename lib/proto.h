@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	15
+#define SMSG_PROTO_VERSION	16
 
 enum proc_id {
 	PROC_PARENT,
@@ -203,6 +203,13 @@ enum msg_type {
 				   recipients in order -> STORE_SENT, once on
 				   disk */
 	MSG_STORE_UPLOAD_ABORT,	/* uid, id -> STORE_OK */
+	MSG_STORE_UPLOAD_PUT,	/* uid, id, u64 created, u64 expires, u64
+				   unlock, u64 lifetime, u32 flags, u32 n,
+				   n * u32 recipient, u32 nchunks, each
+				   (u32 stream, u64 index, u8 last, bytes),
+				   then COMMIT's fields after the id: a
+				   message begun, written and committed in
+				   one request -> STORE_SENT */
 	MSG_STORE_LIST,		/* uid, u8 folder, u8 has_before, id before,
 				   u32 limit -> STORE_HEADER..., STORE_END */
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
@@ -246,16 +253,22 @@ enum msg_type {
 	MSG_AUTH_PUBKEYS,	/* prefix, string name -> AUTH_PUBKEY */
 	MSG_AUTH_NAMES,		/* prefix, u32 n (<= AUTH_NAMES_MAX),
 				   n * u32 uid -> AUTH_NAME_LIST */
-	MSG_AUTH_KEY_WRAP,	/* prefix, id, u64 unlock, fixed content key,
-				   u32 n, n * u32 uid -> AUTH_WRAPPED */
-	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
+	MSG_AUTH_KEY_SEAL,	/* prefix, header (below), fixed content
+				   key, u32 n, n * string name: the key
+				   wrapped for the sender and every
+				   recipient, the header signed, in one
+				   question; the recipients are the
+				   header's (n 0) or named (the header
+				   has none), the first unknown name's
+				   index in AUTH_FAIL's detail
+				   -> AUTH_SEALED */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
-	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
-				   the session user's own copy first */
-	MSG_AUTH_SIGNATURE,	/* fixed signature */
+	MSG_AUTH_SEALED,	/* u32 n, n * (u32 uid, fixed wrapped key):
+				   the session user's own copy first; fixed
+				   signature */
 	MSG_AUTH_NAME_LIST,	/* u32 n, n * string name ("": no such
 				   account any more), in the asked order */
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the

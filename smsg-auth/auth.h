@@ -126,8 +126,7 @@ void	 h_store_answer(struct req *);
 void	 h_show_notices(struct req *);
 void	 auth_user_gone(uint32_t);
 void	 h_names(struct req *);
-void	 h_key_wrap(struct req *);
-void	 h_key_sign(struct req *);
+void	 h_key_seal(struct req *);
 void	 h_key_unwrap(struct req *);
 
 /*

@@ -145,45 +145,6 @@ h_names(struct req *r)
 	reply_send(PROC_FRONT, &mb);
 }
 
-void
-h_key_wrap(struct req *r)
-{
-	static uint32_t	 uid[MC_RCPT_MAX + 1];
-	static uint8_t	 x[MC_RCPT_MAX + 1][MC_KEYLEN], found[MC_RCPT_MAX + 1];
-	struct pubkeys	 pk = { 0, uid, x, NULL, NULL, found };
-	struct msgbuf	 mb;
-	uint8_t		 id[MC_IDLEN], ckey[MC_KEYLEN], w[MC_WRAPLEN];
-	uint64_t	 unlock;
-	uint32_t	 n, i;
-	int		 ok = 1;
-
-	msg_get_fixed(&r->cur, id, MC_IDLEN);
-	msg_get_u64(&r->cur, &unlock);
-	msg_get_fixed(&r->cur, ckey, MC_KEYLEN);
-	/* the session user's own copy first, then the recipients */
-	pk.n = get_uids(r, uid, 1, MC_RCPT_MAX);
-	n = pk.n - 1;
-	if (pubkeys_by_uid(&pk) == -1) {
-		explicit_bzero(ckey, sizeof(ckey));
-		reply_fail(r, AUTH_E_NOTFOUND, 0, "No such recipient.");
-		return;
-	}
-	msg_init(&mb, MSG_AUTH_WRAPPED, r->peerid);
-	msg_add_u32(&mb, n + 1);
-	for (i = 0; i < n + 1 && ok; i++) {
-		ok = mc_wrap(ckey, x[i], id, uid[i], unlock, w) == 0;
-		msg_add_u32(&mb, uid[i]);
-		msg_add_fixed(&mb, w, MC_WRAPLEN);
-	}
-	explicit_bzero(ckey, sizeof(ckey));
-	if (!ok) {
-		msg_free(&mb);
-		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
-		return;
-	}
-	reply_send(PROC_FRONT, &mb);
-}
-
 /* The header fields after the sender (who is known otherwise). */
 static void
 get_header(struct req *r, struct mc_header *h)
@@ -192,23 +153,120 @@ get_header(struct req *r, struct mc_header *h)
 		fatalx("malformed %s from front", msg_type_name(r->type));
 }
 
-/* The session's user signs: the sender is always the session's. */
+/*
+ * The recipients named in a request (u32 n, n * string name) into the
+ * header, their X25519 keys after the sender's: the number of names,
+ * the index of the first unknown one in *unknown.  -1 on a database
+ * error.
+ */
+static int
+get_names(struct req *r, struct mc_header *h, uint8_t (*x)[MC_KEYLEN],
+    uint32_t *unknown)
+{
+	struct account	 a;
+	char		 name[ACCOUNT_NAME_MAX + 1];
+	uint32_t	 n, i;
+	int		 rv = 0, found;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n > MC_RCPT_MAX ||
+	    (n > 0 && h->nrcpt != 0))
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	*unknown = UINT32_MAX;
+	for (i = 0; i < n; i++) {
+		req_str(r, name, sizeof(name));
+		if (rv != 0 || *unknown != UINT32_MAX)
+			continue;
+		/* a name too long for an account is no account's */
+		found = r->bad ? 0 : account_get(NULL, name, &a);
+		if (found == -1)
+			rv = -1;
+		else if (found != 1)
+			*unknown = i;
+		else {
+			h->rcpt[i] = a.uid;
+			memcpy(x[i + 1], a.x25519_pub, MC_KEYLEN);
+			account_clear(&a);
+		}
+	}
+	r->bad = 0;
+	if (n > 0)
+		h->nrcpt = n;
+	return rv;
+}
+
+/* The session's signing key, parsed once for the session's life. */
+static const struct mc_key *
+session_sign_key(struct session *sess)
+{
+	if (sess->sign_key == NULL)
+		sess->sign_key = mc_key_new(MC_KEY_ED25519,
+		    sess->keys.ed25519_priv);
+	return sess->sign_key;
+}
+
+/*
+ * A message sealed by the front: its content key wrapped for the
+ * session's user (first) and every recipient, and the header signed by
+ * the session's user, who is always its sender.  The recipients are the
+ * header's, or named after the key, looked up here and written into the
+ * header (a send in one question: names, wraps, signature).
+ */
 void
-h_key_sign(struct req *r)
+h_key_seal(struct req *r)
 {
 	static struct mc_header	 h;
+	static uint32_t		 uid[MC_RCPT_MAX + 1];
+	static uint8_t		 x[MC_RCPT_MAX + 1][MC_KEYLEN];
+	static uint8_t		 found[MC_RCPT_MAX + 1];
+	static uint8_t		 w[MC_RCPT_MAX + 1][MC_WRAPLEN];
+	struct pubkeys		 pk = { 0, uid, x, NULL, NULL, found };
 	struct msgbuf		 mb;
-	uint8_t			 sig[MC_SIGLEN];
+	uint8_t			 ckey[MC_KEYLEN], sig[MC_SIGLEN];
+	uint32_t		 i, unknown, named;
+	int			 ok, rv;
 
 	memset(&h, 0, sizeof(h));
 	get_header(r, &h);
+	msg_get_fixed(&r->cur, ckey, MC_KEYLEN);
+	named = h.nrcpt == 0;
+	rv = get_names(r, &h, x, &unknown);
 	req_end(r);
+	if (h.nrcpt < 1)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	if (rv == -1 || unknown != UINT32_MAX) {
+		explicit_bzero(ckey, sizeof(ckey));
+		reply_fail(r, rv == -1 ? AUTH_E_INTERNAL : AUTH_E_NOTFOUND,
+		    rv == -1 ? 0 : unknown, rv == -1 ? "Internal error." :
+		    "No such recipient.");
+		return;
+	}
 	h.sender = r->sess->uid;
-	if (mc_sign(&h, r->sess->keys.ed25519_priv, sig) == -1) {
+	uid[0] = h.sender;
+	for (i = 0; i < h.nrcpt; i++)
+		uid[i + 1] = h.rcpt[i];
+	/* by name, only the sender's key is left to find */
+	pk.n = named ? 1 : h.nrcpt + 1;
+	if (pubkeys_by_uid(&pk) == -1) {
+		/* no name's index: the sender or a uid is gone */
+		explicit_bzero(ckey, sizeof(ckey));
+		reply_fail(r, AUTH_E_NOTFOUND, UINT32_MAX,
+		    "No such recipient.");
+		return;
+	}
+	ok = mc_wrap_all(ckey, h.nrcpt + 1, (const uint8_t (*)[MC_KEYLEN])x,
+	    h.id, uid, h.unlock, w) == 0 &&
+	    mc_sign_key(&h, session_sign_key(r->sess), sig) == 0;
+	explicit_bzero(ckey, sizeof(ckey));
+	if (!ok) {
 		reply_fail(r, AUTH_E_INTERNAL, 0, "Internal error.");
 		return;
 	}
-	msg_init(&mb, MSG_AUTH_SIGNATURE, r->peerid);
+	msg_init(&mb, MSG_AUTH_SEALED, r->peerid);
+	msg_add_u32(&mb, h.nrcpt + 1);
+	for (i = 0; i < h.nrcpt + 1; i++) {
+		msg_add_u32(&mb, uid[i]);
+		msg_add_fixed(&mb, w[i], MC_WRAPLEN);
+	}
 	msg_add_fixed(&mb, sig, MC_SIGLEN);
 	reply_send(PROC_FRONT, &mb);
 }

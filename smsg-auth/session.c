@@ -151,6 +151,7 @@ session_end(struct session *s)
 	S.n--;
 	if (s->pending)
 		S.npending--;
+	mc_key_free(s->sign_key);
 	freezero(s, sizeof(*s));	/* the keys, the csrf secret */
 }
 

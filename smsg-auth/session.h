@@ -25,6 +25,7 @@
 
 #include "account.h"
 #include "keywrap.h"
+#include "msgcrypt.h"
 
 #define SESSION_RAWLEN		32	/* random bytes of a token */
 #define SESSION_TOKENLEN	44	/* base64url of 32 bytes, and NUL */
@@ -53,6 +54,9 @@ struct session {
 	char			 addr[SESSION_ADDRMAX];
 	char			 agent[SESSION_AGENTMAX];
 	struct userkeys		 keys;
+	struct mc_key		*sign_key;	/* keys.ed25519_priv parsed
+						   on first use; freed with
+						   the session */
 };
 
 void	 sessions_init(uint32_t, uint32_t);

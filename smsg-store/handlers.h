@@ -5,7 +5,19 @@
 #include <stdint.h>
 
 #include "msg.h"
+#include "msgcrypt.h"
 #include "proto.h"
+
+struct store_msg;
+
+/* What an upload begins with: STORE_UPLOAD_BEGIN's fields after uid. */
+struct upload_req {
+	uint64_t	 unlock;
+	uint64_t	 lifetime;
+	uint32_t	 flags;
+	uint32_t	 n;
+	uint32_t	 rcpt[MC_RCPT_MAX];
+};
 
 struct sreq {
 	enum proc_id	 from;
@@ -21,6 +33,11 @@ void	 h_upload_begin(struct sreq *);
 void	 h_upload_chunk(struct sreq *);
 void	 h_upload_commit(struct sreq *);
 void	 h_upload_abort(struct sreq *);
+void	 h_upload_put(struct sreq *);
+void	 store_get_begin(struct sreq *, struct upload_req *);
+void	 store_get_commit(struct sreq *, struct store_msg *);
+void	 store_sent(struct sreq *, struct store_msg *);
+void	 store_chunk_limit_fail(uint32_t, uint32_t);
 void	 h_list(struct sreq *);
 void	 h_get(struct sreq *);
 void	 h_chunk_get(struct sreq *);

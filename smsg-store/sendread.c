@@ -35,23 +35,17 @@ get_uid_id(struct sreq *r, uint32_t *uid, uint8_t id[MC_IDLEN])
 void
 h_upload_begin(struct sreq *r)
 {
-	struct msgbuf	 mb;
-	uint32_t	 uid, flags, n, i, rcpt[MC_RCPT_MAX];
-	uint64_t	 unlock, lifetime;
-	uint8_t		 id[MC_IDLEN];
-	int		 rv;
+	static struct upload_req u;
+	struct msgbuf		 mb;
+	uint32_t		 uid;
+	uint8_t			 id[MC_IDLEN];
+	int			 rv;
 
 	msg_get_u32(&r->cur, &uid);
-	msg_get_u64(&r->cur, &unlock);
-	msg_get_u64(&r->cur, &lifetime);
-	msg_get_u32(&r->cur, &flags);
-	if (msg_get_u32(&r->cur, &n) == -1 || n > MC_RCPT_MAX)
-		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < n; i++)
-		msg_get_u32(&r->cur, &rcpt[i]);
+	store_get_begin(r, &u);
 	sreq_end(r);
-	rv = store_upload_begin(uid, rcpt, n, unlock, lifetime, flags,
-	    r->now, id);
+	rv = store_upload_begin(uid, u.rcpt, u.n, u.unlock, u.lifetime,
+	    u.flags, r->now, id);
 	if (rv != STORE_E_OK) {
 		store_fail(r->peerid, rv, 0);
 		return;
@@ -59,13 +53,13 @@ h_upload_begin(struct sreq *r)
 	msg_init(&mb, MSG_STORE_UPLOADING, r->peerid);
 	msg_add_fixed(&mb, id, MC_IDLEN);
 	msg_add_u64(&mb, r->now);
-	msg_add_u64(&mb, r->now + store_lifetime(lifetime));
+	msg_add_u64(&mb, r->now + store_lifetime(u.lifetime));
 	reply_queue(PROC_FRONT, &mb);
 }
 
 /* Which limit a chunk went over, in words that name it. */
-static void
-chunk_limit_fail(uint32_t peerid, uint32_t stream)
+void
+store_chunk_limit_fail(uint32_t peerid, uint32_t stream)
 {
 	const struct store_limits *lim = storedb_limits();
 	char		 text[160];
@@ -110,7 +104,7 @@ h_upload_chunk(struct sreq *r)
 	rv = store_upload_chunk(uid, id, stream, index, data, len, last != 0,
 	    r->now);
 	if (rv == STORE_E_LIMIT)
-		chunk_limit_fail(r->peerid, stream);
+		store_chunk_limit_fail(r->peerid, stream);
 	else
 		store_answer(r->peerid, rv);
 }
@@ -133,41 +127,39 @@ void
 h_upload_commit(struct sreq *r)
 {
 	static struct store_msg	 m;
-	struct msgbuf		 mb;
-	uint32_t		 uid, i;
+	uint32_t		 uid;
 	uint8_t			 id[MC_IDLEN];
 	int			 rv;
 
 	memset(&m, 0, sizeof(m));
 	get_uid_id(r, &uid, id);
-	if (msg_get_u32(&r->cur, &m.h.nstreams) == -1 ||
-	    m.h.nstreams > MC_STREAM_MAX)
-		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < m.h.nstreams; i++)
-		msg_get_u64(&r->cur, &m.h.sizes[i]);
-	msg_get_fixed(&r->cur, m.h.digest, MC_DIGESTLEN);
-	msg_get_fixed(&r->cur, m.sig, MC_SIGLEN);
-	if (msg_get_u32(&r->cur, &m.ncopy) == -1 ||
-	    m.ncopy > MC_RCPT_MAX + 1)
-		fatalx("malformed %s from front", msg_type_name(r->type));
-	for (i = 0; i < m.ncopy; i++) {
-		msg_get_u32(&r->cur, &m.copy[i].uid);
-		msg_get_fixed(&r->cur, m.copy[i].wrapped, MC_WRAPLEN);
-	}
+	store_get_commit(r, &m);
 	sreq_end(r);
 	if ((rv = store_upload_commit(uid, id, &m, r->now)) != STORE_E_OK) {
 		store_fail(r->peerid, rv, 0);
 		return;
 	}
+	store_sent(r, &m);
+}
+
+/*
+ * A message committed: STORE_SENT once it is on disk (the reply waits
+ * for the flush), and a push to each recipient.
+ */
+void
+store_sent(struct sreq *r, struct store_msg *m)
+{
+	struct msgbuf	 mb;
+
 	reply_dirty();
 	msg_init(&mb, MSG_STORE_SENT, r->peerid);
-	msg_add_fixed(&mb, id, MC_IDLEN);
-	msg_add_u64(&mb, m.h.created);
-	msg_add_u64(&mb, m.h.unlock);
-	msg_add_u64(&mb, m.h.expires);
+	msg_add_fixed(&mb, m->h.id, MC_IDLEN);
+	msg_add_u64(&mb, m->h.created);
+	msg_add_u64(&mb, m->h.unlock);
+	msg_add_u64(&mb, m->h.expires);
 	reply_queue(PROC_FRONT, &mb);
-	push_new(&m);
-	explicit_bzero(&m, sizeof(m));
+	push_new(m);
+	explicit_bzero(m, sizeof(*m));
 }
 
 void

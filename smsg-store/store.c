@@ -35,6 +35,7 @@ static const struct store_handler {
 	{ MSG_STORE_UPLOAD_CHUNK, PROC_FRONT, h_upload_chunk },
 	{ MSG_STORE_UPLOAD_COMMIT, PROC_FRONT, h_upload_commit },
 	{ MSG_STORE_UPLOAD_ABORT, PROC_FRONT, h_upload_abort },
+	{ MSG_STORE_UPLOAD_PUT, PROC_FRONT, h_upload_put },
 	{ MSG_STORE_LIST,	PROC_FRONT, h_list },
 	{ MSG_STORE_GET,	PROC_FRONT, h_get },
 	{ MSG_STORE_CHUNK_GET,	PROC_FRONT, h_chunk_get },

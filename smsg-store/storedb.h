@@ -71,6 +71,8 @@ const struct store_limits *storedb_limits(void);
 uint64_t store_lifetime(uint64_t);
 int	 store_upload_begin(uint32_t, const uint32_t *, uint32_t, uint64_t,
 	    uint64_t, uint32_t, uint64_t, uint8_t [MC_IDLEN]);
+int	 store_upload_begin_as(uint32_t, const uint32_t *, uint32_t,
+	    uint64_t, uint64_t, uint32_t, uint64_t, const uint8_t [MC_IDLEN]);
 int	 store_upload_chunk(uint32_t, const uint8_t [MC_IDLEN], uint32_t,
 	    uint64_t, const uint8_t *, size_t, int, uint64_t);
 int	 store_upload_commit(uint32_t, const uint8_t [MC_IDLEN],

@@ -130,19 +130,37 @@ store_lifetime(uint64_t lifetime)
 	return lifetime == 0 ? sdb.lim.retention : lifetime;
 }
 
+/* Is id free, as a message and as an upload?  1 free, 0 taken, -1. */
+static int
+id_free(DB_TXN *txn, const uint8_t id[MC_IDLEN])
+{
+	uint8_t	*val;
+	size_t	 vlen;
+	int	 r, i;
+
+	for (i = 0; i < 2; i++) {
+		r = sdb_get(i == 0 ? sdb.msg : sdb.upload, txn, id, MC_IDLEN,
+		    &val, &vlen);
+		if (r == 0)
+			free(val);
+		if (r != 1)
+			return r == 0 ? 0 : -1;
+	}
+	return 1;
+}
+
 /*
  * A new upload: recipients, unlock time (0: none), lifetime in seconds
- * (0: the default), flags.  Its id is new and random.
+ * (0: the default), flags, begun at now.  Its id is new and random
+ * (fresh), or the sender's own, refused when taken.
  */
-int
-store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
+static int
+upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
     uint64_t unlock, uint64_t lifetime, uint32_t flags, uint64_t now,
-    uint8_t id[MC_IDLEN])
+    int fresh, uint8_t id[MC_IDLEN])
 {
 	struct store_upload	*u;
 	DB_TXN			*txn;
-	uint8_t			*val;
-	size_t			 vlen;
 	uint32_t		 all, mine;
 	int			 r;
 
@@ -167,12 +185,14 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
 		r = STORE_E_BUSY;
 		goto done;
 	}
-	if (msgid_new(id) == -1)
+	if (fresh && msgid_new(id) == -1)
 		goto done;
 	/* 128 random bits do not collide; checked all the same */
-	if (sdb_get(sdb.msg, txn, id, MC_IDLEN, &val, &vlen) != 1 ||
-	    sdb_get(sdb.upload, txn, id, MC_IDLEN, &val, &vlen) != 1)
+	if ((r = id_free(txn, id)) != 1) {
+		r = r == 0 && !fresh ? STORE_E_BADREQ : STORE_E_INTERNAL;
 		goto done;
+	}
+	r = STORE_E_INTERNAL;
 	memcpy(u->id, id, MC_IDLEN);
 	u->sender = sender;
 	u->started = u->touched = now;
@@ -185,6 +205,27 @@ store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
  done:
 	free(u);
 	return sdb_end(txn, r);
+}
+
+int
+store_upload_begin(uint32_t sender, const uint32_t *rcpt, uint32_t n,
+    uint64_t unlock, uint64_t lifetime, uint32_t flags, uint64_t now,
+    uint8_t id[MC_IDLEN])
+{
+	return upload_begin(sender, rcpt, n, unlock, lifetime, flags, now, 1,
+	    id);
+}
+
+int
+store_upload_begin_as(uint32_t sender, const uint32_t *rcpt, uint32_t n,
+    uint64_t unlock, uint64_t lifetime, uint32_t flags, uint64_t created,
+    const uint8_t id[MC_IDLEN])
+{
+	uint8_t	 mine[MC_IDLEN];
+
+	memcpy(mine, id, MC_IDLEN);
+	return upload_begin(sender, rcpt, n, unlock, lifetime, flags,
+	    created, 0, mine);
 }
 
 static int

@@ -89,7 +89,7 @@ for u in bob carol dave; do
 	    sh -c "[ '$(field broadcast)' = true ] && [ '$(field system)' = false ]"
 done
 code=$(TOKEN=$alice api GET "messages?folder=sent")
-check "alice has it in her sent folder ($code)" grep -q "$ID" "$PREFIX/body"
+check "alice has it in her sent folder ($code)" grep -q -e "$ID" "$PREFIX/body"
 [ "$code" = 200 ] || diag "sent folder: $(head -c 300 "$PREFIX/body")"
 
 # -- the front seals a session's broadcast: auth never reads its text,

@@ -143,5 +143,5 @@ ctl user unlock nosuchuser > "$PREFIX/ctl.txt" 2>&1
 check "user unlock of an unknown user fails" [ $? -ne 0 ]
 check "... saying so" grep -qi 'no such user\|unknown user\|not found\|no user' "$PREFIX/ctl.txt"
 check "the log never shows the password" sh -c "! grep -qF '$PW' '$LOG'"
-check "... nor a device token" sh -c "! grep -qF '$APIDEV' '$LOG'"
+check "... nor a device token" sh -c "! grep -qF -e '$APIDEV' '$LOG'"
 done_testing

@@ -32,6 +32,7 @@ struct user {
 	struct account	 a;
 	struct userkeys	 k;
 	char		 token[SESSION_TOKENLEN];
+	struct session	*s;
 };
 
 static void
@@ -49,8 +50,8 @@ make_user(struct user *u, const char *name)
 	account_new_uid(txn, &u->a.uid);
 	account_put(txn, &u->a, 1);
 	authdb_commit(txn);
-	session_new(&u->a, "192.0.2.9", "agent", &u->k, 0, time(NULL),
-	    u->token);
+	u->s = session_new(&u->a, "192.0.2.9", "agent", &u->k, 0,
+	    time(NULL), u->token);
 }
 
 static struct event_base	*ask_base;
@@ -95,6 +96,79 @@ start(struct msgbuf *mb, uint32_t type, const struct user *u)
 	msg_add_u8(mb, 0);
 	msg_add_string(mb, "");
 	msg_add_string(mb, "192.0.2.9");
+}
+
+/* KEY_SEAL of h with ckey, asked on u's session. */
+static void
+seal(struct msgbuf *mb, const struct user *u, const struct mc_header *h,
+    const uint8_t *ckey)
+{
+	start(mb, MSG_AUTH_KEY_SEAL, u);
+	mc_header_add(mb, h);
+	msg_add_fixed(mb, ckey, MC_KEYLEN);
+	msg_add_u32(mb, 0);
+}
+
+/* KEY_SEAL of h, its recipients named instead. */
+static void
+seal_named(struct msgbuf *mb, const struct user *u, struct mc_header *h,
+    const uint8_t *ckey, uint32_t n, const char **name)
+{
+	uint32_t	 i, nrcpt = h->nrcpt;
+
+	h->nrcpt = 0;
+	start(mb, MSG_AUTH_KEY_SEAL, u);
+	mc_header_add(mb, h);
+	msg_add_fixed(mb, ckey, MC_KEYLEN);
+	msg_add_u32(mb, n);
+	for (i = 0; i < n; i++)
+		msg_add_string(mb, name[i]);
+	h->nrcpt = nrcpt;
+}
+
+static uint32_t
+u32_at(size_t off)
+{
+	return (uint32_t)answer[off] << 24 | answer[off + 1] << 16 |
+	    answer[off + 2] << 8 | answer[off + 3];
+}
+
+/* Names resolved by auth: the uids, the wraps, the signature. */
+static void
+test_named(struct user *alice, struct user *bob, struct user *carol,
+    struct mc_header *h, const uint8_t *ckey)
+{
+	struct msgbuf	 mb;
+	const char	*both[] = { "bob", "carol" };
+	const char	*unknown[] = { "bob", "nobody", "carol" };
+	const char	*toolong[] = { "bob-with-a-name-much-longer-than-any-"
+	    "account-may-have-at-all" };
+	uint8_t		 sig[MC_SIGLEN], out[MC_KEYLEN];
+	struct mc_header c = *h;
+	uint32_t	 code;
+	size_t		 off = 4 + 3 * (4 + MC_WRAPLEN);
+
+	seal_named(&mb, alice, &c, ckey, 2, both);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED && answerlen == off +
+	    MC_SIGLEN && u32_at(0) == 3 && u32_at(4) == alice->a.uid &&
+	    u32_at(4 + 4 + MC_WRAPLEN) == bob->a.uid &&
+	    u32_at(4 + 2 * (4 + MC_WRAPLEN)) == carol->a.uid,
+	    "KEY_SEAL by name: alice, bob, carol in order");
+	memcpy(sig, answer + off, MC_SIGLEN);
+	c.nrcpt = 2;
+	c.rcpt[0] = bob->a.uid;
+	c.rcpt[1] = carol->a.uid;
+	tap_ok(mc_verify(&c, alice->k.ed25519_pub, sig) == 0,
+	    "... the header signed with the uids found");
+	tap_ok(mc_unwrap(answer + 4 + 2 * (4 + MC_WRAPLEN) + 4,
+	    carol->k.x25519_priv, c.id, carol->a.uid, c.unlock, out) == 0 &&
+	    memcmp(out, ckey, MC_KEYLEN) == 0, "... carol's copy opens");
+	seal_named(&mb, alice, &c, ckey, 3, unknown);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND &&
+	    u32_at(4) == 1, "an unknown second name: not found, index 1");
+	seal_named(&mb, alice, &c, ckey, 1, toolong);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND &&
+	    u32_at(4) == 0, "a name too long for an account: not found");
 }
 
 static uint32_t
@@ -144,37 +218,49 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	h.sizes[1] = 90;
 	memset(h.digest, 0x17, MC_DIGESTLEN);
 
-	start(&mb, MSG_AUTH_KEY_WRAP, alice);
-	msg_add_fixed(&mb, h.id, MC_IDLEN);
-	msg_add_u64(&mb, h.unlock);
-	msg_add_fixed(&mb, ckey, MC_KEYLEN);
-	msg_add_u32(&mb, 1);
-	msg_add_u32(&mb, bob->a.uid);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_WRAPPED &&
-	    answerlen == 4 + 2 * (4 + MC_WRAPLEN), "KEY_WRAP: two copies");
+	h.sender = 424242;	/* auth signs as the session's user anyway */
+	seal(&mb, alice, &h, ckey);
+	h.sender = alice->a.uid;
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED &&
+	    answerlen == 4 + 2 * (4 + MC_WRAPLEN) + MC_SIGLEN,
+	    "KEY_SEAL: two copies and a signature");
 	n = (uint32_t)answer[0] << 24 | answer[3];
 	uid = (uint32_t)answer[4] << 24 | answer[5] << 16 | answer[6] << 8 |
 	    answer[7];
 	memcpy(w_alice, answer + 8, MC_WRAPLEN);
 	memcpy(w_bob, answer + 8 + MC_WRAPLEN + 4, MC_WRAPLEN);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 	tap_ok(n == 2 && uid == alice->a.uid, "... alice's own copy first");
-
-	start(&mb, MSG_AUTH_KEY_WRAP, alice);
-	msg_add_fixed(&mb, h.id, MC_IDLEN);
-	msg_add_u64(&mb, 0);
-	msg_add_fixed(&mb, ckey, MC_KEYLEN);
-	msg_add_u32(&mb, 1);
-	msg_add_u32(&mb, 999999);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
-	    "KEY_WRAP for an unknown uid: not found");
-
-	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	mc_header_add(&mb, &h);
-	tap_ok(ask(&mb, &code) == MSG_AUTH_SIGNATURE &&
-	    answerlen == MC_SIGLEN, "KEY_SIGN: a signature");
-	memcpy(sig, answer, MC_SIGLEN);
+	tap_ok(memcmp(w_alice, w_bob, MC_KEYLEN) == 0 &&
+	    memcmp(w_alice + MC_KEYLEN, w_bob + MC_KEYLEN, MC_KEYLEN) != 0,
+	    "... one ephemeral key for both, sealed keys that differ");
 	tap_ok(mc_verify(&h, alice->k.ed25519_pub, sig) == 0,
-	    "... by alice's key over the header");
+	    "... signed by alice's key over the header, as its sender");
+	tap_ok(alice->s != NULL && alice->s->sign_key != NULL &&
+	    bob->s->sign_key == NULL, "... alice's session keeps her "
+	    "parsed signing key, bob's has none");
+
+	test_named(alice, bob, carol, &h, ckey);
+	c = h;
+	c.rcpt[0] = 999999;
+	seal(&mb, alice, &c, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL && code == AUTH_E_NOTFOUND,
+	    "KEY_SEAL for an unknown uid: not found");
+
+	seal(&mb, bob, &h, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_SEALED, "bob seals the header "
+	    "naming alice as sender");
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
+	tap_ok(mc_verify(&h, alice->k.ed25519_pub, sig) == -1 &&
+	    mc_verify(&h, bob->k.ed25519_pub, sig) == -1,
+	    "... signs it as himself, so it passes for alice's by no key");
+	c = h;
+	c.sender = bob->a.uid;
+	tap_ok(mc_verify(&c, bob->k.ed25519_pub, sig) == 0,
+	    "... and as bob's it verifies");
+	seal(&mb, alice, &h, ckey);
+	ask(&mb, &code);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_CONTENT_KEY &&
 	    memcmp(answer, ckey, MC_KEYLEN) == 0,
@@ -200,12 +286,18 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	h.expires = now + 7200;
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "a locked header: AUTH_E_TIMELOCK");
-	start(&mb, MSG_AUTH_KEY_SIGN, alice);
-	mc_header_add(&mb, &h);
+	seal(&mb, alice, &h, ckey);
 	ask(&mb, &code);
-	memcpy(sig, answer, MC_SIGLEN);
+	memcpy(sig, answer + 4 + 2 * (4 + MC_WRAPLEN), MC_SIGLEN);
 	tap_ok(unwrap(bob, &h, sig, w_bob, &code) == MSG_AUTH_FAIL &&
 	    code == AUTH_E_TIMELOCK, "... even when properly signed");
+
+	/* the parsed key goes with the session: nothing signs after it */
+	session_end(alice->s);
+	alice->s = NULL;
+	seal(&mb, alice, &h, ckey);
+	tap_ok(ask(&mb, &code) == MSG_AUTH_FAIL, "alice's session ended "
+	    "(and her parsed key freed with it): KEY_SEAL refused");
 	explicit_bzero(ckey, sizeof(ckey));
 }
 

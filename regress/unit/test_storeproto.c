@@ -238,6 +238,135 @@ test_group_commit(void)
 	tap_ok(pushes == 3, "three live events");
 }
 
+/* A put as the front makes it; the test's choices in p. */
+struct put {
+	uint8_t		 id[MC_IDLEN];
+	uint64_t	 created;
+	int64_t		 expires_off;	/* from created + the default */
+	uint32_t	 rcpt;
+	size_t		 len[2];	/* sealed bytes of the chunks */
+	uint64_t	 size1;		/* the body's size as signed */
+};
+
+static void
+put_init(struct put *p)
+{
+	memset(p, 0, sizeof(*p));
+	msgid_new(p->id);
+	p->created = (uint64_t)time(NULL);
+	p->rcpt = BOB;
+	p->len[0] = 40;
+	p->len[1] = p->size1 = 60;
+}
+
+static void
+put(uint32_t peerid, const struct put *p)
+{
+	struct msgbuf	 mb;
+	uint8_t		 data[400], fill[MC_WRAPLEN];
+	uint32_t	 i;
+
+	memset(data, 0x55, sizeof(data));
+	msg_init(&mb, MSG_STORE_UPLOAD_PUT, peerid);
+	msg_add_u32(&mb, ALICE);
+	msg_add_fixed(&mb, p->id, MC_IDLEN);
+	msg_add_u64(&mb, p->created);
+	msg_add_u64(&mb, p->created + 86400 + p->expires_off);
+	msg_add_u64(&mb, 0);
+	msg_add_u64(&mb, 0);
+	msg_add_u32(&mb, 0);
+	msg_add_u32(&mb, 1);
+	msg_add_u32(&mb, p->rcpt);
+	msg_add_u32(&mb, 2);
+	for (i = 0; i < 2; i++) {
+		msg_add_u32(&mb, i);
+		msg_add_u64(&mb, 0);
+		msg_add_u8(&mb, 1);
+		msg_add_bytes(&mb, data, p->len[i]);
+	}
+	msg_add_u32(&mb, 2);
+	msg_add_u64(&mb, p->len[0]);
+	msg_add_u64(&mb, p->size1);
+	memset(fill, 0x44, sizeof(fill));
+	msg_add_fixed(&mb, fill, MC_DIGESTLEN);
+	msg_add_fixed(&mb, fill, MC_SIGLEN);
+	msg_add_u32(&mb, 2);
+	msg_add_u32(&mb, ALICE);
+	msg_add_fixed(&mb, fill, MC_WRAPLEN);
+	msg_add_u32(&mb, p->rcpt);
+	msg_add_fixed(&mb, fill, MC_WRAPLEN);
+	request(&mb, PROC_FRONT, h_upload_put);
+}
+
+/* 1 when the put p is refused with code, leaving no upload behind. */
+static int
+put_refused(struct put *p, uint32_t code)
+{
+	static struct store_stats	 st;
+	uint64_t			 before;
+
+	if (store_stats((uint64_t)time(NULL), &st) != STORE_E_OK)
+		return 0;
+	before = st.uploads;
+	put(30, p);
+	return last()->type == MSG_STORE_FAIL && fail_code(last()) == code &&
+	    store_stats((uint64_t)time(NULL), &st) == STORE_E_OK &&
+	    st.uploads == before;
+}
+
+static void
+test_put(void)
+{
+	struct put	 p, q;
+	uint64_t	 f0, created;
+	int		 n;
+
+	put_init(&p);
+	f0 = reply_flushes();
+	n = nsent;
+	put(20, &p);
+	tap_ok(nsent == n, "a put is not answered before the flush");
+	turn_ends();
+	tap_ok(nsent == n + 2 && sent[n].type == MSG_STORE_SENT &&
+	    sent[n].flushes == f0 + 1 && memcmp(sent[n].data, p.id,
+	    MC_IDLEN) == 0, "... then with its own id, after one flush");
+	created = (uint64_t)sent[n].data[MC_IDLEN] << 56 |
+	    (uint64_t)sent[n].data[MC_IDLEN + 7];
+	tap_ok(created == (p.created & 0xff000000000000ffULL) &&
+	    sent[n + 1].type == MSG_PUSH_EVENT, "... created when the "
+	    "sender said; bob's live event follows");
+	get(21, BOB, p.id);
+	tap_ok(last()->type == MSG_STORE_HEADER, "bob gets the message put");
+
+	tap_ok(put_refused(&p, STORE_E_BADREQ), "the same id again: bad "
+	    "request");
+	put_init(&q);
+	q.rcpt = ALICE;
+	tap_ok(put_refused(&q, STORE_E_BADREQ), "to the sender herself: "
+	    "bad request");
+	put_init(&q);
+	q.created -= 3600;
+	tap_ok(put_refused(&q, STORE_E_BUSY), "created an hour ago: busy");
+	put_init(&q);
+	q.expires_off = 1;
+	tap_ok(put_refused(&q, STORE_E_BADREQ), "an expiry other than the "
+	    "store's: bad request");
+	put_init(&q);
+	q.len[0] = 300;
+	tap_ok(put_refused(&q, STORE_E_LIMIT), "a subject over the limit: "
+	    "the limit, and the upload begun is gone");
+	q.len[0] = 40;
+	q.size1 = 61;
+	tap_ok(put_refused(&q, STORE_E_BADREQ), "sizes other than the "
+	    "chunks': bad request, the upload gone");
+	q.size1 = 60;
+	n = nsent;
+	put(31, &q);
+	turn_ends();
+	tap_ok(nsent > n && sent[n].type == MSG_STORE_SENT, "the same id "
+	    "after refusals: put");
+}
+
 static void
 test_reads(void)
 {
@@ -391,6 +520,7 @@ main(void)
 	test_group_commit();
 	test_reads();
 	test_flusher_thread();
+	test_put();
 	storedb_close();
 	event_base_free(base);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);

@@ -1,15 +1,17 @@
 /*
  * Sending a message.  The front picks a fresh content key, seals subject,
  * body and every file as chunk streams (lib/msgcrypt), asks auth to wrap
- * the key for every recipient and the sender and to sign the header, and
- * streams it all to the store, whose commit acknowledges it once on disk:
+ * the key for every recipient and the sender and to sign the header (one
+ * question), and streams it all to the store, whose commit acknowledges
+ * it once on disk:
  *
  *	names -> AUTH_PUBKEYS each -> STORE_UPLOAD_BEGIN -> STORE_UPLOAD_CHUNK
- *	... -> AUTH_KEY_WRAP -> AUTH_KEY_SIGN -> STORE_UPLOAD_COMMIT -> 201
+ *	... -> AUTH_KEY_SEAL -> STORE_UPLOAD_COMMIT -> 201
  *
  * The text comes as JSON (this file) or as the first part of a form
  * whose files follow (feat_msgform.c); msgseal.c seals and sends the
- * chunks.  A failure once the upload is open aborts it before
+ * chunks.  A text that fits in one message to the store is sent whole
+ * instead (msgput.c).  A failure once the upload is open aborts it before
  * answering.  The content key and every plaintext copy are wiped after
  * use.
  */
@@ -64,6 +66,10 @@ msend_free(void *arg)
 	if (s->form != NULL)
 		mform_free(s->form);
 	freezero(s->pend, s->pend != NULL ? MSEND_PEND_MAX : 0);
+	msend_whole_free(s);
+	free(s->sealed);
+	free(s->wuid);
+	free(s->wrapped);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
 }
@@ -150,8 +156,8 @@ msend_settled(struct app_req *ar, struct msg *m, uint32_t want)
 	return 0;
 }
 
-static void
-ask_or_fail(struct app_req *ar, enum proc_id to, struct msgbuf *mb,
+void
+msend_ask(struct app_req *ar, enum proc_id to, struct msgbuf *mb,
     req_answer_cb cb)
 {
 	if (req_ask(ar->r, to, mb, cb) == -1)
@@ -296,8 +302,17 @@ msend_message(struct app_req *ar)
 	    -1 || parse_text(ar, s, 1, "body", 1) == -1 ||
 	    parse_times(ar, s) == -1)
 		return;
+	/* the copies of the key auth will wrap: the sender's and each's */
+	if ((s->wuid = calloc(s->n + 1, sizeof(*s->wuid))) == NULL ||
+	    (s->wrapped = calloc(s->n + 1, sizeof(*s->wrapped))) == NULL) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return;
+	}
 	s->h.sender = ar->who.uid;
-	lookup_next(ar);
+	if (msend_fits_whole(s))
+		msend_whole(ar);
+	else
+		lookup_next(ar);
 }
 
 /* POST /api/v1/messages with a JSON body: the text and nothing more. */
@@ -317,6 +332,21 @@ feat_msg_send(struct app_req *ar)
 	msend_message(ar);
 }
 
+/* No account has a recipient's name: refused before anything is sent. */
+void
+msend_unknown(struct app_req *ar, const char *name)
+{
+	snprintf(ar->text, sizeof(ar->text), "No user is named %s.", name);
+	app_fail(ar, 422, "unknown_recipient", ar->text);
+}
+
+void
+msend_self(struct app_req *ar)
+{
+	app_fail(ar, 422, "unknown_recipient", "A message goes to someone "
+	    "else: you are among its recipients.");
+}
+
 static int
 on_pubkey(struct req *r, struct msg *m)
 {
@@ -331,9 +361,7 @@ on_pubkey(struct req *r, struct msg *m)
 	if (m != NULL && m->type == MSG_AUTH_FAIL) {
 		a_get_fail(m, &f);
 		if (f.code == AUTH_E_NOTFOUND) {
-			snprintf(ar->text, sizeof(ar->text), "No user is "
-			    "named %s.", s->name[s->next]);
-			app_fail(ar, 422, "unknown_recipient", ar->text);
+			msend_unknown(ar, s->name[s->next]);
 			return 0;
 		}
 	}
@@ -348,8 +376,7 @@ on_pubkey(struct req *r, struct msg *m)
 	    msg_get_end(&c) == -1)
 		fatalx("malformed AUTH_PUBKEY from auth");
 	if (uid == ar->who.uid) {
-		app_fail(ar, 422, "unknown_recipient", "A message goes to "
-		    "someone else: you are among its recipients.");
+		msend_self(ar);
 		return 0;
 	}
 	s->h.rcpt[s->next++] = uid;
@@ -370,7 +397,7 @@ lookup_next(struct app_req *ar)
 	if (s->next < s->n) {
 		ask_prefix(ar, &mb, MSG_AUTH_PUBKEYS);
 		msg_add_string(&mb, s->name[s->next]);
-		ask_or_fail(ar, PROC_AUTH, &mb, on_pubkey);
+		msend_ask(ar, PROC_AUTH, &mb, on_pubkey);
 		return;
 	}
 	s->h.nrcpt = s->n;
@@ -381,7 +408,7 @@ lookup_next(struct app_req *ar)
 	msg_add_u32(&mb, s->n);
 	for (i = 0; i < s->n; i++)
 		msg_add_u32(&mb, s->h.rcpt[i]);
-	ask_or_fail(ar, PROC_STORE, &mb, on_begun);
+	msend_ask(ar, PROC_STORE, &mb, on_begun);
 }
 
 static int
@@ -433,6 +460,14 @@ text_clean(char *s)
 			s[i] = '_';
 }
 
+/* Pump what the form handed over: -1 when the message has failed. */
+static int
+pump(struct app_req *ar)
+{
+	msend_pump(ar);
+	return msend_of(ar)->failed ? -1 : 0;
+}
+
 /* A file part begins: its sealed head is the first bytes of its stream. */
 int
 msend_file_begin(struct app_req *ar, const char *name, const char *type)
@@ -460,8 +495,7 @@ msend_file_begin(struct app_req *ar, const char *name, const char *type)
 	explicit_bzero(&fh, sizeof(fh));
 	s->nfiles++;
 	s->file_open = 1;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	return pump(ar);
 }
 
 int
@@ -478,27 +512,21 @@ msend_file_data(struct app_req *ar, const uint8_t *p, size_t len)
 	}
 	memcpy(s->pend + s->pend_len, p, len);
 	s->pend_len += len;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	return pump(ar);
 }
 
 int
 msend_file_end(struct app_req *ar)
 {
-	struct msend	*s = msend_of(ar);
-
-	s->file_ended = 1;
-	msend_pump(ar);
-	return s->failed ? -1 : 0;
+	msend_of(ar)->file_ended = 1;
+	return pump(ar);
 }
 
 /* No more files: the message is complete once the pump has sent it all. */
 void
 msend_body_end(struct app_req *ar)
 {
-	struct msend	*s = msend_of(ar);
-
-	s->body_done = 1;
+	msend_of(ar)->body_done = 1;
 	msend_pump(ar);
 }
 
@@ -510,15 +538,16 @@ msend_behind(const struct msend *s)
 	    s->file_ended;
 }
 
-static int	on_wrapped(struct req *, struct msg *);
+static int	on_sealed(struct req *, struct msg *);
 
-/* Everything is sealed: the key is wrapped, then never needed again. */
+/*
+ * Everything is sealed: auth wraps the key and signs the header in one
+ * question, then the key is never needed again.
+ */
 void
 msend_wrap(struct app_req *ar)
 {
 	struct msend	*s = msend_of(ar);
-	struct msgbuf	 mb;
-	uint32_t	 i;
 
 	s->h.nstreams = s->stream;
 	if (mc_digest_final(s->dg, s->h.digest) == -1) {
@@ -526,20 +555,33 @@ msend_wrap(struct app_req *ar)
 		    "be sealed.");
 		return;
 	}
-	ask_prefix(ar, &mb, MSG_AUTH_KEY_WRAP);
-	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-	msg_add_u64(&mb, s->h.unlock);
-	msg_add_fixed(&mb, s->ckey, MC_KEYLEN);
-	explicit_bzero(s->ckey, sizeof(s->ckey));
-	msg_add_u32(&mb, s->n);
-	for (i = 0; i < s->n; i++)
-		msg_add_u32(&mb, s->h.rcpt[i]);
-	ask_or_fail(ar, PROC_AUTH, &mb, on_wrapped);
+	msend_ask_seal(ar, 0, on_sealed);
 }
 
-/* The wrapped keys, uid and key each: AUTH_WRAPPED in, COMMIT out. */
-static int
-get_wrapped(struct msgcur *c, struct msend *s)
+/*
+ * AUTH_KEY_SEAL of the header and the content key, which is wiped: the
+ * recipients named, or (named 0) the header's.
+ */
+void
+msend_ask_seal(struct app_req *ar, int named, req_answer_cb cb)
+{
+	struct msend	*s = msend_of(ar);
+	struct msgbuf	 mb;
+	uint32_t	 i;
+
+	ask_prefix(ar, &mb, MSG_AUTH_KEY_SEAL);
+	mc_header_add(&mb, &s->h);
+	msg_add_fixed(&mb, s->ckey, MC_KEYLEN);
+	explicit_bzero(s->ckey, sizeof(s->ckey));
+	msg_add_u32(&mb, named ? s->n : 0);
+	for (i = 0; named && i < s->n; i++)
+		msg_add_string(&mb, s->name[i]);
+	msend_ask(ar, PROC_AUTH, &mb, cb);
+}
+
+/* The wrapped keys, uid and key each, and the signature. */
+int
+msend_get_sealed(struct msgcur *c, struct msend *s)
 {
 	uint32_t	 i;
 
@@ -549,14 +591,21 @@ get_wrapped(struct msgcur *c, struct msend *s)
 		msg_get_u32(c, &s->wuid[i]);
 		msg_get_fixed(c, s->wrapped[i], MC_WRAPLEN);
 	}
+	msg_get_fixed(c, s->sig, MC_SIGLEN);
 	return msg_get_end(c);
 }
 
-static void
-add_wrapped(struct msgbuf *mb, const struct msend *s)
+/* What the sender signed and the copies: the end of a commit or a put. */
+void
+msend_add_commit(struct msgbuf *mb, const struct msend *s)
 {
 	uint32_t	 i;
 
+	msg_add_u32(mb, s->h.nstreams);
+	for (i = 0; i < s->h.nstreams; i++)
+		msg_add_u64(mb, s->h.sizes[i]);
+	msg_add_fixed(mb, s->h.digest, MC_DIGESTLEN);
+	msg_add_fixed(mb, s->sig, MC_SIGLEN);
 	msg_add_u32(mb, s->nwrap);
 	for (i = 0; i < s->nwrap; i++) {
 		msg_add_u32(mb, s->wuid[i]);
@@ -564,58 +613,29 @@ add_wrapped(struct msgbuf *mb, const struct msend *s)
 	}
 }
 
-static int	on_signed(struct req *, struct msg *);
-
 static int
-on_wrapped(struct req *r, struct msg *m)
+on_sealed(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct msend	*s = msend_of(ar);
 	struct msgbuf	 mb;
 	struct msgcur	 c;
 
-	if (msend_settled(ar, m, MSG_AUTH_WRAPPED))
+	if (msend_settled(ar, m, MSG_AUTH_SEALED))
 		return 0;
 	msg_cursor(m, &c);
-	if (get_wrapped(&c, s) == -1)
-		fatalx("malformed AUTH_WRAPPED from auth");
-	ask_prefix(ar, &mb, MSG_AUTH_KEY_SIGN);
-	mc_header_add(&mb, &s->h);
-	ask_or_fail(ar, PROC_AUTH, &mb, on_signed);
-	return 0;
-}
-
-static int	on_sent(struct req *, struct msg *);
-
-static int
-on_signed(struct req *r, struct msg *m)
-{
-	struct app_req	*ar = app_of(r);
-	struct msend	*s = msend_of(ar);
-	struct msgbuf	 mb;
-	struct msgcur	 c;
-	uint32_t	 i;
-
-	if (msend_settled(ar, m, MSG_AUTH_SIGNATURE))
-		return 0;
-	msg_cursor(m, &c);
-	if (msg_get_fixed(&c, s->sig, MC_SIGLEN) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed AUTH_SIGNATURE from auth");
+	if (msend_get_sealed(&c, s) == -1)
+		fatalx("malformed AUTH_SEALED from auth");
 	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_COMMIT);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->h.nstreams);
-	for (i = 0; i < s->h.nstreams; i++)
-		msg_add_u64(&mb, s->h.sizes[i]);
-	msg_add_fixed(&mb, s->h.digest, MC_DIGESTLEN);
-	msg_add_fixed(&mb, s->sig, MC_SIGLEN);
-	add_wrapped(&mb, s);
-	ask_or_fail(ar, PROC_STORE, &mb, on_sent);
+	msend_add_commit(&mb, s);
+	msend_ask(ar, PROC_STORE, &mb, msend_on_sent);
 	return 0;
 }
 
-static int
-on_sent(struct req *r, struct msg *m)
+/* STORE_SENT: the message is on disk. */
+int
+msend_on_sent(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct msend	*s = msend_of(ar);

@@ -1,7 +1,7 @@
 /*
  * A message's header on its way between store, front and auth: as the
  * store answers it (STORE_HEADER), as auth reads it (the fields the
- * sender's signature covers, in KEY_SIGN and KEY_UNWRAP), and auth's
+ * sender's signature covers, in KEY_SEAL and KEY_UNWRAP), and auth's
  * answer to an unwrap.  A malformed answer is a peer breaking the
  * protocol: fatal.
  */

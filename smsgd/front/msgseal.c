@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -36,6 +37,35 @@ seal_failed(struct app_req *ar)
 	return -1;
 }
 
+/*
+ * p as the next chunk of the current stream, sealed into out (*outlen
+ * bytes) and counted in the digest and the stream's size; the last
+ * chunk ends the stream.  Its index in *index.
+ */
+int
+msend_seal_chunk(struct msend *s, const uint8_t *p, size_t len, int last,
+    uint8_t *out, size_t *outlen, uint64_t *index)
+{
+	if (!s->st_ready) {
+		if (mc_stream_init(&s->st, s->ckey, s->h.id, s->h.unlock,
+		    s->stream) == -1)
+			return -1;
+		s->st_ready = 1;
+	}
+	*index = s->st.next;
+	if (mc_stream_seal(&s->st, p, len, last, out, outlen) == -1 ||
+	    mc_digest_chunk(s->dg, s->stream, *index, out, *outlen) == -1)
+		return -1;
+	s->h.sizes[s->stream] += *outlen;
+	if (last) {
+		mc_stream_clear(&s->st);
+		s->st_ready = 0;
+		s->stream++;
+		s->off = 0;
+	}
+	return 0;
+}
+
 /* p as the next chunk of the current stream, sealed and sent. */
 static int
 seal_send(struct app_req *ar, const uint8_t *p, size_t len, int last)
@@ -43,25 +73,22 @@ seal_send(struct app_req *ar, const uint8_t *p, size_t len, int last)
 	struct msend	*s = ar->feat;
 	struct msgbuf	 mb;
 	uint64_t	 index;
+	uint32_t	 stream = s->stream;
 	size_t		 slen;
 
-	if (!s->st_ready) {
-		if (mc_stream_init(&s->st, s->ckey, s->h.id, s->h.unlock,
-		    s->stream) == -1)
-			return seal_failed(ar);
-		s->st_ready = 1;
+	if (s->sealed == NULL && (s->sealed = malloc(MC_SEALED_MAX)) == NULL) {
+		msend_fail_with(ar, 503, "busy", "Out of memory; try again "
+		    "later.");
+		return -1;
 	}
-	index = s->st.next;
-	if (mc_stream_seal(&s->st, p, len, last, s->sealed, &slen) == -1 ||
-	    mc_digest_chunk(s->dg, s->stream, index, s->sealed, slen) == -1)
+	if (msend_seal_chunk(s, p, len, last, s->sealed, &slen, &index) == -1)
 		return seal_failed(ar);
 	ask_store_init(ar, &mb, MSG_STORE_UPLOAD_CHUNK);
 	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
-	msg_add_u32(&mb, s->stream);
+	msg_add_u32(&mb, stream);
 	msg_add_u64(&mb, index);
 	msg_add_u8(&mb, last);
 	msg_add_bytes(&mb, s->sealed, slen);
-	s->h.sizes[s->stream] += slen;
 	if (req_ask(ar->r, PROC_STORE, &mb, on_chunk) == -1) {
 		msend_fail_with(ar, 503, "busy", "The server is busy; try "
 		    "again in a moment.");
@@ -69,12 +96,6 @@ seal_send(struct app_req *ar, const uint8_t *p, size_t len, int last)
 	}
 	s->inflight++;
 	atomic_fetch_add(&chunks_out, 1);
-	if (last) {
-		mc_stream_clear(&s->st);
-		s->st_ready = 0;
-		s->stream++;
-		s->off = 0;
-	}
 	return 0;
 }
 

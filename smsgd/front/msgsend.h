@@ -19,6 +19,7 @@
 
 struct app_req;
 struct mform;
+struct whole;
 
 #define MSEND_WINDOW	8		/* chunks in flight to the store */
 #define MSEND_BUDGET	64		/* ... from all uploads: 4 MiB */
@@ -47,11 +48,12 @@ struct msend {
 	int			 file_ended;	/* ... and ended, not all sent */
 	uint8_t			*pend;		/* its bytes not yet sealed */
 	size_t			 pend_len;
-	uint8_t			 sealed[MC_SEALED_MAX];
+	uint8_t			*sealed;	/* a chunk sent in steps,
+						   MC_SEALED_MAX bytes */
 	uint8_t			 sig[MC_SIGLEN];
-	uint32_t		 nwrap;
-	uint32_t		 wuid[MC_RCPT_MAX + 1];
-	uint8_t			 wrapped[MC_RCPT_MAX + 1][MC_WRAPLEN];
+	uint32_t		 nwrap;		/* n + 1 of each: */
+	uint32_t		*wuid;
+	uint8_t			(*wrapped)[MC_WRAPLEN];
 	int			 started;	/* the text is read */
 	int			 open;		/* the upload is begun */
 	int			 body_done;	/* no more files will come */
@@ -60,6 +62,8 @@ struct msend {
 	struct app_error	 err;		/* said once the abort is done */
 	char			 errtext[160];
 	struct mform		*form;
+	struct whole		*whole;		/* a message sent whole:
+						   its sealed texts */
 };
 
 /* The pending bytes of a file: a chunk, and what one parse step adds. */
@@ -77,10 +81,24 @@ int	 msend_behind(const struct msend *);
 int	 msend_failed(struct app_req *);
 int	 msend_settled(struct app_req *, struct msg *, uint32_t);
 void	 msend_fail_with(struct app_req *, int, const char *, const char *);
+void	 msend_ask(struct app_req *, enum proc_id, struct msgbuf *,
+	    req_answer_cb);
+void	 msend_ask_seal(struct app_req *, int, req_answer_cb);
+void	 msend_unknown(struct app_req *, const char *);
+void	 msend_self(struct app_req *);
+int	 msend_get_sealed(struct msgcur *, struct msend *);
+void	 msend_add_commit(struct msgbuf *, const struct msend *);
+int	 msend_on_sent(struct req *, struct msg *);
 /* msgseal.c: sealing and sending chunks */
+int	 msend_seal_chunk(struct msend *, const uint8_t *, size_t, int,
+	    uint8_t *, size_t *, uint64_t *);
 void	 msend_pump(struct app_req *);
 void	 msend_release(struct msend *);	/* its answers will not come */
 int	 msend_sealed_all(const struct msend *);
+/* msgput.c: a text sent whole */
+int	 msend_fits_whole(const struct msend *);
+void	 msend_whole(struct app_req *);
+void	 msend_whole_free(struct msend *);
 void	 msend_wrap(struct app_req *);	/* feat_msgsend.c, after the pump */
 
 /* feat_msgform.c */
