@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	14
+#define SMSG_PROTO_VERSION	15
 
 enum proc_id {
 	PROC_PARENT,
@@ -204,7 +204,10 @@ enum msg_type {
 				   disk */
 	MSG_STORE_UPLOAD_ABORT,	/* uid, id -> STORE_OK */
 	MSG_STORE_LIST,		/* uid, u8 folder, u8 has_before, id before,
-				   u32 limit -> STORE_HEADER..., STORE_END */
+				   u32 limit -> STORE_HEADER..., STORE_END;
+				   a header of an unlocked message whose
+				   subject is one short chunk is followed by
+				   that chunk (STORE_CHUNK) */
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
 	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
 				   -> STORE_CHUNK */
@@ -251,6 +254,9 @@ enum msg_type {
 	MSG_AUTH_KEY_SIGN,	/* prefix, header (below) -> AUTH_SIGNATURE */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
+	MSG_AUTH_KEY_UNWRAP_PAGE, /* prefix, u32 n (1 to AUTH_UNWRAP_MAX),
+				   n * (u32 sender, header, fixed signature,
+				   fixed wrapped key) -> AUTH_CONTENT_KEYS */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
 	MSG_AUTH_WRAPPED,	/* u32 n, n * (u32 uid, fixed wrapped key):
@@ -261,6 +267,10 @@ enum msg_type {
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
 				   signer, string signer's fingerprint,
 				   u32 n, n * string recipient's name */
+	MSG_AUTH_CONTENT_KEYS,	/* u32 n, n * (u32 code: 0 or the AUTH_E_*
+				   KEY_UNWRAP would answer, fixed content
+				   key, zero unless the code is 0), in the
+				   asked order */
 	MSG_AUTH_TEST_UNWRAP,	/* test builds: AUTH_KEY_UNWRAP without the
 				   unlock time check in the front */
 
@@ -329,6 +339,7 @@ enum msg_type {
 };
 
 #define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
+#define AUTH_UNWRAP_MAX	50	/* messages in one AUTH_KEY_UNWRAP_PAGE */
 
 /*
  * The system as a sender: its own keys in auth's database, a uid no

@@ -319,6 +319,8 @@ h_user_delete(struct req *r)
 	else {
 		log_info("user %s: deleted by an administrator", name);
 		sessions_end_user(a.uid, NULL);
+		/* other sessions' entries may show its name: none may */
+		msgcache_forget_all();
 		auth_user_gone(a.uid);
 		ctl_result(r->peerid, CTL_OK, "user %s deleted", name);
 	}

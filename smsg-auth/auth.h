@@ -129,6 +129,7 @@ void	 h_names(struct req *);
 void	 h_key_wrap(struct req *);
 void	 h_key_sign(struct req *);
 void	 h_key_unwrap(struct req *);
+void	 h_key_unwrap_page(struct req *);
 
 /*
  * A request waiting for a hashing thread: what it needs when the job

@@ -54,6 +54,8 @@ static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_KEY_WRAP,	PROC_FRONT, REQ_SESSION, h_key_wrap },
 	{ MSG_AUTH_KEY_SIGN,	PROC_FRONT, REQ_SESSION, h_key_sign },
 	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+	{ MSG_AUTH_KEY_UNWRAP_PAGE, PROC_FRONT, REQ_SESSION,
+	    h_key_unwrap_page },
 	{ MSG_AUTH_CONTACT_KEYS, PROC_FRONT, REQ_SESSION, h_contact_keys },
 	{ MSG_AUTH_BROADCAST,	PROC_FRONT, REQ_SESSION, h_broadcast },
 	{ MSG_CTL_BROADCAST,	PROC_PARENT, REQ_ANY, h_ctl_broadcast },

@@ -151,6 +151,7 @@ session_end(struct session *s)
 	S.n--;
 	if (s->pending)
 		S.npending--;
+	msgcache_session_end(s);
 	freezero(s, sizeof(*s));	/* the keys, the csrf secret */
 }
 

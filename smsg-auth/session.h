@@ -25,6 +25,7 @@
 
 #include "account.h"
 #include "keywrap.h"
+#include "msgcache.h"
 
 #define SESSION_RAWLEN		32	/* random bytes of a token */
 #define SESSION_TOKENLEN	44	/* base64url of 32 bytes, and NUL */
@@ -53,6 +54,8 @@ struct session {
 	char			 addr[SESSION_ADDRMAX];
 	char			 agent[SESSION_AGENTMAX];
 	struct userkeys		 keys;
+	struct mcentries	 mcache;	/* keys it opened (msgcache.h) */
+	size_t			 nmcache;
 };
 
 void	 sessions_init(uint32_t, uint32_t);

@@ -308,14 +308,22 @@ struct listing {
 	uint64_t	 now;
 };
 
+/* A header, and the subject's one sealed chunk when it comes along. */
 static void
-list_one(const struct store_msg *m, uint32_t uid, void *arg)
+list_one(const struct store_msg *m, uint32_t uid, const uint8_t *subject,
+    size_t slen, void *arg)
 {
 	struct listing	*l = arg;
 	struct msgbuf	 mb;
 
 	msg_init(&mb, MSG_STORE_HEADER, l->peerid);
 	add_header(&mb, m, uid, m->h.unlock != 0 && m->h.unlock > l->now);
+	reply_queue(PROC_FRONT, &mb);
+	if (subject == NULL)
+		return;
+	msg_init(&mb, MSG_STORE_CHUNK, l->peerid);
+	msg_add_u8(&mb, 1);
+	msg_add_bytes(&mb, subject, slen);
 	reply_queue(PROC_FRONT, &mb);
 }
 

@@ -55,8 +55,14 @@ struct store_stats {
 
 enum store_folder { FOLDER_INBOX, FOLDER_SENT, FOLDER_MAX };
 
-/* What a folder listing yields for each message. */
-typedef void (*store_list_cb)(const struct store_msg *, uint32_t, void *);
+/*
+ * What a folder listing yields for each message: the message, the uid,
+ * and the sealed chunk of its subject when it is unlocked and that is
+ * one chunk of at most LIST_SUBJECT_MAX bytes (else NULL).
+ */
+#define LIST_SUBJECT_MAX	4096
+typedef void (*store_list_cb)(const struct store_msg *, uint32_t,
+	    const uint8_t *, size_t, void *);
 /* What the unlock timer yields for each message that came unlocked. */
 typedef void (*store_msg_cb)(const struct store_msg *, void *);
 typedef void (*store_contact_cb)(const struct store_contact *, void *);

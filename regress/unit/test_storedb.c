@@ -381,9 +381,17 @@ test_delete(void)
 static int	 listed;
 static uint8_t	 listed_ids[8][MC_IDLEN];
 
+static uint32_t	 listed_subjects, listed_locked_subjects;
+static uint64_t	 list_now;
+
 static void
-list_cb(const struct store_msg *m, uint32_t uid, void *arg)
+list_cb(const struct store_msg *m, uint32_t uid, const uint8_t *subject,
+    size_t slen, void *arg)
 {
+	if (subject != NULL && slen == m->h.sizes[0])
+		listed_subjects++;
+	if (subject != NULL && m->h.unlock > list_now)
+		listed_locked_subjects++;
 	if (listed < 8)
 		memcpy(listed_ids[listed], m->h.id, MC_IDLEN);
 	listed++;
@@ -394,7 +402,8 @@ static int
 page(uint32_t uid, enum store_folder f, const uint8_t *before, uint32_t n,
     uint64_t now, uint8_t next[MC_IDLEN], int *more)
 {
-	listed = 0;
+	listed = listed_subjects = listed_locked_subjects = 0;
+	list_now = now;
 	return store_list(uid, f, before, n, now, list_cb, NULL, next, more);
 }
 
@@ -428,6 +437,16 @@ test_list(void)
 	    listed);
 	tap_ok(page(BOB, FOLDER_SENT, NULL, 1000, NOW, next, &more) ==
 	    STORE_E_BADREQ, "a page too long is refused");
+	/* the subject's one chunk comes along, never a locked one's */
+	send_msg(BOB, to, 1, NOW + 5000, 0, 0, 26, 0, NOW + 200, ids[0]);
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 1000, next, &more);
+	tap_ok(listed >= 6 && listed_subjects == (uint32_t)listed - 1 &&
+	    listed_locked_subjects == 0, "a list carries each unlocked "
+	    "message's sealed subject, not the locked one's (%u of %d)",
+	    listed_subjects, listed);
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 5000, next, &more);
+	tap_ok(listed_subjects == (uint32_t)listed, "... and its own once "
+	    "unlocked (%u of %d)", listed_subjects, listed);
 }
 
 static void

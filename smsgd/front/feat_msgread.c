@@ -5,7 +5,8 @@
  * unlock time again, unwraps and verifies the sender's signature; the
  * front opens the chunks, checks them against the signed digest, and
  * tells the store the message was read in full (which ends a "delete
- * after read" copy).  Someone else's message is a missing one: 404.
+ * after read" copy), unless its header says that was told before.
+ * Someone else's message is a missing one: 404.
  */
 #include "config.h"
 
@@ -101,13 +102,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_header_settled(ar, m, &s->row))
-		return 0;
-	if (s->row.h.nstreams < TEXT_STREAMS) {
+	if (store_header_ask_key(ar, m, &s->row, TEXT_STREAMS, on_key) == -1)
 		bad_message(ar);
-		return 0;
-	}
-	ask_unwrap(ar, &s->row, on_key);
 	return 0;
 }
 
@@ -176,6 +172,7 @@ get_chunk(struct app_req *ar)
 }
 
 static int	on_read(struct req *, struct msg *);
+static void	show_read(struct app_req *);
 
 /* A file's first chunk: its name and type, and so its size. */
 static int
@@ -210,6 +207,12 @@ all_read(struct app_req *ar)
 		bad_message(ar);
 		return;
 	}
+	/* read before: the mark is there, and marking again changes nothing
+	   (a "delete after read" copy that stayed waits for its files) */
+	if (s->row.state & ROW_READ) {
+		show_read(ar);
+		return;
+	}
 	/* the text, stream 1, read in full (files count on their own) */
 	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, 1);
 	ask_store(ar, &mb, on_read);
@@ -220,7 +223,6 @@ on_chunk(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
-	struct msgcur	 c;
 	const uint8_t	*data;
 	size_t		 len, olen;
 	uint8_t		 last;
@@ -228,11 +230,7 @@ on_chunk(struct req *r, struct msg *m)
 
 	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK, NULL))
 		return 0;
-	msg_cursor(m, &c);
-	if (msg_get_u8(&c, &last) == -1 ||
-	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed STORE_CHUNK from store");
+	store_get_chunk(m, &last, &data, &len);
 	if (mc_digest_chunk(s->dg, i, s->st.next, data, len) == -1 ||
 	    mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1 ||
 	    (i < TEXT_STREAMS && s->plen[i] + olen > s->row.h.sizes[i])) {
@@ -269,11 +267,19 @@ static int
 on_read(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
+
+	if (!store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
+		show_read(ar);
+	return 0;
+}
+
+/* The message, read and checked, to the route's face. */
+static void
+show_read(struct app_req *ar)
+{
 	struct mread	*s = mread_of(ar);
 	struct msg_view	 v;
 
-	if (store_settled(ar, m, MSG_STORE_OK, MSG_STORE_OK, NULL))
-		return 0;
 	memset(&v, 0, sizeof(v));
 	msgid_text(s->row.h.id, v.id);
 	v.flags = s->row.h.flags;
@@ -291,7 +297,6 @@ on_read(struct req *r, struct msg *m)
 	v.files = s->files;
 	v.nfiles = s->row.h.nstreams - TEXT_STREAMS;
 	ar->face->msg_shown(ar, &v);
-	return 0;
 }
 
 static int
