@@ -59,21 +59,30 @@ make_user(struct user *u, const char *name)
 	    u->token);
 }
 
+/* The request mb through auth's dispatch, as from. */
+static void
+dispatch_from(enum proc_id from, struct msgbuf *mb)
+{
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = mb->type;
+	m.peerid = mb->peerid;
+	m.fd = -1;
+	m.data = mb->data;
+	m.len = mb->len;
+	auth_dispatch(from, &m);
+	msg_free(mb);
+}
+
 /* The request mb (session prefix of u first) through auth; the answer. */
 static uint32_t
 ask(struct msgbuf *mb, uint32_t *code)
 {
-	struct msg	 m, ans;
+	struct msg	 ans;
 	struct msgcur	 c;
 
-	memset(&m, 0, sizeof(m));
-	m.type = mb->type;
-	m.peerid = 91;
-	m.fd = -1;
-	m.data = mb->data;
-	m.len = mb->len;
-	auth_dispatch(PROC_FRONT, &m);
-	msg_free(mb);
+	dispatch_from(PROC_FRONT, mb);
 	*code = UINT32_MAX;
 	answerlen = 0;
 	if (chan_recvnow(&front, &ans, 1000) != 1 || ans.peerid != 91)
@@ -412,7 +421,6 @@ test_cache_lifetimes(struct user *alice, struct user *bob,
 {
 	struct mc_header	 h, h2;
 	struct msgbuf		 mb;
-	struct msg		 m;
 	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
 	uint8_t			 sig2[MC_SIGLEN], w2[MC_WRAPLEN];
 	uint32_t		 c;
@@ -455,16 +463,10 @@ test_cache_lifetimes(struct user *alice, struct user *bob,
 	tap_ok(unwrap(bob, &h, sig, w, &c) == MSG_AUTH_CONTENT_KEY &&
 	    msgcache_entries(session_of(bob)) == 1, "cache: bob reads "
 	    "carol's message");
+	/* as smsgctl user delete carol, through the parent */
 	msg_init(&mb, MSG_CTL_USER_DELETE, 92);
 	msg_add_string(&mb, "carol");
-	memset(&m, 0, sizeof(m));
-	m.type = mb.type;
-	m.peerid = 92;
-	m.fd = -1;
-	m.data = mb.data;
-	m.len = mb.len;
-	auth_dispatch(PROC_PARENT, &m);
-	msg_free(&mb);
+	dispatch_from(PROC_PARENT, &mb);
 	tap_ok(msgcache_entries(NULL) == 0, "cache: an account deleted: "
 	    "every cached key is wiped");
 	tap_ok(unwrap(bob, &h, sig, w, &c) == MSG_AUTH_FAIL &&
