@@ -209,6 +209,10 @@ enum msg_type {
 				   subject is one short chunk is followed by
 				   that chunk (STORE_CHUNK) */
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
+	MSG_STORE_GET_TEXT,	/* uid, id -> STORE_HEADER, then, unless
+				   locked, a STORE_CHUNK for each text
+				   stream that is one chunk (mc_text_along),
+				   in order; a STORE_FAIL ends it early */
 	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
 				   -> STORE_CHUNK */
 	MSG_STORE_READ,		/* uid, id, u32 part: the text (stream 1)

@@ -23,6 +23,7 @@ void	 h_upload_commit(struct sreq *);
 void	 h_upload_abort(struct sreq *);
 void	 h_list(struct sreq *);
 void	 h_get(struct sreq *);
+void	 h_get_text(struct sreq *);
 void	 h_chunk_get(struct sreq *);
 void	 h_read(struct sreq *);
 void	 h_delete(struct sreq *);

@@ -217,18 +217,19 @@ add_header(struct msgbuf *mb, const struct store_msg *m, uint32_t uid,
 	}
 }
 
-void
-h_get(struct sreq *r)
+/* STORE_HEADER, and with text the chunks that come along. */
+static void
+answer_header(struct sreq *r, struct store_text *text)
 {
 	static struct store_msg	 m;
 	struct msgbuf		 mb;
-	uint32_t		 uid;
+	uint32_t		 uid, i;
 	uint8_t			 id[MC_IDLEN];
 	int			 rv;
 
 	get_uid_id(r, &uid, id);
 	sreq_end(r);
-	rv = store_get(uid, id, r->now, &m);
+	rv = store_get_text(uid, id, r->now, &m, text);
 	if (rv != STORE_E_OK && rv != STORE_E_LOCKED) {
 		store_fail(r->peerid, rv, 0);
 		return;
@@ -236,7 +237,31 @@ h_get(struct sreq *r)
 	msg_init(&mb, MSG_STORE_HEADER, r->peerid);
 	add_header(&mb, &m, uid, rv == STORE_E_LOCKED);
 	reply_queue(PROC_FRONT, &mb);
+	for (i = 0; text != NULL && i < MC_TEXT_STREAMS; i++) {
+		if (text->data[i] == NULL)
+			continue;
+		msg_init(&mb, MSG_STORE_CHUNK, r->peerid);
+		msg_add_u8(&mb, 1);
+		msg_add_bytes(&mb, text->data[i], text->len[i]);
+		reply_queue(PROC_FRONT, &mb);
+	}
 	explicit_bzero(&m, sizeof(m));
+}
+
+void
+h_get(struct sreq *r)
+{
+	answer_header(r, NULL);
+}
+
+/* The header with the text's chunks: a read in one question. */
+void
+h_get_text(struct sreq *r)
+{
+	struct store_text	 text;
+
+	answer_header(r, &text);
+	store_text_free(&text);
 }
 
 void

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "msgheader.h"
 #include "record.h"
 
 #define STORE_PAGESIZE	8192	/* a 1 KiB record stays on its page */
@@ -86,6 +87,14 @@ int	 store_sweep(uint64_t, uint32_t *);
 /* Reading and deleting (msgstore.c, msgread.c). */
 int	 store_get(uint32_t, const uint8_t [MC_IDLEN], uint64_t,
 	    struct store_msg *);
+/* The text's sealed chunks that come along with a header. */
+struct store_text {
+	uint8_t		*data[MC_TEXT_STREAMS];
+	size_t		 len[MC_TEXT_STREAMS];
+};
+int	 store_get_text(uint32_t, const uint8_t [MC_IDLEN], uint64_t,
+	    struct store_msg *, struct store_text *);
+void	 store_text_free(struct store_text *);
 int	 store_chunk(uint32_t, const uint8_t [MC_IDLEN], uint32_t, uint64_t,
 	    uint64_t, uint8_t *, size_t, size_t *, int *);
 int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint32_t,

@@ -185,6 +185,39 @@ test_lock(void)
 	    msg_copy(&m, CAROL)->wrapped[0] == 0xa2, "carol gets hers");
 }
 
+/* The header with its text in one question (STORE_GET_TEXT). */
+static void
+test_get_text(void)
+{
+	static struct store_msg	 m;
+	struct store_text	 t;
+	uint32_t		 to[] = { BOB };
+	uint8_t			 id[MC_IDLEN], big[MC_IDLEN];
+	int			 r;
+
+	send_msg(ALICE, to, 1, NOW + 60, 0, 0, 100, 0, NOW, id);
+	r = store_get_text(BOB, id, NOW + 59, &m, &t);
+	tap_ok(r == STORE_E_LOCKED && t.data[0] == NULL && t.data[1] == NULL,
+	    "get with text: a locked message's text never comes along");
+	store_text_free(&t);
+	r = store_get_text(BOB, id, NOW + 60, &m, &t);
+	tap_ok(r == STORE_E_OK && t.len[0] == m.h.sizes[0] &&
+	    t.len[1] == m.h.sizes[1] && t.data[1] != NULL,
+	    "... unlocked: subject and body come along");
+	store_text_free(&t);
+	r = store_get_text(CAROL, id, NOW + 60, &m, &t);
+	tap_ok(r == STORE_E_NOTFOUND && t.data[0] == NULL &&
+	    t.data[1] == NULL, "... not to someone else");
+	store_text_free(&t);
+	to[0] = CAROL;
+	r = send_msg(BOB, to, 1, 0, 0, 0, MC_SEALED_MAX + 100, 0, NOW, big);
+	if (r == STORE_E_OK)
+		r = store_get_text(CAROL, big, NOW, &m, &t);
+	tap_ok(r == STORE_E_OK && t.data[0] != NULL && t.data[1] == NULL,
+	    "... a body of two chunks is asked for on its own (%d)", r);
+	store_text_free(&t);
+}
+
 static int	 nannounced;
 
 static void
@@ -910,6 +943,7 @@ main(void)
 	test_quota();
 	test_delete();
 	test_list();
+	test_get_text();
 	test_retention();
 	test_quarantine();
 	test_contacts();

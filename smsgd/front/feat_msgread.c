@@ -1,7 +1,8 @@
 /*
  * Reading and deleting a message.  The store checks that the caller is
  * its sender or a recipient and that its unlock time has passed, and
- * answers the header with the caller's wrapped key; auth checks the
+ * answers the header with the caller's wrapped key, and with it the
+ * sealed subject and body when each is one chunk; auth checks the
  * unlock time again, unwraps and verifies the sender's signature; the
  * front opens the chunks, checks them against the signed digest, and
  * tells the store the message was read in full (which ends a "delete
@@ -17,9 +18,10 @@
 #include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgheader.h"
 #include "proto.h"
 
-#define TEXT_STREAMS	2	/* subject and body; files are streamed */
+#define TEXT_STREAMS	MC_TEXT_STREAMS	/* subject and body; files are streamed */
 
 struct mread {
 	struct msg_row		 row;
@@ -31,6 +33,10 @@ struct mread {
 	struct mc_stream	 st;
 	struct mc_digest	*dg;
 	uint32_t		 stream;
+	uint32_t		 coming;	/* text chunks still to come */
+	int			 nomem;
+	uint8_t			*sealed[TEXT_STREAMS];	/* came along */
+	size_t			 sealedlen[TEXT_STREAMS];
 	uint8_t			*plain[TEXT_STREAMS];
 	size_t			 plen[TEXT_STREAMS];
 	struct msg_file		 files[MC_STREAM_MAX - TEXT_STREAMS];
@@ -45,6 +51,8 @@ mread_free(void *arg)
 	struct mread	*s = arg;
 	int		 i;
 
+	for (i = 0; i < TEXT_STREAMS; i++)
+		free(s->sealed[i]);
 	for (i = 0; i < TEXT_STREAMS; i++)
 		if (s->plain[i] != NULL) {
 			explicit_bzero(s->plain[i], s->row.h.sizes[i]);
@@ -96,14 +104,74 @@ bad_message(struct app_req *ar)
 
 static int	on_key(struct req *, struct msg *);
 
+/* The text chunks that follow an unlocked header (STORE_GET_TEXT). */
+static uint32_t
+text_coming(const struct msg_row *row)
+{
+	uint32_t	 i, n = 0;
+
+	for (i = 0; i < TEXT_STREAMS && !row->locked; i++)
+		n += mc_text_along(&row->h, i) ? 1 : 0;
+	return n;
+}
+
+/* The header and the text that came along are in: now the key. */
+static void
+header_in(struct app_req *ar)
+{
+	struct mread	*s = mread_of(ar);
+
+	if (s->nomem)
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+	else if (s->row.h.nstreams < TEXT_STREAMS)
+		bad_message(ar);
+	else
+		ask_unwrap(ar, &s->row, on_key);
+}
+
+/* A text chunk after the header: kept sealed until the key is in. */
+static int
+text_in(struct app_req *ar, struct msg *m)
+{
+	struct mread	*s = mread_of(ar);
+	const uint8_t	*data;
+	size_t		 len;
+	uint8_t		 last;
+	uint32_t	 i;
+
+	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK, NULL))
+		return 0;
+	store_get_chunk(m, &last, &data, &len);
+	for (i = 0; i < TEXT_STREAMS; i++)
+		if (mc_text_along(&s->row.h, i) && s->sealed[i] == NULL)
+			break;
+	if (i == TEXT_STREAMS || last != 1)
+		fatalx("the store sent other text than its header says");
+	if ((s->sealed[i] = malloc(len > 0 ? len : 1)) == NULL)
+		s->nomem = 1;
+	else {
+		memcpy(s->sealed[i], data, len);
+		s->sealedlen[i] = len;
+	}
+	if (--s->coming > 0)
+		return 1;
+	header_in(ar);
+	return 0;
+}
+
 static int
 on_header(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
 	struct mread	*s = mread_of(ar);
 
-	if (store_header_ask_key(ar, m, &s->row, TEXT_STREAMS, on_key) == -1)
-		bad_message(ar);
+	if (s->coming > 0)
+		return text_in(ar, m);
+	if (store_header_settled(ar, m, &s->row))
+		return 0;
+	if ((s->coming = text_coming(&s->row)) > 0)
+		return 1;
+	header_in(ar);
 	return 0;
 }
 
@@ -121,7 +189,7 @@ feat_msg_read(struct app_req *ar)
 	}
 	ar->feat = s;
 	ar->feat_free = mread_free;
-	ask_id(ar, MSG_STORE_GET, id, on_header);
+	ask_id(ar, MSG_STORE_GET_TEXT, id, on_header);
 }
 
 /* The stream s->stream from its first chunk. */
@@ -159,12 +227,19 @@ on_key(struct req *r, struct msg *m)
 }
 
 static int	on_chunk(struct req *, struct msg *);
+static void	take_chunk(struct app_req *, const uint8_t *, size_t, uint8_t);
 
+/* The next chunk: the one that came along, or asked for. */
 static void
 get_chunk(struct app_req *ar)
 {
 	struct mread	*s = mread_of(ar);
+	uint32_t	 i = s->stream;
 
+	if (i < TEXT_STREAMS && s->st.next == 0 && s->sealed[i] != NULL) {
+		take_chunk(ar, s->sealed[i], s->sealedlen[i], 1);
+		return;
+	}
 	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
 	    on_chunk) == -1)
 		app_fail(ar, 503, "busy", "The server is busy; try again in "
@@ -222,20 +297,30 @@ static int
 on_chunk(struct req *r, struct msg *m)
 {
 	struct app_req	*ar = app_of(r);
-	struct mread	*s = mread_of(ar);
 	const uint8_t	*data;
-	size_t		 len, olen;
+	size_t		 len;
 	uint8_t		 last;
-	uint32_t	 i = s->stream;
 
 	if (store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK, NULL))
 		return 0;
 	store_get_chunk(m, &last, &data, &len);
+	take_chunk(ar, data, len, last);
+	return 0;
+}
+
+/* A sealed chunk of the stream being read: opened, checked, kept. */
+static void
+take_chunk(struct app_req *ar, const uint8_t *data, size_t len, uint8_t last)
+{
+	struct mread	*s = mread_of(ar);
+	size_t		 olen;
+	uint32_t	 i = s->stream;
+
 	if (mc_digest_chunk(s->dg, i, s->st.next, data, len) == -1 ||
 	    mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1 ||
 	    (i < TEXT_STREAMS && s->plen[i] + olen > s->row.h.sizes[i])) {
 		bad_message(ar);
-		return 0;
+		return;
 	}
 	if (i < TEXT_STREAMS) {
 		memcpy(s->plain[i] + s->plen[i], s->out, olen);
@@ -243,24 +328,23 @@ on_chunk(struct req *r, struct msg *m)
 	} else if (s->st.next == 1 && file_seen(s, olen) == -1) {
 		explicit_bzero(s->out, olen);
 		bad_message(ar);
-		return 0;
+		return;
 	}
 	explicit_bzero(s->out, olen);
 	if (!mc_stream_finished(&s->st)) {
 		get_chunk(ar);
-		return 0;
+		return;
 	}
 	mc_stream_clear(&s->st);
 	if (++s->stream == s->row.h.nstreams) {
 		all_read(ar);
-		return 0;
+		return;
 	}
 	if (stream_begin(s) == -1) {
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
-		return 0;
+		return;
 	}
 	get_chunk(ar);
-	return 0;
 }
 
 static int
