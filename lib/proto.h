@@ -204,10 +204,11 @@ enum msg_type {
 				   disk */
 	MSG_STORE_UPLOAD_ABORT,	/* uid, id -> STORE_OK */
 	MSG_STORE_LIST,		/* uid, u8 folder, u8 has_before, id before,
-				   u32 limit -> STORE_HEADER..., STORE_END;
-				   a header of an unlocked message whose
-				   subject is one short chunk is followed by
-				   that chunk (STORE_CHUNK) */
+				   u32 limit, u8 subjects -> STORE_HEADER...,
+				   STORE_END; with subjects, a header of an
+				   unlocked message whose subject is one
+				   chunk of at most LIST_SUBJECT_MAX bytes is
+				   followed by that chunk (STORE_CHUNK) */
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
 	MSG_STORE_GET_TEXT,	/* uid, id -> STORE_HEADER, then, unless
 				   locked, a STORE_CHUNK for each text

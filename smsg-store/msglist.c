@@ -55,11 +55,12 @@ list_subject(DB_TXN *txn, const struct store_msg *m, uint64_t now,
  * id of that folder, or NULL for the newest), unexpired at now; next is
  * set when more
  * follow, to the id to pass as before.  The callback gets each message
- * with only uid's wrapped key, and none while it is locked.
+ * with only uid's wrapped key, and none while it is locked; with
+ * subjects, each one's subject when it is short (list_subject).
  */
 int
 store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
-    uint32_t limit, uint64_t now, store_list_cb cb, void *arg,
+    uint32_t limit, int subjects, uint64_t now, store_list_cb cb, void *arg,
     uint8_t next[MC_IDLEN], int *more)
 {
 	struct store_msg	*m;
@@ -110,7 +111,8 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 		    msg_copy(m, uid) == NULL || m->h.expires <= now)
 			continue;
 		memcpy(next, m->h.id, MC_IDLEN);
-		subject = list_subject(txn, m, now, &slen);
+		subject = subjects ? list_subject(txn, m, now, &slen) : NULL;
+		slen = subject != NULL ? slen : 0;
 		cb(m, uid, subject, slen, arg);
 		free(subject);
 		n++;

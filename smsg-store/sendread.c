@@ -358,7 +358,7 @@ h_list(struct sreq *r)
 	struct listing	 l = { r->peerid, r->now };
 	struct msgbuf	 mb;
 	uint32_t	 uid, limit;
-	uint8_t		 folder, has_before, before[MC_IDLEN];
+	uint8_t		 folder, has_before, before[MC_IDLEN], subjects;
 	uint8_t		 next[MC_IDLEN];
 	int		 more = 0, rv;
 
@@ -367,10 +367,11 @@ h_list(struct sreq *r)
 	msg_get_u8(&r->cur, &has_before);
 	msg_get_fixed(&r->cur, before, MC_IDLEN);
 	msg_get_u32(&r->cur, &limit);
+	msg_get_u8(&r->cur, &subjects);
 	sreq_end(r);
 	memset(next, 0, sizeof(next));
 	rv = store_list(uid, folder, has_before ? before : NULL, limit,
-	    r->now, list_one, &l, next, &more);
+	    subjects != 0, r->now, list_one, &l, next, &more);
 	if (rv != STORE_E_OK) {
 		store_fail(r->peerid, rv, 0);
 		return;

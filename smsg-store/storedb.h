@@ -101,7 +101,7 @@ int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint32_t,
 	    uint64_t);
 int	 store_delete(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
 int	 store_list(uint32_t, enum store_folder, const uint8_t *, uint32_t,
-	    uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);
+	    int, uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);
 
 /* Timers and statistics. */
 int	 store_purge(uint64_t, uint32_t *, uint64_t *);

@@ -437,7 +437,7 @@ page(uint32_t uid, enum store_folder f, const uint8_t *before, uint32_t n,
 {
 	listed = listed_subjects = listed_locked_subjects = 0;
 	list_now = now;
-	return store_list(uid, f, before, n, now, list_cb, NULL, next, more);
+	return store_list(uid, f, before, n, 1, now, list_cb, NULL, next, more);
 }
 
 static void

@@ -2,15 +2,16 @@
  * The folders: a page of the caller's inbox or sent messages, newest
  * first, from the store's headers; and a conversation, the messages
  * between the caller and one other user in time order (the newest 50,
- * from both folders, each scanned back at most CONV_PAGES pages).  Names come from auth in one
- * question for the whole page.  The subject is sealed like the body, so
- * it is opened per message: auth unwraps the keys of the whole page in
- * one question (checking each one's unlock time and the sender's
- * signature over the header), and the front opens each subject's single
- * chunk, which the store sends with its header when it is short (else
- * it is asked for).  A locked message shows no
- * subject; one whose key or subject cannot be opened shows none either
- * (reading it in full says why).
+ * from both folders, each scanned back at most CONV_PAGES pages).  Names
+ * come from auth in one question for the whole page.  The subject is
+ * sealed like the body, so it is opened per message: auth unwraps the
+ * keys of the whole page in one question (checking each one's unlock
+ * time and the sender's signature over the header), and the front opens
+ * each subject's single chunk, which the store sends along with a folder
+ * page's headers when it is short (otherwise, and in a conversation, it
+ * is asked for).  A locked message shows no subject; one whose key or
+ * subject cannot be opened shows none either (reading it in full says
+ * why).
  *
  * A conversation's page also shows the beginning of each body (its first
  * chunk, opened the same way), newest first until a budget for the page
@@ -166,6 +167,8 @@ ask_page(struct app_req *ar, uint8_t folder, int has_before,
 	msg_add_u8(&mb, has_before);
 	msg_add_fixed(&mb, before, MC_IDLEN);
 	msg_add_u32(&mb, limit);
+	/* a conversation keeps few of a page's rows: it asks on its own */
+	msg_add_u8(&mb, !mlist_of(ar)->conv);
 	ask_store(ar, &mb, on_row);
 }
 
