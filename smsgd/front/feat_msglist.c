@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,33 +46,39 @@ struct sealed_subject {
 	size_t			 len;
 };
 
+/*
+ * A page in progress.  Only the fields before row are zeroed at the
+ * start; the large tables after it are filled before they are read, and
+ * the keys among them wiped at the end (out after each use).
+ */
 struct mlist {
 	uint32_t		 n, cur;
-	struct msg_row		 row[ROWS_MAX];
 	char			*subject[ROWS_MAX];
 	size_t			 slen[ROWS_MAX];
 	char			*body[ROWS_MAX];	/* conversation pages */
 	size_t			 blen[ROWS_MAX];
 	int			 bcut[ROWS_MAX];
 	size_t			 budget;
-	struct msg_row		 scratch;
 	int			 conv;		/* a conversation with uid with */
 	uint32_t		 with;
 	uint8_t			 folder;
 	uint32_t		 pages, kept;	/* of the folder being read */
 	uint32_t		 nuid;
-	uint32_t		 uid[AUTH_NAMES_MAX];
-	char			 name[AUTH_NAMES_MAX][MSG_NAMELEN];
 	int			 more;
 	int			 skip;		/* the last header is not kept */
 	uint8_t			 next[MC_IDLEN];
-	struct sealed_subject	 sealed[ROWS_MAX];	/* sent along */
 	uint32_t		 nsealed;
 	uint8_t			 keyok[ROWS_MAX];
-	uint8_t			 keys[ROWS_MAX][MC_KEYLEN];
 	uint8_t			 ckey[MC_KEYLEN];
+	struct msg_row		 row[ROWS_MAX];
+	struct msg_row		 scratch;
+	uint32_t		 uid[AUTH_NAMES_MAX];
+	char			 name[AUTH_NAMES_MAX][MSG_NAMELEN];
+	struct sealed_subject	 sealed[ROWS_MAX];	/* sent along */
+	uint8_t			 keys[ROWS_MAX][MC_KEYLEN];
 	uint8_t			 out[MC_CHUNK];
 };
+#define MLIST_HEAD	offsetof(struct mlist, row)
 
 static void	next_subject(struct app_req *);
 static void	ask_keys(struct app_req *);
@@ -91,9 +98,11 @@ mlist_free(void *arg)
 			explicit_bzero(s->body[i], s->blen[i]);
 			free(s->body[i]);
 		}
-		free(s->sealed[i].data);
 	}
-	explicit_bzero(s, sizeof(*s));
+	for (i = 0; i < s->nsealed; i++)
+		free(s->sealed[i].data);
+	explicit_bzero(s->keys, sizeof(s->keys));
+	explicit_bzero(s, MLIST_HEAD);
 	free(s);
 }
 
@@ -177,10 +186,11 @@ mlist_new(struct app_req *ar)
 {
 	struct mlist	*s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = malloc(sizeof(*s))) == NULL) {
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
 		return NULL;
 	}
+	memset(s, 0, MLIST_HEAD);
 	ar->feat = s;
 	ar->feat_free = mlist_free;
 	return s;
@@ -570,7 +580,8 @@ open_first(struct mlist *s, const uint8_t *data, size_t len, uint8_t last,
 		}
 	}
 	mc_stream_clear(&st);
-	explicit_bzero(s->out, sizeof(s->out));
+	/* what the open wrote, or a failed one may have: at most len */
+	explicit_bzero(s->out, len < sizeof(s->out) ? len : sizeof(s->out));
 	return copy;
 }
 

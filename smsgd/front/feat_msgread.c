@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,13 +24,17 @@
 
 #define TEXT_STREAMS	MC_TEXT_STREAMS	/* subject and body; files are streamed */
 
+/*
+ * A read in progress.  Only the fields before names are zeroed at the
+ * start; the large tables after it are filled before they are read and
+ * wiped as far as they were filled (out after each chunk), so a read of
+ * 1 KiB does not clear 100 KiB twice.
+ */
 struct mread {
 	struct msg_row		 row;
 	uint8_t			 ckey[MC_KEYLEN];
 	char			 from[MSG_NAMELEN];
 	char			 fp[MC_FPTEXTLEN];
-	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
-	const char		*to[MC_RCPT_MAX];
 	struct mc_stream	 st;
 	struct mc_digest	*dg;
 	uint32_t		 stream;
@@ -39,9 +44,13 @@ struct mread {
 	size_t			 sealedlen[TEXT_STREAMS];
 	uint8_t			*plain[TEXT_STREAMS];
 	size_t			 plen[TEXT_STREAMS];
+	uint32_t		 nfiles;	/* files[] begun */
+	char			 names[MC_RCPT_MAX][MSG_NAMELEN];
+	const char		*to[MC_RCPT_MAX];
 	struct msg_file		 files[MC_STREAM_MAX - TEXT_STREAMS];
 	uint8_t			 out[MC_CHUNK];
 };
+#define MREAD_HEAD	offsetof(struct mread, names)
 
 static void	get_chunk(struct app_req *);
 
@@ -61,7 +70,9 @@ mread_free(void *arg)
 	mc_stream_clear(&s->st);
 	if (s->dg != NULL)
 		mc_digest_free(s->dg);
-	explicit_bzero(s, sizeof(*s));
+	explicit_bzero(s->names, s->row.h.nrcpt * sizeof(s->names[0]));
+	explicit_bzero(s->files, s->nfiles * sizeof(s->files[0]));
+	explicit_bzero(s, MREAD_HEAD);
 	free(s);
 }
 
@@ -183,10 +194,11 @@ feat_msg_read(struct app_req *ar)
 
 	if (path_id(ar, id) == -1)
 		return;
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = malloc(sizeof(*s))) == NULL) {
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
 		return;
 	}
+	memset(s, 0, MREAD_HEAD);
 	ar->feat = s;
 	ar->feat_free = mread_free;
 	ask_id(ar, MSG_STORE_GET_TEXT, id, on_header);
@@ -202,6 +214,9 @@ stream_begin(struct mread *s)
 		s->plen[i] = 0;
 		if ((s->plain[i] = malloc(s->row.h.sizes[i] + 1)) == NULL)
 			return -1;
+	} else {
+		memset(&s->files[i - TEXT_STREAMS], 0, sizeof(s->files[0]));
+		s->nfiles = i - TEXT_STREAMS + 1;
 	}
 	return mc_stream_init(&s->st, s->ckey, s->row.h.id, s->row.h.unlock, i);
 }
@@ -319,6 +334,9 @@ take_chunk(struct app_req *ar, const uint8_t *data, size_t len, uint8_t last)
 	if (mc_digest_chunk(s->dg, i, s->st.next, data, len) == -1 ||
 	    mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1 ||
 	    (i < TEXT_STREAMS && s->plen[i] + olen > s->row.h.sizes[i])) {
+		/* whatever a failed open left in out */
+		explicit_bzero(s->out, len < sizeof(s->out) ? len :
+		    sizeof(s->out));
 		bad_message(ar);
 		return;
 	}
