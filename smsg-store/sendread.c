@@ -245,7 +245,9 @@ answer_header(struct sreq *r, struct store_text *text)
 		msg_add_bytes(&mb, text->data[i], text->len[i]);
 		reply_queue(PROC_FRONT, &mb);
 	}
-	explicit_bzero(&m, sizeof(m));
+	/* the copies in use, not the table of 257 */
+	explicit_bzero(m.copy, m.ncopy * sizeof(m.copy[0]));
+	explicit_bzero(&m.h, sizeof(m.h));
 }
 
 void
