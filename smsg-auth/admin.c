@@ -285,6 +285,8 @@ reset_password_done(struct flow *f)
 		goto done;
 	}
 	sessions_end_user(a.uid, NULL);
+	/* its signatures no longer check: none may be served from a cache */
+	msgcache_forget_all();
 	ctl_secret(f->peerid, "recovery key", reckey);
 	ctl_result(f->peerid, CTL_OK, "password of %s reset; new keys were "
 	    "made, so messages sent to %s before now can no longer be read",

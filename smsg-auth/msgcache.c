@@ -142,7 +142,7 @@ msgcache_forget_user(uint32_t uid)
 			entry_drop(e);
 }
 
-/* An account is gone: no entry may show its name or key again. */
+/* An account is gone or has new keys: no entry may show it again. */
 void
 msgcache_forget_all(void)
 {

@@ -12,7 +12,8 @@
  * MSGCACHE_BYTES in all; the least recently used goes first.  An entry is
  * wiped when it goes: evicted, its session ended (logout, revoke, expiry,
  * an administrator's revocation, a password change), or any account
- * deleted (its name must not come back from here).  Main thread only.
+ * deleted or given new keys by an administrator (its name or its old
+ * signatures must not come back from here).  Main thread only.
  */
 #ifndef SMSG_AUTH_MSGCACHE_H
 #define SMSG_AUTH_MSGCACHE_H

@@ -4,9 +4,9 @@
 # an attacker would try it: a message read twice reads the same; another
 # user presenting its id gets the 404 a missing id gets; a token logged
 # out reads nothing; a new session reads it again; a password change
-# leaves the reader able to read; and once the sender's account is
-# deleted, the message fails as it did before the cache (the sender's
-# key is gone), whatever was cached.
+# leaves the reader able to read; once an administrator's reset gives
+# the sender new keys, or the sender's account is deleted, the message
+# fails as it does without the cache, whatever was cached.
 
 . "$top_srcdir/regress/https/lib_https.sh"
 
@@ -53,6 +53,17 @@ check "bob changes his password: 200 ($code)" [ "$code" = 200 ]
 code=$(TOKEN=$B api GET "messages/$ID")
 check "... and still reads it: 200 ($code)" sh -c \
     "[ $code = 200 ] && grep -q CACHEBODY '$PREFIX/body'"
+
+# an administrator's reset gives alice new keys: her old signature fails
+code=$(TOKEN=$A api POST messages '{"to": ["bob"], "subject": "second", "body": "SECONDBODY"}')
+ID2=$(json_get "$PREFIX/body" id)
+code=$(TOKEN=$B api GET "messages/$ID2")
+check "bob reads alice's second message: 200 ($code)" [ "$code" = 200 ]
+echo "$NEWPW" | ctl user reset-password alice -p - > "$PREFIX/ctl.txt" 2>&1
+check "smsgctl user reset-password alice: new keys" [ $? -eq 0 ]
+code=$(TOKEN=$B api GET "messages/$ID2")
+check "... the cached message now fails its signature: 502 ($code)" \
+    [ "$code" = 502 ]
 
 check "smsgctl user delete alice" ctl user delete alice
 code=$(TOKEN=$B api GET "messages/$ID")
