@@ -400,12 +400,14 @@ eof:
 
 /*
  * What a child's environment may carry over from the parent's: the test
- * build's sandbox probe, and in a sanitizer build the sanitizers' options
- * (so that a report ends the child and reaches the parent's stderr).
+ * build's sandbox probe and knobs (testhook.h), and in a sanitizer build
+ * the sanitizers' options (so that a report ends the child and reaches
+ * the parent's stderr).
  */
 static const char *const spawn_env_names[] = {
 #ifdef SMSG_TEST_HOOKS
-	"SMSG_PROBE",
+	"SMSG_PROBE", "SMSG_TEST_WRAP_SLICE", "SMSG_TEST_BCAST_FAIL_AT",
+	"SMSG_TEST_STORE_IGNORES_LOCK",
 #endif
 #ifdef SMSG_SANITIZER
 	"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
@@ -413,7 +415,7 @@ static const char *const spawn_env_names[] = {
 	NULL
 };
 
-#define SPAWN_ENV_MAX	4
+#define SPAWN_ENV_MAX	8
 
 static void
 spawn_env(char *envp[SPAWN_ENV_MAX + 1])

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	15
+#define SMSG_PROTO_VERSION	16
 
 enum proc_id {
 	PROC_PARENT,
@@ -333,6 +333,8 @@ enum msg_type {
 				   bytes sealed subject, bytes sealed body */
 	MSG_STORE_SYS_COPIES,	/* id, u32 n (<= SYS_COPIES_MAX),
 				   n * (u32 uid, fixed wrapped key) */
+	MSG_STORE_SYS_UNDO,	/* id: a broadcast or notice that failed
+				   partway goes, with every copy stored */
 	MSG_STORE_USER_GONE,	/* u32 uid: an account was deleted; its
 				   copies and contact entries go; peerid 0
 				   (the answer is only logged) */
@@ -412,6 +414,7 @@ enum auth_err {
 	AUTH_E_TIMELOCK,	/* 423: the message is locked until later */
 	AUTH_E_SIGNATURE,	/* 502: a stored message fails its checks */
 	AUTH_E_FORBIDDEN,	/* 403: not allowed to this account */
+	AUTH_E_QUOTA,		/* 507: the sender's storage quota is full */
 	AUTH_E_MAX
 };
 

@@ -174,6 +174,7 @@ static const struct route {
 	/* auth hands the store what it sealed itself, and says who left */
 	[MSG_STORE_SYS_PUT] =	{ "STORE_SYS_PUT", P(AUTH), P(STORE) },
 	[MSG_STORE_SYS_COPIES] = { "STORE_SYS_COPIES", P(AUTH), P(STORE) },
+	[MSG_STORE_SYS_UNDO] =	{ "STORE_SYS_UNDO", P(AUTH), P(STORE) },
 	[MSG_STORE_USER_GONE] =	{ "STORE_USER_GONE", P(AUTH), P(STORE) },
 	/* counts only: allowed on the read-only socket */
 	[MSG_CTL_SHOW_NOTICES] = { "CTL_SHOW_NOTICES", RELAY_DOWN, 1 },

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,6 +163,22 @@ testhook_probe(enum proc_id self)
 		probe_outcome("ptrace", (int)ptrace(PTRACE_ATTACH, getppid(),
 		    NULL, NULL));
 	}
+}
+
+/* SMSG_TEST_<name> as a number; 0 when unset or not a number. */
+long
+testhook_knob(const char *name)
+{
+	char		 var[64];
+	const char	*v;
+	char		*end;
+	long		 n;
+
+	snprintf(var, sizeof(var), "SMSG_TEST_%s", name);
+	if ((v = getenv(var)) == NULL)
+		return 0;
+	n = strtol(v, &end, 10);
+	return *v != '\0' && *end == '\0' ? n : 0;
 }
 
 #endif /* SMSG_TEST_HOOKS */

@@ -259,7 +259,7 @@ h_store_answer(struct req *r)
 			    "account's messages and contacts");
 		return;
 	}
-	sysmsg_answer(r->peerid, (int)code);
+	sysmsg_answer(r->peerid, (int)code, code == STORE_E_OK ? "" : text);
 }
 
 /* An account was deleted: the store drops its copies and contacts. */

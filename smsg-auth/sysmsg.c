@@ -14,6 +14,9 @@
 #include "msgheader.h"
 #include "proc.h"
 #include "sysmsg.h"
+#ifdef SMSG_TEST_HOOKS
+#include "testhook.h"
+#endif
 
 /*
  * Readers wrapped per slice: about 100 us each, so a slice holds the
@@ -26,6 +29,8 @@ struct sysjob {
 	uint32_t	 sid;		/* peerid with the store; 0: free */
 	uint32_t	 due;		/* answers still to come */
 	int		 code;		/* the first failure (STORE_E_*) */
+	char		 why[160];	/* ... and the store's words for it */
+	int		 undoing;	/* what was stored is being removed */
 	struct sysasker	 asker;
 	uint8_t		 id[MC_IDLEN];
 	uint64_t	 created, expires;
@@ -37,6 +42,8 @@ struct sysjob {
 static struct sysjob	 jobs[SYSJOBS_MAX];
 static uint32_t		 next_sid;
 static struct event	*wrap_ev;
+
+static uint32_t	wrap_slice(void);
 
 /* One stream of one chunk: text into s->text[stream]. */
 static int
@@ -209,7 +216,8 @@ send_slice(struct sysjob *j)
 	uint32_t	 k, x;
 	int		 r = 0;
 
-	k = j->nrd - j->next < WRAP_SLICE ? j->nrd - j->next : WRAP_SLICE;
+	k = j->nrd - j->next < wrap_slice() ? j->nrd - j->next :
+	    wrap_slice();
 	msg_init(&mb, MSG_STORE_SYS_COPIES, j->sid);
 	msg_add_fixed(&mb, j->id, MC_IDLEN);
 	msg_add_u32(&mb, k);
@@ -240,6 +248,25 @@ job_sent(struct sysjob *j)
 }
 
 static void	job_done(struct sysjob *);
+
+/*
+ * SMSG_TEST_WRAP_SLICE, in test builds: fewer readers per slice, so a
+ * test reaches a broadcast's later slices with a few accounts.
+ */
+static uint32_t
+wrap_slice(void)
+{
+#ifdef SMSG_TEST_HOOKS
+	static long	 n = -1;
+
+	if (n == -1 && ((n = testhook_knob("WRAP_SLICE")) <= 0 ||
+	    n > WRAP_SLICE))
+		n = WRAP_SLICE;
+	return (uint32_t)n;
+#else
+	return WRAP_SLICE;
+#endif
+}
 
 /*
  * A slice of every job that has readers left, then the loop again: a
@@ -332,21 +359,25 @@ sysmsg_send(struct sealed *s, const struct reader *own,
 	return 0;
 }
 
+/* The job's asker learns how it went; notices have none. */
 static void
-job_done(struct sysjob *j)
+job_answer(struct sysjob *j)
 {
 	struct msgbuf	 mb;
 	char		 idt[MC_IDTEXTLEN];
 	int		 ok = j->code == STORE_E_OK;
+	int		 quota = j->code == STORE_E_QUOTA;
 
 	msgid_text(j->id, idt);
-	j->sid = 0;
 	switch (j->asker.to) {
 	case PROC_FRONT:
 		if (!ok) {
+			/* over quota: the words a message over it gets */
 			reply_fail_to(PROC_FRONT, j->asker.peerid,
-			    AUTH_E_INTERNAL, 0, "The message store could not "
-			    "take the broadcast; try again later.");
+			    quota ? AUTH_E_QUOTA : AUTH_E_INTERNAL, 0,
+			    quota && j->why[0] != '\0' ? j->why :
+			    "The message store could not take the broadcast; "
+			    "try again later.");
 			return;
 		}
 		msg_init(&mb, MSG_AUTH_BROADCAST_SENT, j->asker.peerid);
@@ -360,7 +391,8 @@ job_done(struct sysjob *j)
 	case PROC_PARENT:
 		if (!ok) {
 			ctl_result(j->asker.peerid, CTL_FAILED, "the message "
-			    "store could not take the broadcast");
+			    "store could not take the broadcast%s%s",
+			    j->why[0] != '\0' ? ": " : "", j->why);
 			return;
 		}
 		msg_init(&mb, MSG_CTL_BROADCAST_SENT, j->asker.peerid);
@@ -380,22 +412,73 @@ job_done(struct sysjob *j)
 	}
 }
 
-/* STORE_OK (code 0) or STORE_FAIL for the job with this peerid. */
-void
-sysmsg_answer(uint32_t sid, int code)
+/*
+ * A job that failed partway asks the store to remove what it stored of
+ * the message (its copies included), so a broadcast reaches everyone or
+ * no one.  0 asked: the job waits for that answer; -1 the store is away.
+ */
+static int
+job_undo(struct sysjob *j)
 {
-	size_t	 i;
+	struct msgbuf	 mb;
+
+	if (!proc_linked(PROC_STORE))
+		return -1;
+	msg_init(&mb, MSG_STORE_SYS_UNDO, j->sid);
+	msg_add_fixed(&mb, j->id, MC_IDLEN);
+	if (mb.err || proc_send(PROC_STORE, &mb) == -1) {
+		msg_free(&mb);
+		return -1;
+	}
+	j->undoing = 1;
+	j->due = 1;
+	return 0;
+}
+
+static void
+job_done(struct sysjob *j)
+{
+	char	 idt[MC_IDTEXTLEN];
+
+	if (j->code != STORE_E_OK && !j->undoing) {
+		msgid_text(j->id, idt);
+		log_warnx("message %s failed partway (store error %d): what "
+		    "was stored of it goes", idt, j->code);
+		if (job_undo(j) == 0)
+			return;		/* answered once that is done */
+	}
+	j->sid = 0;
+	job_answer(j);
+	explicit_bzero(j->why, sizeof(j->why));
+}
+
+/*
+ * STORE_OK (code 0) or STORE_FAIL, with the store's text, for the job
+ * with this peerid.  After a failure no more copies are wrapped.
+ */
+void
+sysmsg_answer(uint32_t sid, int code, const char *text)
+{
+	struct sysjob	*j;
+	size_t		 i;
 
 	for (i = 0; i < SYSJOBS_MAX; i++)
 		if (jobs[i].sid == sid && sid != 0)
 			break;
 	if (i == SYSJOBS_MAX)
 		fatalx("the store answered a request never made");
-	if (code != STORE_E_OK && jobs[i].code == STORE_E_OK)
-		jobs[i].code = code;
+	j = &jobs[i];
+	if (j->undoing && code != STORE_E_OK)
+		log_warnx("a message that failed partway could not be "
+		    "removed; it goes when it expires");
+	else if (code != STORE_E_OK && j->code == STORE_E_OK) {
+		j->code = code;
+		strlcpy(j->why, text, sizeof(j->why));
+		job_sent(j);
+	}
 	/* done when every copy is sent and answered */
-	if (--jobs[i].due == 0 && jobs[i].next == jobs[i].nrd)
-		job_done(&jobs[i]);
+	if (--j->due == 0 && j->next == j->nrd)
+		job_done(j);
 }
 
 /* The store's channel closed: no answer will come. */
@@ -407,6 +490,7 @@ sysmsg_store_lost(void)
 	for (i = 0; i < SYSJOBS_MAX; i++)
 		if (jobs[i].sid != 0) {
 			jobs[i].code = STORE_E_INTERNAL;
+			jobs[i].undoing = 1;	/* nobody to ask */
 			jobs[i].due = 0;
 			job_sent(&jobs[i]);
 			job_done(&jobs[i]);

@@ -10,7 +10,9 @@
  * after) from subject and body, signed, its key wrapped for each reader,
  * and handed to the store (STORE_SYS_PUT, then STORE_SYS_COPIES in
  * batches).  A job waits for the store's answers and then answers its
- * asker; notices have no asker.
+ * asker; notices have no asker.  A job that fails partway has the store
+ * remove what it took of it (STORE_SYS_UNDO) before it answers, so a
+ * broadcast reaches every account or none.
  *
  * broadcast.c: broadcasts from a session or from smsgctl.
  * notice.c: security notices, queued and sent after the transaction.
@@ -62,7 +64,7 @@ int	 sysmsg_take(struct sealed *, uint32_t, const uint8_t [MC_KEYLEN],
 	    const uint8_t *[2], const size_t [2], uint64_t);
 int	 sysmsg_send(struct sealed *, const struct reader *,
 	    const struct reader *, uint32_t, const struct sysasker *);
-void	 sysmsg_answer(uint32_t, int);
+void	 sysmsg_answer(uint32_t, int, const char *);
 void	 sysmsg_store_lost(void);
 uint32_t sysmsg_jobs(void);
 

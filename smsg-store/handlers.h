@@ -37,6 +37,7 @@ void	 h_purge(struct sreq *);
 void	 h_user_usage(struct sreq *);
 void	 h_sys_put(struct sreq *);
 void	 h_sys_copies(struct sreq *);
+void	 h_sys_undo(struct sreq *);
 void	 h_user_gone(struct sreq *);
 
 #endif

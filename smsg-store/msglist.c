@@ -84,9 +84,13 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 	key_put32(bound, uid);
 	bound[4] = (uint8_t)f;
 	if (before != NULL) {
-		if ((r = msg_load_for(txn, before, uid, m)) != STORE_E_OK ||
-		    msg_copy(m, uid) == NULL)
+		if ((r = msg_load_for(txn, before, uid, m)) != STORE_E_OK)
 			goto done;
+		/* another's id is a missing one: no answer tells them apart */
+		if (msg_copy(m, uid) == NULL) {
+			r = STORE_E_NOTFOUND;
+			goto done;
+		}
 		key_folder(bound, uid, f, m->h.created, before);
 	}
 	r = STORE_E_INTERNAL;

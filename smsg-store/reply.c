@@ -72,7 +72,7 @@ reply_init(struct event_base *base)
 	if ((flush_ev = event_new(base, -1, 0, flush_cb, NULL)) == NULL)
 		fatalx("event_new");
 	/* event ids go up across restarts: they start at the clock */
-	event_seq = (uint64_t)time(NULL) << 20;
+	event_seq = (uint64_t)time(NULL) << 32;
 }
 
 /* A request changed the database: answers wait for the next flush. */
@@ -200,7 +200,14 @@ store_push(uint32_t uid, const char *event, const char *data)
 	msg_init(&mb, MSG_PUSH_EVENT, 0);
 	msg_add_u32(&mb, uid);
 	msg_add_u64(&mb, 0);
-	msg_add_u64(&mb, ++event_seq);
+	/*
+	 * Ids in the form of auth's (seconds << 32, then a count), so a
+	 * client's Last-Event-ID, whichever sent it, tells auth from when
+	 * to replay.
+	 */
+	if (++event_seq < (uint64_t)time(NULL) << 32)
+		event_seq = (uint64_t)time(NULL) << 32;
+	msg_add_u64(&mb, event_seq);
 	msg_add_string(&mb, event);
 	msg_add_string(&mb, data);
 	reply_queue(PROC_FRONT, &mb);

@@ -50,6 +50,7 @@ static const struct store_handler {
 	{ MSG_CTL_USER_USAGE,	PROC_PARENT, h_user_usage },
 	{ MSG_STORE_SYS_PUT,	PROC_AUTH, h_sys_put },
 	{ MSG_STORE_SYS_COPIES,	PROC_AUTH, h_sys_copies },
+	{ MSG_STORE_SYS_UNDO,	PROC_AUTH, h_sys_undo },
 	{ MSG_STORE_USER_GONE,	PROC_AUTH, h_user_gone },
 };
 
@@ -94,7 +95,8 @@ announce(const struct store_msg *m, void *arg)
 	    "\"unlock_at\":%llu}", idt, m->h.sender,
 	    (unsigned long long)m->h.unlock);
 	for (i = 0; i < m->ncopy; i++)
-		store_push(m->copy[i].uid, "unlocked", data);
+		if (!(m->copy[i].state & COPY_GONE))	/* not a deleted copy */
+			store_push(m->copy[i].uid, "unlocked", data);
 }
 
 /* The clock: never driven by traffic. */

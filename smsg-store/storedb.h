@@ -115,6 +115,7 @@ int	 store_sys_put(struct store_msg *, const uint8_t *, const uint8_t *,
 	    const size_t [2], uint64_t);
 int	 store_sys_copies(const uint8_t [MC_IDLEN], const struct store_copy *,
 	    uint32_t, uint64_t, uint32_t *, uint32_t *);
+int	 store_sys_undo(const uint8_t [MC_IDLEN]);
 int	 store_user_gone(uint32_t, uint32_t *, uint32_t *);
 
 /* Contacts and blocks (contacts.c). */

@@ -12,6 +12,9 @@
 
 #include "log.h"
 #include "storedb_int.h"
+#ifdef SMSG_TEST_HOOKS
+#include "testhook.h"
+#endif
 
 #define CLOCK_SKEW	300	/* seconds auth's "created" may differ */
 
@@ -112,6 +115,38 @@ is_recipient(const struct mc_header *h, uint32_t uid)
 	return 0;
 }
 
+/* A transaction, and room to load a message in it. */
+static int
+sys_begin(struct store_msg **m, DB_TXN **txn)
+{
+	if ((*m = malloc(sizeof(**m))) == NULL)
+		return STORE_E_INTERNAL;
+	if ((*txn = sdb_begin()) == NULL) {
+		free(*m);
+		return STORE_E_INTERNAL;
+	}
+	return STORE_E_OK;
+}
+
+#ifdef SMSG_TEST_HOOKS
+/*
+ * SMSG_TEST_BCAST_FAIL_AT=N, in test builds: the batch of broadcast
+ * copies that holds the Nth (counted since start) fails, as a full disk
+ * would make it, so a test can make a broadcast fail partway.
+ */
+static int
+test_copies_fail(uint32_t n)
+{
+	static uint64_t	 seen;
+	long		 at = testhook_knob("BCAST_FAIL_AT");
+	int		 hit;
+
+	hit = at > 0 && seen < (uint64_t)at && seen + n >= (uint64_t)at;
+	seen += n;
+	return hit;
+}
+#endif
+
 /*
  * Readers' copies of id, one transaction; a reader who has one already,
  * or who blocks the (human) sender, is passed over.  The uids given a
@@ -128,17 +163,20 @@ store_sys_copies(const uint8_t id[MC_IDLEN], const struct store_copy *c,
 	int			 r;
 
 	*ngot = 0;
-	if ((m = malloc(sizeof(*m))) == NULL)
-		return STORE_E_INTERNAL;
-	if ((txn = sdb_begin()) == NULL) {
-		free(m);
-		return STORE_E_INTERNAL;
-	}
+	if ((r = sys_begin(&m, &txn)) != STORE_E_OK)
+		return r;
 	if ((r = msg_load(txn, id, m)) != STORE_E_OK || !msg_apart(m) ||
 	    m->h.expires <= now) {
 		r = r == STORE_E_OK ? STORE_E_STATE : r;
 		goto done;
 	}
+#ifdef SMSG_TEST_HOOKS
+	if ((m->h.flags & MC_F_BROADCAST) && test_copies_fail(n)) {
+		log_warnx("test: a batch of broadcast copies fails");
+		r = STORE_E_INTERNAL;
+		goto done;
+	}
+#endif
 	for (i = 0; i < n && r == STORE_E_OK; i++) {
 		if (c[i].uid == 0 || c[i].uid == m->h.sender ||
 		    !is_recipient(&m->h, c[i].uid)) {
@@ -164,5 +202,31 @@ store_sys_copies(const uint8_t id[MC_IDLEN], const struct store_copy *c,
 	free(m);
 	if (r != STORE_E_OK)
 		*ngot = 0;
+	return sdb_end(txn, r);
+}
+
+/*
+ * A message auth sealed that failed partway: it goes with every copy
+ * stored so far, in one transaction.  Already gone (or never stored,
+ * when its put failed) is done too.
+ */
+int
+store_sys_undo(const uint8_t id[MC_IDLEN])
+{
+	struct store_msg	*m;
+	DB_TXN			*txn;
+	uint64_t		 n = 0;
+	int			 r;
+
+	if ((r = sys_begin(&m, &txn)) != STORE_E_OK)
+		return r;
+	if ((r = msg_load(txn, id, m)) == STORE_E_NOTFOUND)
+		r = STORE_E_OK;
+	else if (r == STORE_E_OK && !msg_apart(m))
+		r = STORE_E_BADREQ;	/* only auth's own, never a user's */
+	else if (r == STORE_E_OK && msg_remove(txn, m, &n) == -1)
+		r = STORE_E_INTERNAL;
+	explicit_bzero(m, sizeof(*m));
+	free(m);
 	return sdb_end(txn, r);
 }

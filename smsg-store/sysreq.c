@@ -90,6 +90,22 @@ h_sys_copies(struct sreq *r)
 }
 
 void
+h_sys_undo(struct sreq *r)
+{
+	uint8_t	 id[MC_IDLEN];
+	char	 idt[MC_IDTEXTLEN];
+	int	 rv;
+
+	msg_get_fixed(&r->cur, id, MC_IDLEN);
+	sreq_end(r);
+	rv = store_sys_undo(id);
+	msgid_text(id, idt);
+	if (rv == STORE_E_OK)
+		log_info("message %s failed partway: removed", idt);
+	store_changed_to(PROC_AUTH, r->peerid, rv);
+}
+
+void
 h_user_gone(struct sreq *r)
 {
 	uint32_t	 uid, copies, contacts;

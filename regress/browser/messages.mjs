@@ -1,7 +1,9 @@
 // The message pages in headless Chromium: alice (in Kolkata) composes to
 // bob with a file and an unlock time a few seconds ahead, through the
-// page and its upload script; bob (in New York), his inbox open, sees
-// the countdown, then the message open without a reload; he reads it,
+// page and its upload script (first to a name that is nobody's: the
+// reason shows beside "To", and all she typed and chose stays); bob (in
+// New York), his inbox open, sees the countdown, then the message open
+// without a reload; he reads it,
 // downloads the file (its SHA-256 is the one sent), and answers in the
 // conversation view, which shows their exchange in order, on both sides
 // live.  No sleep is an assertion: every wait is for a condition, bounded.
@@ -65,6 +67,22 @@ async function compose(alice, file) {
 	await form.locator('[name=file]').setInputFiles({
 	    name: 'notes <1>.bin', mimeType: 'application/octet-stream',
 	    buffer: file });
+	// A name that is nobody's first: the reason by "To", all kept.
+	await mark(alice);
+	await form.locator('[name=to]').fill('bob, nosuchuser');
+	await form.locator('button[type=submit]').click();
+	const why = await form.locator('[data-field-error]').first()
+	    .textContent({ timeout: 60000 });
+	ok(/nosuchuser/.test(why) && await marked(alice),
+	    `a name that is nobody's: the reason beside "To", the page ` +
+	    `not left (${why})`);
+	const kept = await form.evaluate((f) => [f.subject.value,
+	    f.body.value, f.unlock_at.value, f.file.files.length].join('|'));
+	ok(kept === [subject, body, local, 1].join('|'),
+	    'subject, text, unlock time and file still there');
+	ok(await form.locator('[name=to][aria-invalid=true]').count() === 1,
+	    '"To" marked invalid');
+	await form.locator('[name=to]').fill('bob');
 	await form.locator('button[type=submit]').click();
 	await alice.waitForURL(/\/messages\/[A-Za-z0-9_-]{22}$/,
 	    { timeout: 60000 });

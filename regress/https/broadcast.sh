@@ -88,8 +88,9 @@ for u in bob carol dave; do
 	check "... broadcast true, system false" \
 	    sh -c "[ '$(field broadcast)' = true ] && [ '$(field system)' = false ]"
 done
-TOKEN=$alice api GET "messages?folder=sent" >/dev/null
-check "alice has it in her sent folder" grep -q "$ID" "$PREFIX/body"
+code=$(TOKEN=$alice api GET "messages?folder=sent")
+check "alice has it in her sent folder ($code)" grep -q "$ID" "$PREFIX/body"
+[ "$code" = 200 ] || diag "sent folder: $(head -c 300 "$PREFIX/body")"
 
 # -- the front seals a session's broadcast: auth never reads its text,
 # while smsgctl's comes to auth as text (the control shows the watch

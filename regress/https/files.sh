@@ -266,6 +266,28 @@ check "a message part that is not JSON: 400 ($code)" [ "$code" = 400 ]
 printf -- '--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "t"}\r\n--XX\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--XX--\r\n' > "$PREFIX/mp"
 code=$(mp "$A" "$PREFIX/mp")
 check "a part without a name: 400 ($code)" [ "$code" = 400 ]
+# refused (mp_refused WHAT WHY): 400 saying why, nothing reached bob
+mp_refused() {
+	code=$(mp "$A" "$PREFIX/mp")
+	check "$1: 400 ($code)" [ "$code" = 400 ]
+	check "... saying $2" grep -q "$2" "$PREFIX/body"
+}
+nb=$(inbox "$B")
+MSGPART='--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "t"}\r\n'
+{ head -c 2000 /dev/zero | tr '\0' p; printf -- "\r\n$MSGPART--XX--\r\n"; } > "$PREFIX/mp"
+mp_refused "2000 bytes before the first boundary" "too many bytes before the first boundary"
+head -c 200000 /dev/zero | tr '\0' z > "$PREFIX/mp"
+mp_refused "a boundary that never comes, 200 kB of it" "too many bytes before the first boundary"
+{ printf -- "$MSGPART"; printf -- '--XX\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc\r\n--XX--\r\n'; head -c 5000 /dev/zero | tr '\0' e; } > "$PREFIX/mp"
+mp_refused "5000 bytes after the final boundary" "too many bytes after the final boundary"
+printf -- "$MSGPART$MSGPART--XX--\r\n" > "$PREFIX/mp"
+mp_refused "two message parts" 'Only parts named \\"file\\" may follow'
+printf -- "$MSGPART"'--XX\r\nContent-Disposition: form-data; name="file"; filename="n.eml"\r\nContent-Type: multipart/mixed; boundary=YY\r\n\r\n--YY\r\n\r\nin\r\n--YY--\r\n--XX--\r\n' > "$PREFIX/mp"
+mp_refused "a file part that is itself multipart" "a part that is itself multipart"
+{ printf -- "$MSGPART"'--XX\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n'; for i in 1 2 3 4 5 6 7 8 9; do printf 'X-%d: y\r\n' $i; done; printf '\r\nabc\r\n--XX--\r\n'; } > "$PREFIX/mp"
+mp_refused "a part with ten header lines" "too many part header lines"
+check "... none of these reached bob" [ "$(inbox "$B")" = "$nb" ]
+check "... and no upload is left open" wait_for 10 no_uploads
 printf -- '--XX\r\nContent-Disposition: form-data; name="message"\r\n\r\n{"to": ["bob"], "body": "empty file"}\r\n--XX\r\nContent-Disposition: form-data; name="file"; filename="empty.txt"\r\n\r\n\r\n--XX--\r\n' > "$PREFIX/mp"
 code=$(mp "$A" "$PREFIX/mp")
 check "an empty file: 201 ($code)" [ "$code" = 201 ]
@@ -329,8 +351,26 @@ sign_out_b2() {
 while_reading "bob deletes the message" "$B" "$BIG" 0 delete_big
 login_api bob "$PW"; B2=$TOKEN
 while_reading "bob signs that session out" "$B2" "$CH" 0 sign_out_b2
+check "... and it was cut, not sent whole after the sign-out ($got of $len)" \
+    [ "$got" -lt "$len" ]
+check "... the front says why" log_has "cut: its session ended"
 code=$(fetch "$B2" "$CH" 0 /dev/null)
 check "... the next one is refused: 401 ($code)" [ "$code" = 401 ]
+# an upload whose session is signed out halfway is not sent
+login_api alice "$PW"; A2=$TOKEN
+nb=$(inbox "$B")
+rm -f "$GO" "$GO.sending"
+GO=$GO $CLI pauseput "$PORT" "$A2" 4000000 > "$PREFIX/put.out" &
+put=$!
+wait_for 20 test -f "$GO.sending"
+code=$(TOKEN=$A2 api POST logout)
+check "alice signs out the session of an upload halfway through: $code" [ "$code" = 204 ]
+touch "$GO"
+wait "$put"
+check "... the upload is refused, 401 ($(cat "$PREFIX/put.out"))" \
+    grep -qx "status=401" "$PREFIX/put.out"
+check "... nothing reached bob" [ "$(inbox "$B")" = "$nb" ]
+check "... no upload left open" wait_for 10 no_uploads
 
 # -- delete after read: the text and every file read in full
 code=$(send "$A" '{"to": ["bob"], "body": "read me once", "delete_after_read": true}' \

@@ -15,6 +15,10 @@ purpose.  Each subcommand prints one line, key=value, for files.sh.
       GETs file N of message ID reading 64 KiB a time, a pause after the
       first piece (for the test to act meanwhile: it waits for a file
       named by the environment's GO, if set): status=, length=, got=
+  pauseput PORT TOKEN BYTES
+      POSTs a multipart message (to bob) with a file of BYTES, pausing
+      halfway (it makes GO.sending and waits for GO, as slowget does),
+      then sends the rest and reads the answer: status=
 """
 import os
 import sys
@@ -60,25 +64,46 @@ def read_head(t):
 
 
 def cut(port, token, size, send):
-    pre = (b"--" + BND + b"\r\n"
-           b"Content-Disposition: form-data; name=\"message\"\r\n\r\n"
-           b"{\"to\": [\"bob\"], \"body\": \"cut short\"}\r\n"
-           b"--" + BND + b"\r\n"
-           b"Content-Disposition: form-data; name=\"file\"; "
-           b"filename=\"cut.bin\"\r\n\r\n")
-    post = b"\r\n--" + BND + b"--\r\n"
-    total = len(pre) + size + len(post)
+    head, _ = multipart_head(token, size, b"cut short")
     t = connect(port)
-    t.sendall(("POST /api/v1/messages HTTP/1.1\r\nHost: localhost\r\n"
-               "Authorization: Bearer %s\r\n"
-               "Content-Type: multipart/form-data; boundary=%s\r\n"
-               "Content-Length: %d\r\n\r\n" %
-               (token, BND.decode(), total)).encode())
-    body = pre + b"x" * (send - len(pre))
-    t.sendall(body[:send])
+    t.sendall(head + b"x" * send)
     time.sleep(1)
     t.close()
     print("sent=%d" % send)
+
+
+def multipart_head(token, size, body):
+    pre = (b"--" + BND + b"\r\n"
+           b"Content-Disposition: form-data; name=\"message\"\r\n\r\n"
+           b"{\"to\": [\"bob\"], \"body\": \"" + body + b"\"}\r\n"
+           b"--" + BND + b"\r\n"
+           b"Content-Disposition: form-data; name=\"file\"; "
+           b"filename=\"f.bin\"\r\n\r\n")
+    post = b"\r\n--" + BND + b"--\r\n"
+    head = ("POST /api/v1/messages HTTP/1.1\r\nHost: localhost\r\n"
+            "Authorization: Bearer %s\r\n"
+            "Content-Type: multipart/form-data; boundary=%s\r\n"
+            "Content-Length: %d\r\n\r\n" %
+            (token, BND.decode(), len(pre) + size + len(post))).encode()
+    return head + pre, post
+
+
+def pauseput(port, token, size):
+    head, post = multipart_head(token, size, b"paused")
+    t = connect(port)
+    t.sendall(head + b"x" * (size // 2))
+    if os.environ.get("GO"):
+        open(os.environ["GO"] + ".sending", "w").close()
+        end = time.time() + 30
+        while not os.path.exists(os.environ["GO"]) and time.time() < end:
+            time.sleep(0.05)
+    status = 0
+    try:
+        t.sendall(b"x" * (size - size // 2) + post)
+    except OSError:
+        pass            # answered and closed meanwhile: read the answer
+    status, _, _ = read_head(t)
+    print("status=%d" % status)
 
 
 def get(t, token, mid, n):
@@ -155,6 +180,8 @@ def main():
               float(sys.argv[7]))
     elif cmd == "slowget":
         slowget(port, sys.argv[3], sys.argv[4], sys.argv[5])
+    elif cmd == "pauseput":
+        pauseput(port, sys.argv[3], int(sys.argv[4]))
     else:
         sys.exit("unknown command")
 

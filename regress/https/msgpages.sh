@@ -274,6 +274,54 @@ check "carol on that file: 404 ($code)" [ "$code" = 404 ]
 code=$(JAR=bob form_get /messages)
 check "bob's inbox counts the file" page_has '1 attached'
 
+# -- a compose form that fails: the form again, as typed, the reason by its field
+JAR=alice form_get /compose > /dev/null
+ACSRF=$(csrf_of "$PREFIX/page")
+FMARK="filemark$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s' "$FMARK" > "$PREFIX/secret.bin"
+JAR=bob form_get /messages > /dev/null
+nrows=$(rows)
+compose_post() {	# compose_post [curl -F args...]: alice's form
+	JAR=alice form_post /messages -F "csrf=$ACSRF" "$@"
+}
+code=$(compose_post -F "to=bob, nosuchuser" -F "subject=keep <this> & that" \
+    -F "body=line one
+line <b>two</b> & more" -F "unlock_at=2030-01-02T03:04" -F "tz_offset=60" \
+    -F "expires_in=86400" -F "delete_after_read=1" \
+    -F "file=@$PREFIX/secret.bin;filename=$FMARK.bin")
+check "a compose form to an unknown name: 422, the form again ($code)" \
+    sh -c "[ $code = 422 ] && grep -qF 'action=\"/messages\" enctype=\"multipart/form-data\"' '$PREFIX/page'"
+check "... the top says it was not sent" page_has 'role="alert">The message was not sent'
+check "... the reason beside \"To\", naming the name" sh -c \
+    "grep -q 'id=\"to-error\" role=\"alert\">.*nosuchuser' '$PREFIX/page' && grep -qF 'aria-invalid=\"true\"' '$PREFIX/page'"
+check "... the recipients as typed" page_has 'name="to" type="text" value="bob, nosuchuser"'
+check "... the subject as typed, escaped" page_has 'value="keep &lt;this&gt; &amp; that"'
+check "... the body as typed, escaped" sh -c \
+    "grep -qF 'line one' '$PREFIX/page' && grep -qF 'line &lt;b&gt;two&lt;/b&gt; &amp; more</textarea>' '$PREFIX/page'"
+check "... the unlock time as typed" page_has 'value="2030-01-02T03:04"'
+check "... the expiry chosen (1 day)" page_has '<option value="86400" selected>1 day'
+check "... delete after the first read still ticked" page_has 'value="1" checked>'
+check "... never the file, nor its name" sh -c "! grep -q '$FMARK' '$PREFIX/page'"
+check "... saying files must be chosen again" page_has 'choose them again'
+check "... and a form token that is the session's" [ "$(csrf_of "$PREFIX/page")" = "$ACSRF" ]
+code=$(compose_post -F "to=bob" -F "body=when?" -F "unlock_at=tomorrow")
+check "an unlock time that is none: 400, the form again ($code)" \
+    sh -c "[ $code = 400 ] && grep -q 'id=\"unlock-error\" role=\"alert\">Unlock time' '$PREFIX/page'"
+check "... with it as typed, and the rest" sh -c \
+    "grep -qF 'value=\"tomorrow\"' '$PREFIX/page' && grep -qF 'when?</textarea>' '$PREFIX/page' && grep -qF 'value=\"bob\"' '$PREFIX/page'"
+code=$(compose_post -F "to=bob" -F "body=x" -F "expires_in=-5")
+check "an expiry that is none: 400, the reason beside it ($code)" \
+    sh -c "[ $code = 400 ] && grep -q 'id=\"expires-error\" role=\"alert\">Expiry' '$PREFIX/page'"
+check "... the default expiry offered again" page_has '<option value="604800" selected>7 days'
+code=$(compose_post -F "to=bob" --form-string "body=<script>alert(1)</script>" -F "to=carol")
+check "\"to\" given twice: 400, the form again ($code)" \
+    sh -c "[ $code = 400 ] && grep -q 'id=\"to-error\"' '$PREFIX/page' && grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;</textarea>' '$PREFIX/page' && ! grep -q '<script>alert' '$PREFIX/page'"
+code=$(JAR=alice form_post /messages -F "csrf=x$ACSRF" -F "to=bob" -F "body=forged")
+check "a wrong form token: 403, the error page, nothing of the form ($code)" \
+    sh -c "[ $code = 403 ] && ! grep -q forged '$PREFIX/page'"
+JAR=bob form_get /messages > /dev/null
+check "... none of these reached bob" [ "$(rows)" = "$nrows" ]
+
 # -- delete
 JAR=bob form_get "/messages/$HID" > /dev/null
 CSRF=$(csrf_of "$PREFIX/page")

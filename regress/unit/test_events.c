@@ -48,6 +48,52 @@ take(int worker, uint64_t key, int *for_key, int *closes, char *data,
 	return n;
 }
 
+static int	 watch_arg;
+
+static void
+watch_ended(void *arg)
+{
+}
+
+/* A download's watch: no slot, no events, only its session's end. */
+static void
+test_watch(void)
+{
+	uint64_t	 s1, w1, w2;
+	void		*arg = NULL;
+	int		 fk, cl;
+
+	s1 = events_register(0, 9, 300, &watch_arg, 1);
+	w1 = events_watch(0, 9, 300, watch_ended, &watch_arg);
+	w2 = events_watch(1, 9, 301, watch_ended, &watch_arg);
+	tap_ok(s1 != 0 && w1 != 0 && w2 != 0 && events_count(9) == 1,
+	    "watches take no stream's slot (a cap of 1, one stream, two "
+	    "watches)");
+	tap_ok(events_watch(0, 9, 0, watch_ended, &watch_arg) == 0,
+	    "a watch needs a session");
+	tap_ok(events_owner(0, w1) == NULL &&
+	    events_watched(0, s1, &arg) == NULL &&
+	    events_watched(1, w1, &arg) == NULL,
+	    "a watch is no stream's owner, a stream no watch, each on its "
+	    "own worker");
+	events_push(9, 0, 46, "message", (const uint8_t *)"z", 1);
+	tap_ok(take(0, s1, &fk, &cl, NULL, 0) == 1 &&
+	    take(1, w2, &fk, &cl, NULL, 0) == 0, "events go to the stream, "
+	    "never to a watch");
+	events_session_end(300);
+	tap_ok(take(0, w1, &fk, &cl, NULL, 0) == 2 && cl == 2 &&
+	    events_watched(0, w1, &arg) == watch_ended && arg == &watch_arg,
+	    "the session's end reaches its stream and its watch, whose "
+	    "callback is found");
+	tap_ok(take(1, w2, &fk, &cl, NULL, 0) == 0,
+	    "... and not another session's watch");
+	events_unregister(w1);
+	events_unregister(w2);
+	events_unregister(s1);
+	tap_ok(events_watched(0, w1, &arg) == NULL && events_count(9) == 0,
+	    "unregistered: gone");
+}
+
 static void
 test_registry(void)
 {
@@ -107,6 +153,7 @@ test_registry(void)
 	events_unregister(a1);
 	events_unregister(b1);
 	tap_ok(events_count(7) == 0 && events_count(8) == 0, "all gone");
+	test_watch();
 }
 
 static void

@@ -2,7 +2,9 @@
  * The streaming form parsers (smsgd/front/multipart.c, urlform.c): every
  * input is fed whole, split in two at every position, and one byte at a
  * time, and must give the same events; hostile part headers, too many
- * parts, an over-long part header and a missing final boundary fail.
+ * parts, an over-long part header and a missing final boundary fail, and
+ * so do a preamble or an epilogue over its bound, a boundary that never
+ * comes, too many header lines and a part that is itself multipart.
  */
 #include "config.h"
 
@@ -235,20 +237,38 @@ test_pause(void)
 	    "size from 1 to %zu bytes (%d differ)", len, bad);
 }
 
-/* One part with the given header lines; the parse must fail with why. */
-static void
-hostile(const char *headers, const char *want, const char *what)
+/* One part with the given header lines, parsed: 0, or -1 and why. */
+static int
+one_part(const char *headers, const char **why)
 {
 	char		 body[8192];
 	struct rec	 r;
-	const char	*why;
-	int		 n, rc;
+	int		 n;
 
 	n = snprintf(body, sizeof(body), "--" BND "\r\n%s\r\ndata\r\n--" BND
 	    "--\r\n", headers);
-	rc = mp_run(BND, 8, body, n, NULL, 0, &r, &why);
+	return mp_run(BND, 8, body, n, NULL, 0, &r, why);
+}
+
+/* The parse must fail with why. */
+static void
+hostile(const char *headers, const char *want, const char *what)
+{
+	const char	*why;
+	int		 rc = one_part(headers, &why);
+
 	tap_ok(rc == -1 && strcmp(why, want) == 0, "multipart refuses %s: %s",
 	    what, why);
+}
+
+/* The parse must pass. */
+static void
+hostile_ok(const char *headers, const char *what)
+{
+	const char	*why;
+	int		 rc = one_part(headers, &why);
+
+	tap_ok(rc == 0, "multipart takes %s (%s)", what, why);
 }
 
 static void
@@ -330,6 +350,75 @@ test_hostile(void)
 		    "multipart: a consumer that stops stops it for good");
 		multipart_free(mp);
 	}
+}
+
+/* A body with pre bytes of preamble and post of epilogue. */
+static int
+mp_outside(size_t pre, size_t post, const char **why)
+{
+	static char	 body[8192];
+	struct rec	 r;
+	size_t		 n;
+
+	memset(body, 'p', pre);
+	n = pre;
+	if (pre > 0)	/* the delimiter's CRLF ends the preamble */
+		n += snprintf(body + n, sizeof(body) - n, "\r\n");
+	n += snprintf(body + n, sizeof(body) - n, "--" BND "\r\n"
+	    "Content-Disposition: form-data; name=a\r\n\r\nx\r\n--" BND
+	    "--");
+	memset(body + n, 'e', post);
+	n += post;
+	return mp_run(BND, 8, body, n, NULL, 0, &r, why);
+}
+
+/* What lies outside the parts, and how a part may look, is bounded. */
+static void
+test_bounds(void)
+{
+	char		 body[4096];
+	struct rec	 r;
+	const char	*why;
+	size_t		 cuts[64];
+	int		 n, i, rc;
+
+	rc = mp_outside(MP_PREAMBLE_MAX, MP_EPILOGUE_MAX, &why);
+	tap_ok(rc == 0, "multipart: preamble and epilogue at their bounds pass (%s)",
+	    why);
+	rc = mp_outside(MP_PREAMBLE_MAX + 1, 0, &why);
+	tap_ok(rc == -1 && strcmp(why, "too many bytes before the first boundary") == 0,
+	    "multipart: a preamble a byte over its bound fails (%s)", why);
+	rc = mp_outside(0, MP_EPILOGUE_MAX + 1, &why);
+	tap_ok(rc == -1 && strcmp(why, "too many bytes after the final boundary") == 0,
+	    "multipart: an epilogue a byte over its bound fails (%s)", why);
+
+	/* a boundary that never comes, fed in small pieces */
+	memset(body, 'z', sizeof(body));
+	for (i = 0; i < 64; i++)
+		cuts[i] = (size_t)(i + 1) * 60;
+	rc = mp_run(BND, 8, body, sizeof(body), cuts, 64, &r, &why);
+	tap_ok(rc == -1 &&
+	    strcmp(why, "too many bytes before the first boundary") == 0,
+	    "multipart: a boundary that never comes fails after the "
+	    "preamble's bound (%s)", why);
+	rc = mp_run(BND, 8, body, 100, NULL, 0, &r, &why);
+	tap_ok(rc == -1 && strcmp(why, "missing final boundary") == 0,
+	    "multipart: a short body with no boundary fails (%s)", why);
+
+	n = snprintf(body, sizeof(body), "Content-Disposition: form-data; "
+	    "name=a\r\n");
+	for (i = 1; i < MP_HEADER_LINES_MAX; i++)
+		n += snprintf(body + n, sizeof(body) - n, "X-%d: y\r\n", i);
+	hostile_ok(body, "as many header lines as allowed");
+	snprintf(body + n, sizeof(body) - n, "X-over: y\r\n");
+	hostile(body, "too many part header lines",
+	    "a header line over the count");
+	hostile("Content-Disposition: form-data; name=file; filename=a\r\n"
+	    "Content-Type: multipart/mixed; boundary=in\r\n",
+	    "a part that is itself multipart", "a nested multipart part");
+	hostile("Content-Disposition: form-data; name=message\r\n"
+	    "Content-Type: MULTIPART/form-data; boundary=in\r\n",
+	    "a part that is itself multipart", "a nested form, in capitals");
 }
 
 static void
@@ -449,6 +538,7 @@ main(void)
 	test_splits();
 	test_pause();
 	test_hostile();
+	test_bounds();
 	test_boundary();
 	test_urlform();
 	tap_done();

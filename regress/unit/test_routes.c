@@ -19,6 +19,7 @@
 #include "log.h"
 #include "proto.h"
 #include "sse.h"
+#include "events.h"
 #include "tap.h"
 
 /* --- a test double of the server core's request API (server.h) */
@@ -182,6 +183,24 @@ sse_replay_event(struct req *r, uint64_t id, const char *name,
 
 void
 sse_replay_done(struct req *r)
+{
+}
+
+int
+req_worker_id(const struct req *r)
+{
+	return 0;
+}
+
+uint64_t
+events_watch(int worker, uint32_t uid, uint64_t sid, ev_ended_cb ended,
+    void *arg)
+{
+	return 1;
+}
+
+void
+events_unregister(uint64_t key)
 {
 }
 

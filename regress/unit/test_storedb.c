@@ -818,6 +818,7 @@ test_apart(void)
 	static struct store_msg	 m;
 	uint32_t		 all[] = { ALICE, BOB, CAROL }, ngot, n;
 	uint64_t		 msgs, bc, chunks, ch;
+	int			 r;
 	uint8_t			 id[MC_IDLEN], nid[MC_IDLEN];
 
 	tap_ok(store_upload_begin(ALICE, &all[1], 1, 0, 0, MC_F_BROADCAST, NOW,
@@ -888,6 +889,26 @@ test_apart(void)
 	    "chunk (%u)", n);
 	tap_ok(store_folder_count(CAROL, FOLDER_INBOX, &n) == STORE_E_OK,
 	    "folders readable after");
+
+	/* a broadcast that failed partway goes with what it stored */
+	tap_ok(store_folder_count(CAROL, FOLDER_INBOX, &n) == STORE_E_OK,
+	    "carol's inbox counted (%u)", n);
+	tap_ok(sys_put(MC_F_SYSTEM | MC_F_BROADCAST, 0, NOW, id) ==
+	    STORE_E_OK && sys_copies(id, all, 3, NOW, &ngot) == STORE_E_OK,
+	    "a broadcast, three copies, then its next batch fails");
+	tap_ok(store_sys_undo(id) == STORE_E_OK && nkeys(sdb.msg) == msgs &&
+	    nkeys(sdb.bcopy) == bc && nkeys(sdb.chunk) == ch,
+	    "undone: the message, its chunks and every copy go");
+	tap_ok(store_get(CAROL, id, NOW, &m) == STORE_E_NOTFOUND &&
+	    store_folder_count(CAROL, FOLDER_INBOX, &ngot) == STORE_E_OK &&
+	    ngot == n, "... carol's inbox as it was (%u)", ngot);
+	tap_ok(store_sys_undo(id) == STORE_E_OK,
+	    "undone again (or never stored): nothing to do");
+	r = send_msg(ALICE, &all[1], 1, 0, 0, 0, 100, 0, NOW, nid);
+	tap_ok(r == STORE_E_OK, "alice sends bob a message (%d)", r);
+	tap_ok(store_sys_undo(nid) == STORE_E_BADREQ &&
+	    store_get(BOB, nid, NOW, &m) == STORE_E_OK,
+	    "... never undone: refused, and bob still has it");
 }
 
 /* An account deleted: its copies and contact entries go. */

@@ -199,14 +199,46 @@
 		status.textContent = text;
 	}
 
-	/* The answer to a failed send: its alert, shown by the form. */
-	function failure(xhr) {
-		var doc, alert;
+	/*
+	 * A field's reason in the answer (the form shown again), beside
+	 * the same field of this form, which keeps what was typed and the
+	 * files chosen.
+	 */
+	function fieldError(form, doc, err) {
+		var f = doc.querySelector('[aria-describedby~="' + err.id +
+		    '"]');
+		var live = f && f.id ? form.querySelector('#' + f.id) : null;
+		var span;
 
+		if (!live)
+			return;
+		span = document.createElement('span');
+		span.className = 'error';
+		span.setAttribute('role', 'alert');
+		span.setAttribute('data-field-error', '');
+		span.textContent = err.textContent;
+		live.setAttribute('aria-invalid', 'true');
+		live.parentNode.appendChild(span);
+	}
+
+	/* The answer to a failed send: its alerts, shown by the form. */
+	function failure(form, xhr) {
+		var doc, alert, errs, bad, i;
+
+		errs = form.querySelectorAll('[data-field-error]');
+		for (i = 0; i < errs.length; i++) {
+			bad = errs[i].parentNode.querySelector('[aria-invalid]');
+			if (bad)
+				bad.removeAttribute('aria-invalid');
+			errs[i].remove();
+		}
 		if (!xhr.responseText)
 			return 'Sending failed (' + xhr.status + ').';
 		doc = new DOMParser().parseFromString(xhr.responseText,
 		    'text/html');
+		errs = doc.querySelectorAll('form .error[id]');
+		for (i = 0; i < errs.length; i++)
+			fieldError(form, doc, errs[i]);
 		alert = doc.querySelector('[role=alert], main p');
 		return alert ? alert.textContent : 'Sending failed (' +
 		    xhr.status + ').';
@@ -236,7 +268,7 @@
 		xhr.onload = function () {
 			button.disabled = false;
 			if (xhr.status !== 200) {
-				uploadFailed(status, failure(xhr));
+				uploadFailed(status, failure(form, xhr));
 				return;
 			}
 			bar.value = 100;

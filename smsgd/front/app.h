@@ -283,6 +283,7 @@ void	 page_msg_shown(struct app_req *, const struct msg_view *);
 void	 page_msg_deleted(struct app_req *);
 void	 page_msg_row(struct app_req *, const struct msg_item *);
 void	 page_msg_list_end(struct app_req *, const char *);
+void	 page_compose_again(struct app_req *, const struct app_error *);
 
 /* The handlers of the route table. */
 void	 feat_register(struct app_req *);	/* feat_account.c */

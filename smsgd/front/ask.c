@@ -32,6 +32,7 @@ static const struct {
 	[AUTH_E_TIMELOCK] = { 423, "locked" },
 	[AUTH_E_SIGNATURE] = { 502, "bad_signature" },
 	[AUTH_E_FORBIDDEN] = { 403, "forbidden" },
+	[AUTH_E_QUOTA] = { 507, "quota" },
 };
 
 static void

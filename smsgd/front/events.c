@@ -25,6 +25,7 @@ struct ev_stream {
 	uint64_t	 sid;
 	int		 worker;
 	void		*owner;
+	ev_ended_cb	 ended;		/* a watch (events_watch), not a stream */
 };
 
 static int
@@ -96,7 +97,7 @@ count_locked(uint32_t uid)
 	find.key = 0;
 	for (s = RB_NFIND(ev_tree, &E.byuser, &find);
 	    s != NULL && s->uid == uid; s = RB_NEXT(ev_tree, &E.byuser, s))
-		n++;
+		n += s->ended == NULL;
 	return n;
 }
 
@@ -111,9 +112,10 @@ key_find(uint64_t key)
 	return RB_FIND(ev_keys, &E.bykey, &k);
 }
 
-uint64_t
-events_register(int worker, uint32_t uid, uint64_t sid, void *owner,
-    unsigned int max)
+/* A stream, or a watch when ended is set: its key, 0, or -1. */
+static uint64_t
+add_stream(int worker, uint32_t uid, uint64_t sid, void *owner,
+    unsigned int max, ev_ended_cb ended)
 {
 	struct ev_stream	*s;
 	struct ev_key		*k;
@@ -127,13 +129,14 @@ events_register(int worker, uint32_t uid, uint64_t sid, void *owner,
 		return (uint64_t)-1;
 	}
 	pthread_mutex_lock(&E.mtx);
-	if (count_locked(uid) < max) {
+	if (ended != NULL || count_locked(uid) < max) {
 		key = ++E.next;
 		s->uid = uid;
 		s->sid = sid;
 		s->key = key;
 		s->worker = worker;
 		s->owner = owner;
+		s->ended = ended;
 		k->s = s;
 		RB_INSERT(ev_tree, &E.byuser, s);
 		RB_INSERT(ev_keys, &E.bykey, k);
@@ -144,6 +147,41 @@ events_register(int worker, uint32_t uid, uint64_t sid, void *owner,
 		free(k);
 	}
 	return key;
+}
+
+uint64_t
+events_register(int worker, uint32_t uid, uint64_t sid, void *owner,
+    unsigned int max)
+{
+	return add_stream(worker, uid, sid, owner, max, NULL);
+}
+
+uint64_t
+events_watch(int worker, uint32_t uid, uint64_t sid, ev_ended_cb ended,
+    void *arg)
+{
+	uint64_t	 key;
+
+	if (ended == NULL || sid == 0)
+		return 0;
+	key = add_stream(worker, uid, sid, arg, 0, ended);
+	return key == (uint64_t)-1 ? 0 : key;
+}
+
+ev_ended_cb
+events_watched(int worker, uint64_t key, void **arg)
+{
+	struct ev_key	*k;
+	ev_ended_cb	 cb = NULL;
+
+	pthread_mutex_lock(&E.mtx);
+	if ((k = key_find(key)) != NULL && k->s->worker == worker &&
+	    k->s->ended != NULL) {
+		cb = k->s->ended;
+		*arg = k->s->owner;
+	}
+	pthread_mutex_unlock(&E.mtx);
+	return cb;
 }
 
 void
@@ -168,7 +206,8 @@ events_owner(int worker, uint64_t key)
 	void		*owner = NULL;
 
 	pthread_mutex_lock(&E.mtx);
-	if ((k = key_find(key)) != NULL && k->s->worker == worker)
+	if ((k = key_find(key)) != NULL && k->s->worker == worker &&
+	    k->s->ended == NULL)
 		owner = k->s->owner;
 	pthread_mutex_unlock(&E.mtx);
 	return owner;
@@ -269,8 +308,8 @@ events_push(uint32_t uid, uint64_t sid, uint64_t id, const char *name,
 	pthread_mutex_lock(&E.mtx);
 	for (s = RB_NFIND(ev_tree, &E.byuser, &find);
 	    s != NULL && s->uid == uid; s = RB_NEXT(ev_tree, &E.byuser, s)) {
-		if (sid != 0 && s->sid != sid)
-			continue;
+		if ((sid != 0 && s->sid != sid) || s->ended != NULL)
+			continue;	/* a watch only hears its session end */
 		if ((w = queue_locked(s, EV_EVENT, id, name, data, len)) >= 0)
 			woke |= 1U << w;
 	}

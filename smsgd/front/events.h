@@ -42,6 +42,17 @@ int	 events_init(unsigned int nworkers, void (*wake)(int));
 uint64_t events_register(int worker, uint32_t uid, uint64_t sid,
 	    void *owner, unsigned int max);
 void	 events_unregister(uint64_t key);
+/*
+ * A request that outlives its start (a download) and must end with its
+ * session: a key as a stream's (events_unregister), not counted among
+ * the user's streams and given no events; when the session ends, its
+ * worker calls ended(arg) (sse_deliver).  0 when it cannot be kept.
+ */
+typedef void (*ev_ended_cb)(void *);
+uint64_t events_watch(int worker, uint32_t uid, uint64_t sid,
+	    ev_ended_cb ended, void *arg);
+/* A watch of this worker: its callback, and *arg; NULL if none. */
+ev_ended_cb events_watched(int worker, uint64_t key, void **arg);
 /* The owner of a stream of this worker, or NULL when it is gone. */
 void	*events_owner(int worker, uint64_t key);
 void	 events_take(int worker, struct ev_queue *);

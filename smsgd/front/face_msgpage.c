@@ -15,6 +15,7 @@
 #include "app.h"
 #include "log.h"
 #include "msgcrypt.h"
+#include "msgsend.h"
 #include "proto.h"
 
 #define PAGE_BODY_MAX	32768	/* bytes of a body a message page shows */
@@ -86,7 +87,7 @@ by_value(const void *a, const void *b)
 
 /* The compose form's "expiry" list: choices, default and maximum. */
 static void
-expiry_vars(struct app_req *ar)
+expiry_vars(struct app_req *ar, uint32_t chosen)
 {
 	uint32_t	 v[NCHOICES + 2], max = front_conf.retention_max;
 	size_t		 n = 0, i;
@@ -106,7 +107,7 @@ expiry_vars(struct app_req *ar)
 		vars_add(page_vars(ar), key, "%u", v[i]);
 		snprintf(key, sizeof(key), "expiry.%zu.label", i);
 		vars_add(page_vars(ar), key, "%s", label);
-		if (v[i] == front_conf.retention) {
+		if (v[i] == chosen) {
 			snprintf(key, sizeof(key), "expiry.%zu.selected", i);
 			vars_add(page_vars(ar), key, "1");
 		}
@@ -130,7 +131,7 @@ page_compose_vars(struct app_req *ar, const char *to, const char *subject,
 		vars_add(v, "compose_fixed", "1");
 	if (ar->route->page == WEB_PAGE_CONVERSATION)
 		vars_add(v, "compose_stay", "1");
-	expiry_vars(ar);
+	expiry_vars(ar, front_conf.retention);
 }
 
 void
@@ -248,16 +249,19 @@ page_msg_list_end(struct app_req *ar, const char *next)
 	page_render(ar, ar->route->page, 200);
 }
 
-/* The body in pieces ("body.N.text"), at most PAGE_BODY_MAX of it. */
+/*
+ * A body in pieces ("list.N.text"), at most PAGE_BODY_MAX of it; how
+ * much was shown in "list_cut" when not all of it.
+ */
 static void
-body_vars(struct app_req *ar, const char *body, size_t len)
+body_vars(struct app_req *ar, const char *list, const char *body, size_t len)
 {
 	size_t	 off = 0, used;
-	char	 key[32], size[32];
+	char	 key[48], size[32];
 	int	 i;
 
 	for (i = 0; off < len && off < PAGE_BODY_MAX; i++) {
-		snprintf(key, sizeof(key), "body.%d.text", i);
+		snprintf(key, sizeof(key), "%s.%d.text", list, i);
 		used = vars_add_text(page_vars(ar), key, body + off,
 		    len - off, VARS_TEXT_MAX);
 		if (used == 0)
@@ -266,7 +270,8 @@ body_vars(struct app_req *ar, const char *body, size_t len)
 	}
 	if (off < len) {
 		fmt_size(off, size, sizeof(size));
-		vars_add(page_vars(ar), "body_cut", "%s", size);
+		snprintf(key, sizeof(key), "%s_cut", list);
+		vars_add(page_vars(ar), key, "%s", size);
 	}
 }
 
@@ -359,7 +364,7 @@ page_msg_shown(struct app_req *ar, const struct msg_view *v)
 	vars_add(page_vars(ar), "to", "%s", to);
 	vars_add_text(page_vars(ar), "subject", v->subject,
 	    v->subject_len, SUBJECT_SHOWN);
-	body_vars(ar, v->body, v->body_len);
+	body_vars(ar, "body", v->body, v->body_len);
 	file_vars(ar, v);
 	vars_add(page_vars(ar), "fingerprint", "%s", v->fingerprint);
 	if (strcmp(v->from, ar->who.name) != 0)
@@ -369,4 +374,92 @@ page_msg_shown(struct app_req *ar, const struct msg_view *v)
 	if ((peer = peer_of(ar, v->from, v->to, v->nto, v->flags)) != NULL)
 		vars_add(page_vars(ar), "peer", "%s", peer);
 	page_render(ar, WEB_PAGE_MESSAGE, 200);
+}
+
+/*
+ * The field of the compose form a failure concerns: by its code, and
+ * for the codes several fields share, by the field its text names.
+ * NULL: the message as a whole (the top of the form says it).
+ */
+static const char *
+compose_field(const struct app_error *e)
+{
+	static const struct {
+		const char	*code;
+		const char	*names;		/* in the text; NULL: any */
+		const char	*field;
+	} map[] = {
+		{ "unknown_recipient", NULL, "to" },
+		{ "too_many_recipients", NULL, "to" },
+		{ "blocked", NULL, "to" },
+		{ "bad_unlock_at", NULL, "unlock_at" },
+		{ "bad_expires_in", NULL, "expires_in" },
+		{ "bad_request", "\"to\"", "to" },
+		{ "bad_request", "field to ", "to" },
+		{ "bad_request", "subject", "subject" },
+		{ "bad_request", "body", "body" },
+		{ "too_large", "subject", "subject" },
+		{ "too_large", "body", "body" },
+		{ "too_large", "file", "file" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(e->code, map[i].code) == 0 && (map[i].names ==
+		    NULL || strstr(e->text, map[i].names) != NULL))
+			return map[i].field;
+	return NULL;
+}
+
+/* One typed field as compose_NAME, bounded; 0 when it did not come. */
+static size_t
+typed_var(struct app_req *ar, const char *name, size_t max)
+{
+	const char	*s;
+	size_t		 len;
+	char		 key[48];
+
+	if ((s = mform_typed(ar, name, &len)) == NULL)
+		return 0;
+	snprintf(key, sizeof(key), "compose_%s", name);
+	vars_add_text(page_vars(ar), key, s, len, max);
+	return len;
+}
+
+/*
+ * A compose form that failed: the form again, with what was typed (the
+ * files and the form's token aside: a file is never echoed, and the
+ * token comes fresh with the page) and the reason beside its field.
+ */
+void
+page_compose_again(struct app_req *ar, const struct app_error *e)
+{
+	const char	*field = compose_field(e), *s;
+	char		 key[48], *end;
+	size_t		 len;
+	unsigned long	 secs = front_conf.retention;
+
+	typed_var(ar, "to", VARS_TEXT_MAX);
+	typed_var(ar, "subject", VARS_TEXT_MAX);
+	typed_var(ar, "unlock_at", 64);
+	if ((s = mform_typed(ar, "body", &len)) != NULL)
+		body_vars(ar, "compose_body", s, len);
+	if (mform_typed(ar, "delete_after_read", &len) != NULL)
+		vars_add(page_vars(ar), "compose_delete", "1");
+	if ((s = mform_typed(ar, "expires_in", &len)) != NULL) {
+		secs = strtoul(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || secs > UINT32_MAX)
+			secs = front_conf.retention;
+	}
+	expiry_vars(ar, (uint32_t)secs);
+	vars_add(page_vars(ar), "compose_again", "1");
+	if (field != NULL) {
+		snprintf(key, sizeof(key), "error_%s", field);
+		vars_add(page_vars(ar), key, "%s", e->text);
+		vars_add(page_vars(ar), "error", "The message was not sent: "
+		    "the field marked says why.");
+	} else
+		vars_add(page_vars(ar), "error", "The message was not sent. "
+		    "%s", e->text);
+	page_render(ar, WEB_PAGE_COMPOSE, e->status);
 }

@@ -231,6 +231,9 @@ page_error(struct app_req *ar, const struct app_error *e)
 		error_page(ar, e->status, "This form has expired or did not "
 		    "come from this site. Go back, reload the page and try "
 		    "again.");
+	else if (ar->route != NULL && ar->route->page == WEB_PAGE_COMPOSE &&
+	    ar->h->method == HTTP_POST)
+		page_compose_again(ar, e);
 	else if (e->answered && ar->route->page != WEB_PAGE_ERROR &&
 	    ar->h->method == HTTP_POST)
 		form_again(ar, e);

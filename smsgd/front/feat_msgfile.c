@@ -14,7 +14,8 @@
  * bytes have gone out cuts the connection: the client sees a short
  * body, never bytes that were not authenticated.  When the last chunk
  * is out the store is told this file was read in full ("delete after
- * first read" counts it).
+ * first read" counts it).  The session's end (sign-out, revocation)
+ * cuts a download under way, as it closes the session's event streams.
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "filehead.h"
 #include "log.h"
 #include "msgcrypt.h"
@@ -38,6 +40,8 @@ struct mfile {
 	uint32_t		 stream;
 	int			 asking;	/* a chunk is on its way */
 	int			 last_in;	/* the last chunk is out */
+	uint64_t		 watch;		/* its session's end (events.h) */
+	int			 ended;		/* ... came */
 	uint8_t			 out[MC_CHUNK];
 };
 
@@ -48,6 +52,8 @@ mfile_free(void *arg)
 {
 	struct mfile	*s = arg;
 
+	if (s->watch != 0)
+		events_unregister(s->watch);
 	mc_stream_clear(&s->st);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
@@ -94,6 +100,7 @@ feat_msg_file(struct app_req *ar)
 }
 
 static int	on_key(struct req *, struct msg *);
+static void	session_ended(void *);
 
 static int
 on_header(struct req *r, struct msg *m)
@@ -122,6 +129,11 @@ on_key(struct req *r, struct msg *m)
 		return 0;
 	}
 	explicit_bzero(s->ckey, sizeof(s->ckey));
+	if ((s->watch = events_watch(req_worker_id(ar->r), ar->who.uid,
+	    ar->who.sid, session_ended, ar)) == 0) {
+		app_fail(ar, 503, "busy", "Out of memory; try again later.");
+		return 0;
+	}
 	get_chunk(ar);
 	return 0;
 }
@@ -152,7 +164,7 @@ on_drain(struct req *r)
 	struct app_req	*ar = app_of(r);
 	struct mfile	*s = mfile_of(ar);
 
-	if (!s->asking && !s->last_in && req_streaming(r))
+	if (!s->asking && !s->last_in && !s->ended && req_streaming(r))
 		get_chunk(ar);
 }
 
@@ -235,6 +247,10 @@ on_chunk(struct req *r, struct msg *m)
 	int		 first = !req_streaming(r);
 
 	s->asking = 0;
+	if (s->ended) {
+		session_ended(ar);
+		return 0;
+	}
 	if (!first && (m == NULL || m->type == MSG_STORE_FAIL)) {
 		cut(ar, m == NULL ? "the store is gone" : "the store refused");
 		return 0;
@@ -268,4 +284,25 @@ on_chunk(struct req *r, struct msg *m)
 	else if (req_pending(r) < FILE_HIWAT)
 		get_chunk(ar);
 	return 0;
+}
+
+/*
+ * The session ended: nothing more goes out.  A chunk on its way is let
+ * come (on_chunk calls again); begun, the response is cut short; not
+ * yet begun, it is refused as any request of an ended session is.
+ */
+static void
+session_ended(void *arg)
+{
+	struct app_req	*ar = arg;
+	struct mfile	*s = mfile_of(ar);
+
+	s->ended = 1;
+	if (s->asking || s->last_in)
+		return;		/* on_chunk comes; or every byte is out */
+	if (req_streaming(ar->r))
+		cut(ar, "its session ended");
+	else if (!req_answered(ar->r))
+		app_fail(ar, 401, "session_invalid", "Your session has "
+		    "ended; sign in again.");
 }

@@ -428,6 +428,27 @@ page_json(struct app_req *ar)
 	return page_unlock(ar, o);
 }
 
+/*
+ * A compose page field as it was typed (NUL-ended, *len bytes), for the
+ * form shown again after a failure; NULL when it did not come (yet).
+ */
+const char *
+mform_typed(struct app_req *ar, const char *name, size_t *len)
+{
+	struct msend	*s = ar->feat;
+	int		 i;
+
+	if (s == NULL || s->form == NULL || !s->form->page)
+		return NULL;
+	for (i = 0; i < PF_MAX; i++)
+		if (strcmp(page_fields[i].name, name) == 0 &&
+		    s->form->val[i] != NULL) {
+			*len = s->form->vlen[i];
+			return s->form->val[i];
+		}
+	return NULL;
+}
+
 /* The text is complete: the recipients are looked up, the upload opens. */
 static int
 start_message(struct app_req *ar)

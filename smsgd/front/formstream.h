@@ -17,6 +17,9 @@
 
 #define MP_BOUNDARY_MAX		70	/* RFC 2046 */
 #define MP_HEADER_MAX		2048	/* bytes of one part's header block */
+#define MP_HEADER_LINES_MAX	8	/* header lines of one part */
+#define MP_PREAMBLE_MAX		1024	/* bytes before the first boundary */
+#define MP_EPILOGUE_MAX		1024	/* bytes after the final boundary */
 #define MP_NAME_MAX		128
 #define MP_FILENAME_MAX		256
 #define MP_TYPE_MAX		128

@@ -83,5 +83,6 @@ void	 msend_wrap(struct app_req *);	/* feat_msgsend.c, after the pump */
 /* feat_msgform.c */
 void	 mform_free(struct mform *);
 void	 mform_caught_up(struct app_req *);
+const char *mform_typed(struct app_req *, const char *, size_t *);
 
 #endif

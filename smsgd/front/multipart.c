@@ -7,6 +7,13 @@
  * bchars), so a failed match never hides the start of another: the held
  * bytes are data and the byte at hand is looked at again.  The first
  * delimiter may start the body, as if a CRLF came before it.
+ *
+ * RFC 2046 lets a body carry bytes before its first boundary (preamble)
+ * and after its last (epilogue), to be ignored.  Browsers send neither;
+ * here each has a small bound of its own, so a body can not be made of
+ * bytes nobody reads (or of a boundary that never comes) up to the
+ * route's maximum.  A part is form data: one level, so a part that is
+ * itself multipart is refused rather than passed on as data.
  */
 #include "config.h"
 
@@ -39,6 +46,7 @@ struct multipart {
 	int		 state;
 	unsigned int	 lwsp;
 	unsigned int	 max_parts, nparts;
+	size_t		 outside;	/* preamble or epilogue bytes */
 	char		 hdr[MP_HEADER_MAX + 1];
 	size_t		 hlen;
 	struct mp_part	 part;
@@ -155,7 +163,7 @@ parse_headers(struct multipart *mp)
 	struct mp_part	*part = &mp->part;
 	char		*line, *next, *colon, *v;
 	const char	*why;
-	int		 have_cd = 0, have_ct = 0;
+	int		 have_cd = 0, have_ct = 0, nlines = 0;
 
 	memset(part, 0, sizeof(*part));
 	mp->hdr[mp->hlen] = '\0';
@@ -166,6 +174,8 @@ parse_headers(struct multipart *mp)
 		next += 2;
 		if (*line == '\0')
 			break;
+		if (++nlines > MP_HEADER_LINES_MAX)
+			return mp_fail(mp, "too many part header lines");
 		if (strchr(line, '\r') != NULL || strchr(line, '\n') != NULL)
 			return mp_fail(mp, "bare CR or LF in a part header");
 		if ((colon = strchr(line, ':')) == NULL || colon == line)
@@ -186,6 +196,9 @@ parse_headers(struct multipart *mp)
 			if (strlcpy(part->type, v, sizeof(part->type)) >=
 			    sizeof(part->type))
 				return mp_fail(mp, "part Content-Type too long");
+			if (strncasecmp(part->type, "multipart/", 10) == 0)
+				return mp_fail(mp, "a part that is itself "
+				    "multipart");
 		}
 	}
 	if (!have_cd)
@@ -351,6 +364,7 @@ after_byte(struct multipart *mp, unsigned char c)
 		if (c != '-')
 			return mp_fail(mp, "malformed boundary line");
 		mp->state = MP_EPILOGUE;
+		mp->outside = 0;
 		return 0;
 	default:	/* MP_AFTER_LF */
 		if (c != '\n')
@@ -407,13 +421,23 @@ multipart_feed_some(struct multipart *mp, const uint8_t *p, size_t len,
 		case MP_ERROR:
 			return -1;
 		case MP_EPILOGUE:
-			*used = len;	/* ignored, as RFC 2046 says */
+			/* ignored, as RFC 2046 says, up to its bound */
+			mp->outside += len - i;
+			if (mp->outside > MP_EPILOGUE_MAX)
+				return mp_fail(mp, "too many bytes after the "
+				    "final boundary");
+			*used = len;
 			return 0;
 		case MP_PREAMBLE:
 		case MP_DATA:
 			if ((n = scan(mp, p + i, len - i, &found)) == -1)
 				return -1;
 			i += n;
+			/* the preamble's bound, the first delimiter aside */
+			if (mp->state == MP_PREAMBLE &&
+			    (mp->outside += n) > MP_PREAMBLE_MAX + mp->dlen)
+				return mp_fail(mp, "too many bytes before the "
+				    "first boundary");
 			if (found)
 				r = delimiter_seen(mp);
 			break;

@@ -118,7 +118,7 @@ const struct route routes[] = {
 	{ HTTP_POST, "/broadcast", BCAST, CSRF, NORATE, FORM,
 	  PAGE, WEB_PAGE_BROADCAST, feat_broadcast },
 	{ HTTP_POST, "/messages", SESSION, CSRF, NORATE, MSGFORM,
-	  PAGE, WEB_PAGE_ERROR, feat_msg_send },
+	  PAGE, WEB_PAGE_COMPOSE, feat_msg_send },
 	{ HTTP_GET, "/messages/{id:id}/files/{n:uint}", SESSION, NOCSRF,
 	  NORATE, NOBODY, PAGE, WEB_PAGE_ERROR, feat_msg_file },
 

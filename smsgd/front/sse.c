@@ -15,11 +15,19 @@
 #include "sse.h"
 
 #define SSE_FRAME_MAX	(EV_DATA_MAX * 2 + 128)
+/*
+ * Only auth's notices are replayed (from its activity log), so only they
+ * can come twice, replayed and pushed.  Their ids are auth's; the store
+ * numbers its events on its own, so an id of one compared with an id of
+ * the other says nothing: a store event after a notice was once dropped
+ * as "already sent".
+ */
+#define SSE_REPLAYED	"notice"
 
 struct sse {
 	struct req	*r;
 	uint64_t	 key;
-	uint64_t	 last;		/* highest event id sent */
+	uint64_t	 last_notice;	/* highest notice id sent */
 	int		 replaying;
 	int		 closed;
 	struct ev_queue	 held;
@@ -74,14 +82,16 @@ sse_event(struct sse *s, uint64_t id, const char *name, const uint8_t *data,
 {
 	char	 frame[SSE_FRAME_MAX];
 	size_t	 n;
+	int	 replayed = strcmp(name, SSE_REPLAYED) == 0;
 
-	if (id <= s->last)
+	if (replayed && id <= s->last_notice)
 		return;		/* already sent (replay and push overlap) */
 	if ((n = sse_frame(frame, sizeof(frame), id, name, data, len)) == 0) {
 		log_warnx("event %s (%zu bytes) not framed", name, len);
 		return;
 	}
-	s->last = id;
+	if (replayed)
+		s->last_notice = id;
 	sse_write(s, frame, n);
 	explicit_bzero(frame, n);
 }
@@ -162,10 +172,18 @@ sse_deliver(int worker)
 	struct ev_queue	 q;
 	struct ev_item	*it;
 	struct sse	*s;
+	ev_ended_cb	 ended;
+	void		*arg;
 
 	events_take(worker, &q);
 	while ((it = TAILQ_FIRST(&q)) != NULL) {
 		TAILQ_REMOVE(&q, it, entry);
+		if (it->kind == EV_CLOSE &&
+		    (ended = events_watched(worker, it->key, &arg)) != NULL) {
+			ev_item_free(it);
+			ended(arg);	/* a download whose session ended */
+			continue;
+		}
 		if ((s = events_owner(worker, it->key)) == NULL) {
 			ev_item_free(it);
 			continue;
