@@ -121,6 +121,25 @@ dbenv_flush(DB_ENV *env)
 	return 0;
 }
 
+/*
+ * A checkpoint when kbyte KiB of log or min minutes have gone by since
+ * the last: the cache's changed pages go to the database files, so that
+ * recovery starts from here and the log before it can be removed
+ * (DB_LOG_AUTO_REMOVE).  Without them the log grew without end and every
+ * start replayed all of it.
+ */
+int
+dbenv_checkpoint(DB_ENV *env, u_int32_t kbyte, u_int32_t min)
+{
+	int	 r;
+
+	if ((r = env->txn_checkpoint(env, kbyte, min, 0)) != 0) {
+		log_warnx("checkpoint: %s", db_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
 int
 dbenv_commit(DB_TXN *txn)
 {

@@ -15,5 +15,6 @@ void	 dbenv_abort(DB_TXN *);
 /* Commits that do not wait for the disk, and the flush that does. */
 DB_TXN	*dbenv_begin_nosync(DB_ENV *);
 int	 dbenv_flush(DB_ENV *);
+int	 dbenv_checkpoint(DB_ENV *, u_int32_t, u_int32_t);
 
 #endif

@@ -8,10 +8,12 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +37,38 @@ get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * This process's id for the headers, asked of the kernel once (a system
+ * call per message otherwise) and forgotten in a forked child.
+ */
+static pid_t	 self_pid;
+
+static void
+self_pid_forget(void)
+{
+	__atomic_store_n(&self_pid, 0, __ATOMIC_RELAXED);
+}
+
+static void
+self_pid_watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, self_pid_forget);
+}
+
+static uint32_t
+self_pid_get(void)
+{
+	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+	pid_t			 pid;
+
+	pthread_once(&once, self_pid_watch_forks);
+	if ((pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED)) == 0) {
+		pid = getpid();
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	return (uint32_t)pid;
 }
 
 int
@@ -370,7 +404,7 @@ chan_send(struct chan *c, struct msgbuf *mb)
 	put32(mo->data, mb->type);
 	put32(mo->data + 4, mb->len);
 	put32(mo->data + 8, mb->peerid);
-	put32(mo->data + 12, getpid());
+	put32(mo->data + 12, self_pid_get());
 	put32(mo->data + 16, mb->fd != -1 ? MSG_F_FD : 0);
 	if (mb->len > 0)
 		memcpy(mo->data + MSG_HDRLEN, mb->data, mb->len);
@@ -383,25 +417,50 @@ chan_send(struct chan *c, struct msgbuf *mb)
 	return 0;
 }
 
-/* Write one queued message, or part of it, with its descriptor if any. */
+/*
+ * Gather queued messages into one iovec array, starting with the first:
+ * at most CHAN_IOVMAX of them, and a message with a descriptor only
+ * first, since its descriptor rides with the first byte written.
+ * Returns how many were gathered; *fd is the first one's descriptor.
+ */
+static int
+chan_gather(struct chan *c, struct iovec *iov, int *fd)
+{
+	struct msgout	*mo;
+	int		 n = 0;
+
+	*fd = -1;
+	TAILQ_FOREACH(mo, &c->outq, entry) {
+		if (n == CHAN_IOVMAX || (n > 0 && mo->fd != -1))
+			break;
+		if (n == 0)
+			*fd = mo->fd;
+		iov[n].iov_base = mo->data + mo->off;
+		iov[n].iov_len = mo->len - mo->off;
+		n++;
+	}
+	return n;
+}
+
+/* One write of as many queued messages as go together. */
 static ssize_t
-chan_write_one(struct chan *c, struct msgout *mo)
+chan_write_batch(struct chan *c)
 {
 	union {
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(int))];
 	} cmsgbuf;
+	struct iovec	 iov[CHAN_IOVMAX];
 	struct msghdr	 mh;
-	struct iovec	 iov;
 	struct cmsghdr	*cm;
+	struct msgout	*first = TAILQ_FIRST(&c->outq);
 	ssize_t		 n;
+	int		 fd;
 
 	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = mo->data + mo->off;
-	iov.iov_len = mo->len - mo->off;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (mo->fd != -1) {
+	mh.msg_iov = iov;
+	mh.msg_iovlen = chan_gather(c, iov, &fd);
+	if (fd != -1) {
 		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 		mh.msg_control = &cmsgbuf.buf;
 		mh.msg_controllen = sizeof(cmsgbuf.buf);
@@ -409,14 +468,14 @@ chan_write_one(struct chan *c, struct msgout *mo)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		cm->cmsg_level = SOL_SOCKET;
 		cm->cmsg_type = SCM_RIGHTS;
-		memcpy(CMSG_DATA(cm), &mo->fd, sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
 	}
 	do {
 		n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 	} while (n == -1 && errno == EINTR);
-	if (n > 0 && mo->fd != -1) {
-		close(mo->fd);
-		mo->fd = -1;
+	if (n > 0 && fd != -1) {
+		close(first->fd);
+		first->fd = -1;
 	}
 	return n;
 }
@@ -427,18 +486,24 @@ chan_flush(struct chan *c)
 {
 	struct msgout	*mo;
 	ssize_t		 n;
+	size_t		 take;
 
-	while ((mo = TAILQ_FIRST(&c->outq)) != NULL) {
-		n = chan_write_one(c, mo);
-		if (n == -1)
+	while (!TAILQ_EMPTY(&c->outq)) {
+		if ((n = chan_write_batch(c)) == -1)
 			return (errno == EAGAIN) ? 1 : -1;
-		mo->off += n;
 		c->outbytes -= n;
-		if (mo->off < mo->len)
-			continue;
-		TAILQ_REMOVE(&c->outq, mo, entry);
-		freezero(mo->data, mo->len);
-		free(mo);
+		/* retire what was written whole; the rest stays queued */
+		while (n > 0 && (mo = TAILQ_FIRST(&c->outq)) != NULL) {
+			take = mo->len - mo->off;
+			if ((size_t)n < take) {
+				mo->off += n;
+				break;
+			}
+			n -= take;
+			TAILQ_REMOVE(&c->outq, mo, entry);
+			freezero(mo->data, mo->len);
+			free(mo);
+		}
 	}
 	return 0;
 }

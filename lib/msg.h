@@ -9,6 +9,12 @@
  *
  * Descriptor passing (SCM_RIGHTS) is opt-in per channel: a descriptor
  * arriving on a channel that did not opt in is closed and the read fails.
+ *
+ * Batching: chan_send() only queues; chan_flush() writes as many queued
+ * messages as it can in each system call (up to CHAN_IOVMAX, and a
+ * message with a descriptor only at the head of a write).  One
+ * chan_read() takes what the socket has, up to one full-sized message's
+ * buffer, and chan_get() then hands out every complete message in it.
  */
 #ifndef SMSG_MSG_H
 #define SMSG_MSG_H
@@ -22,6 +28,7 @@
 #define MSG_F_ALL	MSG_F_FD
 #define MSG_MAXQFDS	16		/* descriptors queued on one channel */
 #define MSG_MAXSTR	4096		/* longest string field */
+#define CHAN_IOVMAX	64		/* messages gathered in one write */
 
 #define CHAN_RECVFDS	0x01		/* descriptors may arrive here */
 #define CHAN_SENDFDS	0x02		/* descriptors may be sent here */

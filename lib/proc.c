@@ -35,12 +35,26 @@ static const struct proc_desc procs[PROC_MAX] = {
 	[PROC_WEB] = { PROC_WEB, "web", "smsg-web", "smsg-web", 0 },
 };
 
+/*
+ * Batching.  A message sent from an event callback waits in its channel
+ * until the end of the loop turn (flush_ev), so that every message of a
+ * turn to one peer leaves in one write; a channel holding PROC_FLUSH_BYTES
+ * or more is written at once.  Sent before the loop runs (start-up), a
+ * message waits for its first turn; a detached channel writes what it
+ * holds first, and a fatal error writes the parent's channel out
+ * (proc_log.c).  A peer's readable event hands at most
+ * PROC_MAXBATCH messages to dispatch, then yields to the other events of
+ * the turn and comes back on the next one (a timer due at once, run
+ * after the next poll), so one busy peer cannot starve the others.
+ */
 struct peer {
 	struct chan	 chan;
 	struct event	*ev;
+	struct event	*more_ev;	/* the next turn, when over budget */
 	short		 events;
 	int		 attached;
 	int		 up;		/* HELLO received */
+	int		 unflushed;	/* output waits for flush_ev */
 };
 
 static struct {
@@ -50,6 +64,8 @@ static struct {
 	proc_eof_cb		 on_eof;
 	struct peer		 peers[PROC_MAX];
 	int			 ready_sent;
+	struct event		*flush_ev;	/* the end of a loop turn */
+	int			 flush_armed;
 } P;
 
 const struct proc_desc *
@@ -78,6 +94,8 @@ proc_exe_path(enum proc_id id, char *buf, size_t len)
 }
 
 static void	peer_event(int, short, void *);
+static void	peer_more(int, short, void *);
+static void	peer_update_events(enum proc_id);
 
 /*
  * Writes to a channel happen under the log lock: a child's fatal error,
@@ -94,6 +112,30 @@ peer_flush(struct peer *p)
 	return r;
 }
 
+/* Write what a peer's channel holds; a failed write reads as its end. */
+static void
+peer_write_out(enum proc_id id)
+{
+	struct peer	*p = &P.peers[id];
+
+	p->unflushed = 0;
+	if (peer_flush(p) == -1)
+		log_warn("sending to %s", proc_name(id));
+	peer_update_events(id);
+}
+
+/* The end of a loop turn: every channel with output waiting is written. */
+static void
+peers_flush(evutil_socket_t fd, short what, void *arg)
+{
+	int	 i;
+
+	P.flush_armed = 0;
+	for (i = 0; i < PROC_MAX; i++)
+		if (P.peers[i].attached && P.peers[i].unflushed)
+			peer_write_out(i);
+}
+
 static void
 peer_update_events(enum proc_id id)
 {
@@ -104,7 +146,8 @@ peer_update_events(enum proc_id id)
 	proc_log_lock();
 	pending = chan_pending(&p->chan);
 	proc_log_unlock();
-	if (pending)
+	/* output held for the end of the turn is written then, not here */
+	if (pending && !p->unflushed)
 		want |= EV_WRITE;
 	if (p->ev != NULL && want == p->events)
 		return;
@@ -125,6 +168,13 @@ proc_init(enum proc_id self, struct event_base *base,
 	P.base = base;
 	P.dispatch = dispatch;
 	P.on_eof = on_eof;
+	if (P.flush_ev != NULL)
+		event_free(P.flush_ev);
+	P.flush_ev = NULL;
+	P.flush_armed = 0;
+	if (base != NULL &&
+	    (P.flush_ev = event_new(base, -1, 0, peers_flush, NULL)) == NULL)
+		fatalx("event_new");
 }
 
 static int
@@ -169,10 +219,16 @@ proc_attach(enum proc_id id, int fd)
 	p->attached = 1;
 	p->up = 0;
 	p->events = 0;
+	p->unflushed = 0;
+	if ((p->more_ev = evtimer_new(P.base, peer_more,
+	    (void *)(uintptr_t)id)) == NULL)
+		fatalx("evtimer_new");
 	peer_update_events(id);
 	/* A child greets every peer, and the parent once it is set up. */
-	if (P.self != PROC_PARENT)
+	if (P.self != PROC_PARENT) {
 		send_hello(id);
+		peer_write_out(id);
+	}
 }
 
 void
@@ -185,6 +241,13 @@ proc_detach(enum proc_id id)
 	if (p->ev != NULL)
 		event_free(p->ev);
 	p->ev = NULL;
+	if (p->more_ev != NULL)
+		event_free(p->more_ev);
+	p->more_ev = NULL;
+	/* what was sent before the detach still goes, if the peer takes it */
+	if (p->unflushed)
+		peer_flush(p);
+	p->unflushed = 0;
 	proc_log_lock();
 	if (P.self != PROC_PARENT && id == PROC_PARENT)
 		proc_log_detach();
@@ -206,7 +269,7 @@ int
 proc_send(enum proc_id to, struct msgbuf *mb)
 {
 	struct peer	*p;
-	int		 r;
+	int		 r, big;
 
 	if (to >= PROC_MAX || !route_allowed(mb->type, P.self, to))
 		fatalx("%s may not send %s to %s", proc_name(P.self),
@@ -219,9 +282,18 @@ proc_send(enum proc_id to, struct msgbuf *mb)
 	}
 	proc_log_lock();
 	r = chan_send(&p->chan, mb);
+	big = p->chan.outbytes >= PROC_FLUSH_BYTES;
 	proc_log_unlock();
 	if (r == -1)
 		return -1;
+	if (!big && P.flush_ev != NULL) {
+		p->unflushed = 1;
+		if (!P.flush_armed)
+			event_active(P.flush_ev, EV_TIMEOUT, 0);
+		P.flush_armed = 1;
+		return 0;
+	}
+	p->unflushed = 0;
 	if (peer_flush(p) == -1) {
 		log_warn("sending to %s", proc_name(to));
 		return -1;
@@ -354,14 +426,41 @@ peer_dispatch(enum proc_id from, struct msg *m)
 	P.dispatch(from, m);
 }
 
+/*
+ * Dispatch the complete messages buffered on a peer's channel, at most
+ * *budget of them.  A malformed frame is the peer breaking the protocol.
+ */
+static void
+peer_take(enum proc_id id, struct peer *p, int *budget)
+{
+	struct msg	 m;
+	int		 r;
+
+	while (*budget > 0 && p->attached &&
+	    (r = chan_get(&p->chan, &m)) != 0) {
+		if (r == -1)
+			fatalx("malformed message from %s: %s",
+			    proc_name(id), strerror(errno));
+		(*budget)--;
+		peer_dispatch(id, &m);
+		if (m.fd != -1)
+			close(m.fd);
+	}
+}
+
+static void
+peer_more(int fd, short what, void *arg)
+{
+	peer_event(fd, EV_READ, arg);
+}
+
 static void
 peer_event(int fd, short what, void *arg)
 {
 	enum proc_id	 id = (enum proc_id)(uintptr_t)arg;
 	struct peer	*p = &P.peers[id];
-	struct msg	 m;
 	ssize_t		 n;
-	int		 r;
+	int		 budget = PROC_MAXBATCH;
 
 	if (what & EV_WRITE) {
 		if (peer_flush(p) == -1) {
@@ -370,27 +469,31 @@ peer_event(int fd, short what, void *arg)
 		}
 	}
 	if (what & EV_READ) {
-		n = chan_read(&p->chan);
-		if (n == 0)
-			goto eof;
-		if (n == -1 && errno == EBADMSG)
-			fatalx("%s sent a descriptor it may not send",
-			    proc_name(id));
-		if (n == -1 && errno != EAGAIN) {
-			log_warn("read from %s", proc_name(id));
-			goto eof;
-		}
-		while (p->attached && (r = chan_get(&p->chan, &m)) != 0) {
-			if (r == -1)
-				fatalx("malformed message from %s: %s",
-				    proc_name(id), strerror(errno));
-			peer_dispatch(id, &m);
-			if (m.fd != -1)
-				close(m.fd);
+		/* first what an earlier turn left, then what the socket has */
+		peer_take(id, p, &budget);
+		if (budget > 0 && p->attached) {
+			n = chan_read(&p->chan);
+			if (n == 0)
+				goto eof;
+			if (n == -1 && errno == EBADMSG)
+				fatalx("%s sent a descriptor it may not send",
+				    proc_name(id));
+			if (n == -1 && errno != EAGAIN) {
+				log_warn("read from %s", proc_name(id));
+				goto eof;
+			}
+			peer_take(id, p, &budget);
 		}
 	}
-	if (p->attached)
-		peer_update_events(id);
+	if (!p->attached)
+		return;
+	peer_update_events(id);
+	/* over budget: the rest on the next turn, after a poll */
+	if (budget == 0) {
+		struct timeval	 now = { 0, 0 };
+
+		evtimer_add(p->more_ev, &now);
+	}
 	return;
 eof:
 	proc_detach(id);

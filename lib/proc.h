@@ -21,6 +21,10 @@
 #include "proto.h"
 
 #define PROC_FD			3	/* a child's channel to the parent */
+/* Output held to the end of a loop turn; more is written at once. */
+#define PROC_FLUSH_BYTES	(64 * 1024)
+/* Messages one peer's channel hands to dispatch in one loop turn. */
+#define PROC_MAXBATCH		64
 /* Seconds for every child to be ready: auth hashes once at start, slowly on a loaded host. */
 #define PROC_SETUP_TIMEOUT	30
 

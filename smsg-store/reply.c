@@ -1,8 +1,13 @@
 /*
- * Group commit for the store's answers (see reply.h).  The flush runs
- * as an event made active by the first change of a turn: libevent runs
- * it after the callbacks already running, so every request read in the
- * same pass shares it.
+ * Group commit for the store's answers (see reply.h).  The first change
+ * of a turn makes an event active; libevent runs it after the callbacks
+ * already running, so every request read in the same pass shares the
+ * flush it starts.  The flush runs on the flusher's thread (flusher.c)
+ * while the loop goes on: changes made meanwhile wait for the next one,
+ * which starts as soon as this one is done.  Every answer carries the
+ * number of the flush that covers everything changed before it, and goes
+ * once that flush is done, in order.  Without the thread (before it
+ * starts, or in a test) the flush runs at the end of the turn.
  */
 #include "config.h"
 
@@ -14,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flusher.h"
 #include "log.h"
 #include "proc.h"
 #include "reply.h"
@@ -22,12 +28,17 @@
 struct waiting {
 	TAILQ_ENTRY(waiting)	 entry;
 	enum proc_id		 to;
+	uint64_t		 flush;		/* the one it waits for */
 	struct msgbuf		 mb;
 };
 
 static TAILQ_HEAD(, waiting)	 waitq = TAILQ_HEAD_INITIALIZER(waitq);
 static struct event		*flush_ev;
-static int			 dirty;
+static int			 dirty;		/* changed since the last began */
+static int			 inflight;	/* on the flusher's thread */
+static uint64_t			 begun;		/* flushes begun, numbered */
+static uint64_t			 flight;	/* the one on the thread */
+static uint64_t			 durable;	/* the last one done */
 static uint64_t			 nflushes;
 static uint64_t			 event_seq;
 
@@ -40,20 +51,20 @@ send_or_log(enum proc_id to, struct msgbuf *mb)
 		log_warn("answering %s", proc_name(to));
 }
 
-/* Everything changed so far goes to the disk; then the answers go. */
-void
-reply_flush_now(void)
+/* The flush that makes every change so far durable. */
+static uint64_t
+covering(void)
+{
+	return dirty ? begun + 1 : begun;
+}
+
+/* Answers whose flush is done go, in order. */
+static void
+release(void)
 {
 	struct waiting	*w;
 
-	if (dirty) {
-		/* an answer must never claim what the disk does not hold */
-		if (storedb_flush() == -1)
-			fatalx("the message log cannot be written");
-		nflushes++;
-		dirty = 0;
-	}
-	while ((w = TAILQ_FIRST(&waitq)) != NULL) {
+	while ((w = TAILQ_FIRST(&waitq)) != NULL && w->flush <= durable) {
 		TAILQ_REMOVE(&waitq, w, entry);
 		send_or_log(w->to, &w->mb);
 		free(w);
@@ -61,9 +72,61 @@ reply_flush_now(void)
 }
 
 static void
+flushed(int r, uint64_t which)
+{
+	/* an answer must never claim what the disk does not hold */
+	if (r == -1)
+		fatalx("the message log cannot be written");
+	nflushes++;
+	if (which > durable)
+		durable = which;
+	release();
+}
+
+static void	begin_flush(void);
+
+/* The flusher's thread is done with its flush. */
+static void
+flusher_done_cb(int r)
+{
+	inflight = 0;
+	flushed(r, flight);
+	begin_flush();
+}
+
+static void
+begin_flush(void)
+{
+	if (!dirty || inflight)
+		return;
+	dirty = 0;
+	begun++;
+	if (flusher_running()) {
+		inflight = 1;
+		flight = begun;
+		flusher_request();
+		return;
+	}
+	flushed(storedb_flush(), begun);
+}
+
+/* Everything changed so far goes to the disk, now; then the answers go. */
+void
+reply_flush_now(void)
+{
+	if (dirty || inflight) {
+		if (dirty)
+			begun++;
+		dirty = 0;
+		flushed(storedb_flush(), begun);
+	}
+	release();
+}
+
+static void
 flush_cb(evutil_socket_t fd, short what, void *arg)
 {
-	reply_flush_now();
+	begin_flush();
 }
 
 void
@@ -71,6 +134,7 @@ reply_init(struct event_base *base)
 {
 	if ((flush_ev = event_new(base, -1, 0, flush_cb, NULL)) == NULL)
 		fatalx("event_new");
+	flusher_init(base, flusher_done_cb);
 	/* event ids go up across restarts: they start at the clock */
 	event_seq = (uint64_t)time(NULL) << 32;
 }
@@ -89,23 +153,28 @@ reply_queue(enum proc_id to, struct msgbuf *mb)
 {
 	struct waiting	*w;
 
-	if (!dirty && TAILQ_EMPTY(&waitq)) {
+	if (covering() <= durable && TAILQ_EMPTY(&waitq)) {
 		send_or_log(to, mb);
 		return;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal(NULL);
 	w->to = to;
+	w->flush = covering();
 	w->mb = *mb;
 	TAILQ_INSERT_TAIL(&waitq, w, entry);
-	if (!dirty)
-		event_active(flush_ev, EV_TIMEOUT, 0);
 }
 
 uint64_t
 reply_flushes(void)
 {
 	return nflushes;
+}
+
+uint64_t
+reply_flushes_begun(void)
+{
+	return begun;
 }
 
 static const char *

@@ -1,8 +1,9 @@
 /*
  * Answers from the store, and group commit: once a request has changed
- * the database, every answer waits for the one log flush that ends the
- * event-loop turn, so an acknowledged message is on the disk, and one
- * flush serves every send of that turn.
+ * the database, every answer waits for the log flush that covers it, so
+ * an acknowledged message is on the disk.  One flush serves every change
+ * of a turn; it runs on the flusher's thread (flusher.c) while the loop
+ * goes on, and the changes made meanwhile share the next one.
  */
 #ifndef SMSG_STORE_REPLY_H
 #define SMSG_STORE_REPLY_H
@@ -19,6 +20,7 @@ void	 reply_dirty(void);
 void	 reply_queue(enum proc_id, struct msgbuf *);
 void	 reply_flush_now(void);
 uint64_t reply_flushes(void);
+uint64_t reply_flushes_begun(void);
 
 void	 store_fail(uint32_t, int, uint64_t);
 void	 store_fail_text(uint32_t, int, uint64_t, const char *);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "flusher.h"
 #include "handlers.h"
 #include "log.h"
 #include "proc.h"
@@ -134,6 +135,7 @@ store_tick(evutil_socket_t fd, short what, void *arg)
 static void
 store_close(void)
 {
+	flusher_stop();
 	storedb_close();
 }
 
@@ -193,6 +195,7 @@ static const struct proc_role store_role = {
 	.id = PROC_STORE,
 	.configure = store_configure,
 	.init = store_init,
+	.threads = flusher_start,
 	.dispatch = store_dispatch,
 };
 

@@ -122,6 +122,13 @@ storedb_flush(void)
 	return dbenv_flush(sdb.env);
 }
 
+/* A checkpoint after a log file's worth of changes, or five minutes. */
+int
+storedb_checkpoint(void)
+{
+	return dbenv_checkpoint(sdb.env, 10240, 5);
+}
+
 const struct store_limits *
 storedb_limits(void)
 {

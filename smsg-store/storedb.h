@@ -71,6 +71,7 @@ typedef void (*store_contact_cb)(const struct store_contact *, void *);
 int	 storedb_open(const char *, const struct store_limits *);
 void	 storedb_close(void);
 int	 storedb_flush(void);
+int	 storedb_checkpoint(void);
 const struct store_limits *storedb_limits(void);
 
 /* Uploads (msgstore.c). */

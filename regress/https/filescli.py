@@ -6,6 +6,8 @@ purpose.  Each subcommand prints one line, key=value, for files.sh.
   cut PORT TOKEN BYTES SEND
       POSTs a multipart message (to bob) with a file of BYTES declared,
       sends only SEND bytes of the body, then closes: sent=
+      (with GO set: prints sent= at once, then waits for the file GO
+      to exist, 30 s at most, before it closes)
   stall PORT TOKEN ID N PID SECS
       GETs file N of message ID, reads the head and 64 KiB, then reads
       nothing; samples the VmRSS (kB) of process PID for SECS seconds,
@@ -67,6 +69,14 @@ def cut(port, token, size, send):
     head, _ = multipart_head(token, size, b"cut short")
     t = connect(port)
     t.sendall(head + b"x" * send)
+    if os.environ.get("GO"):
+        # the test looks at the open upload first, then lets us go
+        print("sent=%d" % send, flush=True)
+        end = time.time() + 30
+        while not os.path.exists(os.environ["GO"]) and time.time() < end:
+            time.sleep(0.1)
+        t.close()
+        return
     time.sleep(1)
     t.close()
     print("sent=%d" % send)

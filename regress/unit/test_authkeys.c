@@ -59,6 +59,8 @@ make_user(struct user *u, const char *name)
 	    u->token);
 }
 
+static struct event_base	*ask_base;
+
 /* The request mb through auth's dispatch, as from. */
 static void
 dispatch_from(enum proc_id from, struct msgbuf *mb)
@@ -73,6 +75,8 @@ dispatch_from(enum proc_id from, struct msgbuf *mb)
 	m.len = mb->len;
 	auth_dispatch(from, &m);
 	msg_free(mb);
+	/* the answer leaves at the end of the loop turn (lib/proc.c) */
+	event_base_loop(ask_base, EVLOOP_NONBLOCK);
 }
 
 /* The request mb (session prefix of u first) through auth; the answer. */
@@ -493,6 +497,7 @@ main(void)
 	    (u = calloc(3, sizeof(*u))) == NULL)
 		return 1;
 	tap_ok(msgcrypt_init() == 0 && keywrap_init() == 0, "init");
+	ask_base = base;
 	proc_init(PROC_AUTH, base, auth_dispatch, NULL);
 	proc_attach(PROC_FRONT, sp[0]);
 	chan_init(&front, sp[1], MAXMSG_PEER, 0);

@@ -841,6 +841,221 @@ test_many(void)
 	chan_clear(&b);
 }
 
+/* ------------------------------------------------------------ batching */
+
+/*
+ * One record of a SOCK_SEQPACKET pair is one write: its length, and
+ * whether a descriptor came with it (closed here).  -1 when none is there.
+ */
+static ssize_t
+record(int fd, int *gotfd)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int) * 4)];
+	} cbuf;
+	static uint8_t	 data[65536];
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+	int		 got;
+
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf.buf;
+	mh.msg_controllen = sizeof(cbuf.buf);
+	*gotfd = 0;
+	if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) <= 0)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_type == SCM_RIGHTS) {
+			memcpy(&got, CMSG_DATA(cm), sizeof(got));
+			close(got);
+			(*gotfd)++;
+		}
+	return n;
+}
+
+static int
+queue_u32(struct chan *c, uint32_t v, int fd)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, 12, v);
+	msg_add_u32(&mb, v);
+	if (fd != -1)
+		msg_set_fd(&mb, fd);
+	return chan_send(c, &mb);
+}
+
+#define ONE	(MSG_HDRLEN + 4)	/* the size of queue_u32's frame */
+
+/* Queued messages leave together, CHAN_IOVMAX at most per write. */
+static void
+test_gather(void)
+{
+	struct chan	 a;
+	int		 sv[2], p[2], i, ok = 1, fds;
+	ssize_t		 r1, r2, r3;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
+		bail("socketpair");
+	if (chan_init(&a, sv[0], 64, CHAN_SENDFDS) == -1)
+		bail("chan_init");
+	for (i = 0; i < CHAN_IOVMAX + 36; i++)
+		if (queue_u32(&a, i, -1) == -1)
+			ok = 0;
+	tap_ok(ok && chan_flush(&a) == 0 && !chan_pending(&a),
+	    "gather: %d queued messages flushed", CHAN_IOVMAX + 36);
+	r1 = record(sv[1], &fds);
+	r2 = record(sv[1], &fds);
+	r3 = record(sv[1], &fds);
+	tap_ok(r1 == CHAN_IOVMAX * ONE && r2 == 36 * ONE && r3 == -1,
+	    "gather: they left in two writes, of %d and 36 (%zd, %zd, %zd)",
+	    CHAN_IOVMAX, r1 / ONE, r2 / ONE, r3);
+
+	/* a descriptor rides with the first byte of its own write */
+	mkpipe(p);
+	ok = queue_u32(&a, 1, -1) == 0 && queue_u32(&a, 2, -1) == 0 &&
+	    queue_u32(&a, 3, -1) == 0 && queue_u32(&a, 4, p[1]) == 0 &&
+	    queue_u32(&a, 5, -1) == 0 && queue_u32(&a, 6, -1) == 0;
+	tap_ok(ok && chan_flush(&a) == 0, "gather: six queued, the fourth "
+	    "with a descriptor, flushed");
+	r1 = record(sv[1], &i);
+	r2 = record(sv[1], &fds);
+	tap_ok(r1 == 3 * ONE && i == 0 && r2 == 3 * ONE && fds == 1,
+	    "gather: three without, then the descriptor's message and the "
+	    "two after it with the descriptor (%zd+%d, %zd+%d)", r1 / ONE, i,
+	    r2 / ONE, fds);
+	tap_ok(pipe_eof(p[0]), "gather: our copy of the descriptor was "
+	    "closed once sent");
+	close(p[0]);
+	close(sv[1]);
+	chan_clear(&a);
+}
+
+/*
+ * A socket that takes a little at a time: every write is partial, and
+ * every message still arrives whole, once, in order.
+ */
+#define NPART	200
+static void
+test_partial_writes(void)
+{
+	struct chan	 a, b;
+	struct msgbuf	 mb;
+	struct msg	 m;
+	struct msgcur	 cur;
+	uint8_t		 pay[1000];
+	const uint8_t	*got;
+	size_t		 glen;
+	uint32_t	 next = 0;
+	int		 i, r = 0, sz = 4096, inorder = 1, partial = 0;
+	int		 rounds = 0;
+
+	chanpair(&a, 0, &b, 0, 2048);
+	if (setsockopt(a.fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == -1 ||
+	    fcntl(a.fd, F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(b.fd, F_SETFL, O_NONBLOCK) == -1)
+		bail("socket options");
+	for (i = 0; i < NPART; i++) {
+		memset(pay, i & 0xff, sizeof(pay));
+		msg_init(&mb, 13, i);
+		msg_add_bytes(&mb, pay, 100 + (i * 37) % 900);
+		if (chan_send(&a, &mb) == -1)
+			bail("chan_send");
+	}
+	while (next < NPART && rounds++ < 100000) {
+		if ((r = chan_flush(&a)) == -1)
+			break;
+		if (r == 1)
+			partial = 1;
+		if (chan_read(&b) == -1 && errno != EAGAIN)
+			break;
+		while (chan_get(&b, &m) == 1) {
+			msg_cursor(&m, &cur);
+			if (m.peerid != next ||
+			    msg_get_bytes(&cur, &got, &glen, sizeof(pay)) ==
+			    -1 || msg_get_end(&cur) == -1 ||
+			    glen != 100 + (next * 37) % 900 ||
+			    got[0] != (next & 0xff) ||
+			    got[glen - 1] != (next & 0xff))
+				inorder = 0;
+			next++;
+		}
+	}
+	tap_ok(partial, "partial writes: the socket took part of the queue");
+	tap_ok(r != -1 && next == NPART && inorder && !chan_pending(&a),
+	    "partial writes: %u of %d arrived whole and in order", next,
+	    NPART);
+	chan_clear(&a);
+	chan_clear(&b);
+}
+
+/* Messages cut at every odd place across reads come out whole, in order. */
+static void
+test_partial_reads(void)
+{
+	struct chan	 a, b;
+	struct msg	 m;
+	struct msgcur	 cur;
+	uint8_t		 stream[8 * ONE];
+	uint32_t	 v, next = 0;
+	size_t		 off;
+	int		 sv[2], i, inorder = 1, max = 0, n;
+
+	/* the frames as a writer makes them, taken off its socket */
+	chanpair(&a, 0, &b, 0, 64);
+	for (i = 0; i < 8; i++)
+		queue_u32(&a, i, -1);
+	if (chan_flush(&a) != 0 ||
+	    read(b.fd, stream, sizeof(stream)) != (ssize_t)sizeof(stream))
+		bail("frames");
+	chan_clear(&a);
+	chan_clear(&b);
+
+	mkpair(sv);
+	if (chan_init(&b, sv[1], 64, 0) == -1)
+		bail("chan_init");
+	for (off = 0; off < sizeof(stream); off += 7) {
+		writeall(sv[0], stream + off, sizeof(stream) - off < 7 ?
+		    sizeof(stream) - off : 7);
+		if (chan_read(&b) <= 0)
+			break;
+		n = 0;
+		while (chan_get(&b, &m) == 1) {
+			msg_cursor(&m, &cur);
+			if (msg_get_u32(&cur, &v) == -1 || v != next ||
+			    msg_get_end(&cur) == -1)
+				inorder = 0;
+			next++;
+			n++;
+		}
+		if (n > max)
+			max = n;
+	}
+	tap_ok(next == 8 && inorder, "partial reads: 8 frames in 7-byte "
+	    "pieces, %u whole and in order", next);
+	/* and a read that ends inside the next: every whole one first */
+	writeall(sv[0], stream, 3 * ONE + 5);
+	n = 0;
+	if (chan_read(&b) == 3 * ONE + 5)
+		while (chan_get(&b, &m) == 1)
+			n++;
+	tap_ok(n == 3, "partial reads: one read of three and a piece gives "
+	    "the three (%d)", n);
+	writeall(sv[0], stream + 3 * ONE + 5, ONE - 5);
+	tap_ok(chan_read(&b) == ONE - 5 && chan_get(&b, &m) == 1 &&
+	    m.peerid == 3 && chan_get(&b, &m) == 0,
+	    "partial reads: then the piece's rest completes the fourth");
+	close(sv[0]);
+	chan_clear(&b);
+}
+
 int
 main(void)
 {
@@ -858,6 +1073,9 @@ main(void)
 	test_strings();
 	test_maxmsg();
 	test_many();
+	test_gather();
+	test_partial_writes();
+	test_partial_reads();
 	(void)tap_diag;
 	return tap_done();
 }

@@ -100,6 +100,18 @@ req_write(struct req *r, const void *p, size_t len)
 	return 0;
 }
 
+void *
+req_write_space(struct req *r, size_t len)
+{
+	return NULL;
+}
+
+int
+req_write_commit(struct req *r, size_t len)
+{
+	return -1;
+}
+
 void
 req_on_drain(struct req *r, req_drain_cb cb, size_t lowat)
 {
@@ -151,6 +163,15 @@ req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
 		    msg_get_u16(&c, &status) == 0)
 			r->status = status;
 	}
+	msg_free(mb);
+	return 0;
+}
+
+/* A notice is no answer: counted as a question all the same. */
+int
+req_tell(struct req *r, enum proc_id peer, struct msgbuf *mb)
+{
+	r->nasks++;
 	msg_free(mb);
 	return 0;
 }

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "flusher.h"
 #include "handlers.h"
 #include "msgcrypt.h"
 #include "proc.h"
@@ -292,6 +294,86 @@ test_reads(void)
 	    last()->type == MSG_CTL_END, "show messages: totals, a day, end");
 }
 
+static int
+count_sent(uint32_t from, uint32_t to)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < nsent; i++)
+		if (sent[i].type == MSG_STORE_SENT && sent[i].peerid >= from &&
+		    sent[i].peerid < to)
+			n++;
+	return n;
+}
+
+/* Loop turns until want commits are answered, for at most 10 s. */
+static int
+settle(uint32_t from, uint32_t to, int want)
+{
+	int	 i;
+
+	for (i = 0; i < 10000; i++) {
+		event_base_loop(base, EVLOOP_NONBLOCK);
+		if (count_sent(from, to) >= want)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/*
+ * With the flusher's thread: a commit made while a flush is under way is
+ * answered only after a flush that began after it is done, and every
+ * answer comes, in order.
+ */
+#define FROUNDS	4
+static void
+test_flusher_thread(void)
+{
+	uint8_t		 id[2][MC_IDLEN];
+	uint64_t	 begun[2 * FROUNDS];
+	int		 round, k, i, answered = 0, early = 0, order = 1;
+	uint32_t	 peer, last = 0;
+
+	nsent = 0;		/* the recorder's room for this test */
+	flusher_start();
+	tap_ok(flusher_running(), "flusher: the thread runs");
+	for (round = 0; round < FROUNDS; round++) {
+		for (k = 0; k < 2; k++) {
+			begin(200 + 2 * round + k, 0, id[k]);
+			chunk(200 + 2 * round + k, id[k], 0, 40);
+			chunk(200 + 2 * round + k, id[k], 1, 60);
+		}
+		for (k = 0; k < 2; k++) {
+			commit(200 + 2 * round + k, id[k]);
+			begun[2 * round + k] = reply_flushes_begun();
+			/* the turn ends: a flush begins on the thread */
+			event_base_loop(base, EVLOOP_NONBLOCK);
+		}
+		if (settle(200, 200 + 2 * FROUNDS, 2 * round + 2) == -1)
+			break;
+	}
+	for (i = 0; i < nsent; i++) {
+		if (sent[i].type != MSG_STORE_SENT || sent[i].peerid < 200 ||
+		    sent[i].peerid >= 200 + 2 * FROUNDS)
+			continue;
+		peer = sent[i].peerid - 200;
+		answered++;
+		if (sent[i].flushes < begun[peer] + 1)
+			early++;
+		if (answered > 1 && peer <= last)
+			order = 0;
+		last = peer;
+	}
+	tap_ok(answered == 2 * FROUNDS, "flusher: all %d commits answered (%d)",
+	    2 * FROUNDS, answered);
+	tap_ok(early == 0, "flusher: none before a flush begun after its "
+	    "commit was done (%d early)", early);
+	tap_ok(order, "flusher: answered in the order of the commits");
+	flusher_stop();
+	tap_ok(!flusher_running(), "flusher: stopped");
+}
+
 int
 main(void)
 {
@@ -308,6 +390,7 @@ main(void)
 	reply_init(base);
 	test_group_commit();
 	test_reads();
+	test_flusher_thread();
 	storedb_close();
 	event_base_free(base);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", home);

@@ -1106,6 +1106,8 @@ test_dispatch(void)
 	as_msg(&mb, &m);
 	web_dispatch(PROC_FRONT, &m);
 	msg_free(&mb);
+	/* the answer leaves at the end of the loop turn (lib/proc.c) */
+	event_base_loop(base, EVLOOP_NONBLOCK);
 	tap_ok(chan_recvnow(&front, &r, 2000) == 1 &&
 	    reply_ok(&r, 4242, 410, "text/html; charset=utf-8",
 	    "<p>gone</p>"), "dispatch: one MSG_WEB_PAGE for the request");

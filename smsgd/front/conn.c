@@ -105,6 +105,7 @@ struct req {
 	long long	 out_left;	/* bytes still due; -1: chunked */
 	req_drain_cb	 drain;
 	size_t		 lowat;
+	struct evbuffer_iovec space;	/* req_write_space's room */
 };
 
 static const char security_headers[] =
@@ -1000,18 +1001,26 @@ req_worker_id(const struct req *r)
 	return r->conn->w->id;
 }
 
+/* May the front send mb to peer at all?  mb is freed when not. */
+static int
+front_may_send(enum proc_id peer, struct msgbuf *mb)
+{
+	if (peer != PROC_PARENT && route_allowed(mb->type, PROC_FRONT, peer))
+		return 1;
+	log_warnx("the front may not ask %s with %s", proc_name(peer),
+	    msg_type_name(mb->type));
+	msg_free(mb);
+	return 0;
+}
+
 int
 req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
     req_answer_cb cb)
 {
 	uint32_t	 id;
 
-	if (peer == PROC_PARENT || !route_allowed(mb->type, PROC_FRONT, peer)) {
-		log_warnx("the front may not ask %s with %s", proc_name(peer),
-		    msg_type_name(mb->type));
-		msg_free(mb);
+	if (!front_may_send(peer, mb))
 		return -1;
-	}
 	/* A stream may still ask: a producer feeds it from a peer. */
 	if ((r->responded && !req_streaming(r)) || r->conn == NULL ||
 	    r->nasks >= REQ_MAXASKS) {
@@ -1021,6 +1030,25 @@ req_ask(struct req *r, enum proc_id peer, struct msgbuf *mb,
 	if ((id = bridge_ask(r->conn->w->id, r, peer, mb, cb)) == 0)
 		return -1;
 	r->asks[r->nasks++] = id;
+	return 0;
+}
+
+/*
+ * A notice that wants no answer, sent even while r is being freed (the
+ * store told that an upload whose client left is abandoned): the
+ * question goes out and its answer, when it comes, is dropped.
+ */
+int
+req_tell(struct req *r, enum proc_id peer, struct msgbuf *mb)
+{
+	uint32_t	 id;
+
+	if (!front_may_send(peer, mb))
+		return -1;
+	if ((id = bridge_ask(r->conn != NULL ? r->conn->w->id : 0, NULL,
+	    peer, mb, NULL)) == 0)
+		return -1;
+	bridge_close(id);
 	return 0;
 }
 
@@ -1164,12 +1192,14 @@ req_begin(struct req *r, int status, const char *ctype, long long len)
 	return 0;
 }
 
-int
-req_write(struct req *r, const void *data, size_t len)
+/*
+ * Can the stream take len more bytes?  1 yes, 0 nothing to do (a HEAD
+ * answer), -1 no: the connection closes after what is queued.
+ */
+static int
+req_write_check(struct req *r, size_t len)
 {
 	struct conn	*c = r->conn;
-	struct evbuffer	*out;
-	int		 rc = 0;
 
 	if (c == NULL || c->state != CONN_STREAM)
 		return -1;
@@ -1183,7 +1213,32 @@ req_write(struct req *r, const void *data, size_t len)
 		conn_writing(c);
 		return -1;
 	}
+	return 1;
+}
+
+/* len bytes are in the output: counted, and the write timer runs. */
+static void
+req_wrote(struct req *r, size_t len)
+{
+	struct conn	*c = r->conn;
+
+	if (r->out_left >= 0)
+		r->out_left -= len;
+	if (!evtimer_pending(c->timer, NULL))
+		conn_timer(c, 1);
+}
+
+int
+req_write(struct req *r, const void *data, size_t len)
+{
+	struct conn	*c = r->conn;
+	struct evbuffer	*out;
+	int		 rc;
+
+	if ((rc = req_write_check(r, len)) <= 0)
+		return rc;
 	out = bufferevent_get_output(c->bev);
+	rc = 0;
 	if (r->chunked)
 		rc = evbuffer_add_printf(out, "%zx\r\n", len);
 	if (rc != -1)
@@ -1195,10 +1250,39 @@ req_write(struct req *r, const void *data, size_t len)
 		conn_writing(c);
 		return -1;
 	}
-	if (r->out_left >= 0)
-		r->out_left -= len;
-	if (!evtimer_pending(c->timer, NULL))
-		conn_timer(c, 1);
+	req_wrote(r, len);
+	return 0;
+}
+
+void *
+req_write_space(struct req *r, size_t len)
+{
+	struct conn	*c = r->conn;
+
+	if (c == NULL || c->state != CONN_STREAM || r->chunked ||
+	    conn_is_head(c) || len == 0 ||
+	    evbuffer_reserve_space(bufferevent_get_output(c->bev),
+	    (ev_ssize_t)len, &r->space, 1) != 1 || r->space.iov_len < len)
+		return NULL;
+	return r->space.iov_base;
+}
+
+int
+req_write_commit(struct req *r, size_t len)
+{
+	struct conn	*c = r->conn;
+	int		 rc;
+
+	if ((rc = req_write_check(r, len)) <= 0 || len > r->space.iov_len)
+		return rc <= 0 ? rc : -1;
+	r->space.iov_len = len;
+	if (evbuffer_commit_space(bufferevent_get_output(c->bev), &r->space,
+	    1) == -1) {
+		c->close = 1;
+		conn_writing(c);
+		return -1;
+	}
+	req_wrote(r, len);
 	return 0;
 }
 

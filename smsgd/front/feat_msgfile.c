@@ -4,9 +4,14 @@
  * caller and the unlock time and answers the header with the caller's
  * wrapped key, auth checks the unlock time again, unwraps and verifies
  * the sender's signature.  Then the file's stream comes chunk by chunk:
- * each is opened (authenticated) and written out, and the next asked
- * for only while the client keeps up (req_on_drain), so memory stays
- * bounded whatever the file's size.
+ * each is opened (authenticated) straight into the connection's output
+ * and written out.  Up to FILE_AHEAD chunks are asked for ahead, so the
+ * store works while the client reads, but only while the client keeps
+ * up (req_on_drain): what is queued and what is coming stay under
+ * FILE_HIWAT, so memory stays bounded whatever the file's size.  The
+ * store answers one peer's questions in order; a chunk that came out of
+ * order would fail to open (its index is bound into it) and cut the
+ * download.
  *
  * Always an attachment, as application/octet-stream, never shown
  * inline.  Not the caller's message, no such file, a guessed id: 404,
@@ -30,22 +35,27 @@
 #include "msgcrypt.h"
 #include "proto.h"
 
-#define FILE_HIWAT	(256 * 1024)	/* queued for the client at most */
+#define FILE_HIWAT	(256 * 1024)	/* queued and coming at most */
 #define FILE_LOWAT	(64 * 1024)	/* ... and asked for more below */
+#define FILE_AHEAD	4		/* chunks asked for ahead */
 
 struct mfile {
 	struct msg_row		 row;
 	uint8_t			 ckey[MC_KEYLEN];
 	struct mc_stream	 st;
 	uint32_t		 stream;
-	int			 asking;	/* a chunk is on its way */
+	uint64_t		 nchunks;	/* in the stream */
+	uint64_t		 asked;		/* chunks asked for */
+	unsigned int		 coming;	/* ... not yet answered */
+	int			 stopped;	/* cut or failed: answers
+						   still coming are dropped */
 	int			 last_in;	/* the last chunk is out */
 	uint64_t		 watch;		/* its session's end (events.h) */
 	int			 ended;		/* ... came */
 	uint8_t			 out[MC_CHUNK];
 };
 
-static void	get_chunk(struct app_req *);
+static void	ask_ahead(struct app_req *);
 
 static void
 mfile_free(void *arg)
@@ -134,38 +144,59 @@ on_key(struct req *r, struct msg *m)
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
 		return 0;
 	}
-	get_chunk(ar);
+	/* every chunk full but the last: the signed size says how many */
+	s->nchunks = (s->row.h.sizes[s->stream] + MC_SEALED_MAX - 1) /
+	    MC_SEALED_MAX;
+	if (s->nchunks == 0)
+		s->nchunks = 1;
+	ask_ahead(ar);
 	return 0;
 }
 
 static int	on_chunk(struct req *, struct msg *);
 
-static void
-get_chunk(struct app_req *ar)
+/* May one more chunk be asked for now? */
+static int
+room_ahead(struct app_req *ar)
 {
 	struct mfile	*s = mfile_of(ar);
 
-	s->asking = 1;
-	if (ask_store_chunk(ar, s->row.h.id, s->stream, s->st.next,
-	    on_chunk) == -1) {
-		s->asking = 0;
-		if (req_streaming(ar->r))
-			req_end(ar->r);		/* short: the client sees it */
-		else
-			app_fail(ar, 503, "busy", "The server is busy; try "
-			    "again in a moment.");
+	if (s->stopped || s->ended || s->last_in || s->asked >= s->nchunks)
+		return 0;
+	/* the first chunk alone: it says whether the download begins */
+	if (!req_streaming(ar->r))
+		return s->asked == 0;
+	return s->coming < FILE_AHEAD && req_pending(ar->r) +
+	    (size_t)(s->coming + 1) * MC_CHUNK <= FILE_HIWAT;
+}
+
+static void
+ask_ahead(struct app_req *ar)
+{
+	struct mfile	*s = mfile_of(ar);
+
+	while (room_ahead(ar)) {
+		if (ask_store_chunk(ar, s->row.h.id, s->stream, s->asked,
+		    on_chunk) == -1) {
+			s->stopped = 1;
+			if (req_streaming(ar->r))
+				req_end(ar->r);	/* short: the client sees it */
+			else
+				app_fail(ar, 503, "busy", "The server is busy; "
+				    "try again in a moment.");
+			return;
+		}
+		s->asked++;
+		s->coming++;
 	}
 }
 
-/* The client took enough: the next chunk, unless one is on its way. */
+/* The client took enough: more chunks, as many as there is room for. */
 static void
 on_drain(struct req *r)
 {
-	struct app_req	*ar = app_of(r);
-	struct mfile	*s = mfile_of(ar);
-
-	if (!s->asking && !s->last_in && !s->ended && req_streaming(r))
-		get_chunk(ar);
+	if (req_streaming(r))
+		ask_ahead(app_of(r));
 }
 
 /* The first chunk: the head says the name; the response begins. */
@@ -212,6 +243,7 @@ file_done(struct app_req *ar)
 	struct msgbuf	 mb;
 
 	s->last_in = 1;
+	s->stopped = 1;
 	ask_store_stream(ar, &mb, MSG_STORE_READ, s->row.h.id, s->stream);
 	if (req_ask(ar->r, PROC_STORE, &mb, on_read) == -1)
 		req_end(ar->r);
@@ -230,9 +262,58 @@ cut(struct app_req *ar, const char *why)
 {
 	char	 id[MC_IDTEXTLEN];
 
+	mfile_of(ar)->stopped = 1;
 	msgid_text(mfile_of(ar)->row.h.id, id);
 	log_warnx("download of a file of %s cut: %s", id, why);
 	req_end(ar->r);
+}
+
+/*
+ * A chunk after the first: opened straight into the output, never sent
+ * unless it opens (authenticated).  0, or -1 when the download is cut.
+ */
+static int
+write_chunk(struct app_req *ar, const uint8_t *data, size_t len, int last)
+{
+	struct mfile	*s = mfile_of(ar);
+	uint8_t		*out;
+	size_t		 olen;
+
+	if ((out = req_write_space(ar->r, MC_CHUNK)) == NULL) {
+		cut(ar, "no room for a chunk");
+		return -1;
+	}
+	if (mc_stream_open(&s->st, data, len, last, out, &olen) == -1) {
+		explicit_bzero(out, MC_CHUNK);
+		cut(ar, "a chunk failed authentication");
+		return -1;
+	}
+	return req_write_commit(ar->r, olen);
+}
+
+/* The first chunk: its head begins the response; the rest goes out. */
+static int
+first_chunk(struct app_req *ar, const uint8_t *data, size_t len, int last)
+{
+	struct mfile	*s = mfile_of(ar);
+	size_t		 olen, skip = 0;
+	int		 rc;
+
+	if (mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1) {
+		/* never sent as if it were the file's */
+		s->stopped = 1;
+		app_fail(ar, 502, "bad_signature", "This file fails its "
+		    "integrity check.");
+		return -1;
+	}
+	if (begin_file(ar, olen, &skip) == -1) {
+		s->stopped = 1;
+		explicit_bzero(s->out, olen);
+		return -1;
+	}
+	rc = req_write(ar->r, s->out + skip, olen - skip);
+	explicit_bzero(s->out, olen);
+	return rc;
 }
 
 static int
@@ -242,11 +323,13 @@ on_chunk(struct req *r, struct msg *m)
 	struct mfile	*s = mfile_of(ar);
 	struct msgcur	 c;
 	const uint8_t	*data;
-	size_t		 len, olen, skip = 0;
+	size_t		 len;
 	uint8_t		 last;
 	int		 first = !req_streaming(r);
 
-	s->asking = 0;
+	s->coming--;
+	if (s->stopped)
+		return 0;
 	if (s->ended) {
 		session_ended(ar);
 		return 0;
@@ -256,40 +339,34 @@ on_chunk(struct req *r, struct msg *m)
 		return 0;
 	}
 	if (first && store_settled(ar, m, MSG_STORE_CHUNK, MSG_STORE_CHUNK,
-	    NULL))
+	    NULL)) {
+		s->stopped = 1;
 		return 0;
+	}
 	msg_cursor(m, &c);
 	if (msg_get_u8(&c, &last) == -1 ||
 	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
 	    msg_get_end(&c) == -1)
 		fatalx("malformed STORE_CHUNK from store");
-	if (mc_stream_open(&s->st, data, len, last, s->out, &olen) == -1) {
-		/* never sent as if it were the file's */
-		if (first)
-			app_fail(ar, 502, "bad_signature", "This file fails "
-			    "its integrity check.");
-		else
-			cut(ar, "a chunk failed authentication");
+	if ((first ? first_chunk(ar, data, len, last) :
+	    write_chunk(ar, data, len, last)) == -1) {
+		s->stopped = 1;
 		return 0;
 	}
-	if (first && begin_file(ar, olen, &skip) == -1)
-		return 0;
-	if (req_write(r, s->out + skip, olen - skip) == -1) {
-		explicit_bzero(s->out, olen);
-		return 0;
-	}
-	explicit_bzero(s->out, olen);
 	if (mc_stream_finished(&s->st))
 		file_done(ar);
-	else if (req_pending(r) < FILE_HIWAT)
-		get_chunk(ar);
+	else if (s->asked >= s->nchunks && s->coming == 0)
+		cut(ar, "the stream ends before its last chunk");
+	else
+		ask_ahead(ar);
 	return 0;
 }
 
 /*
- * The session ended: nothing more goes out.  A chunk on its way is let
- * come (on_chunk calls again); begun, the response is cut short; not
- * yet begun, it is refused as any request of an ended session is.
+ * The session ended: nothing more goes out.  Chunks on their way are
+ * let come (on_chunk calls again after the last); begun, the response is
+ * cut short; not yet begun, it is refused as any request of an ended
+ * session is.
  */
 static void
 session_ended(void *arg)
@@ -298,7 +375,7 @@ session_ended(void *arg)
 	struct mfile	*s = mfile_of(ar);
 
 	s->ended = 1;
-	if (s->asking || s->last_in)
+	if (s->stopped || s->coming > 0 || s->last_in)
 		return;		/* on_chunk comes; or every byte is out */
 	if (req_streaming(ar->r))
 		cut(ar, "its session ended");

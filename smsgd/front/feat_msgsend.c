@@ -34,11 +34,30 @@
 
 static void	lookup_next(struct app_req *);
 
+/*
+ * The client left with the upload open: the store drops it now, not at
+ * its sweep (the request is being freed: no answer is awaited).
+ */
+static void
+msend_abandon(struct msend *s)
+{
+	struct msgbuf	 mb;
+
+	msg_init(&mb, MSG_STORE_UPLOAD_ABORT, 0);
+	msg_add_u32(&mb, s->h.sender);
+	msg_add_fixed(&mb, s->h.id, MC_IDLEN);
+	if (req_tell(s->r, PROC_STORE, &mb) == -1)
+		log_debug("an abandoned upload waits for the store's sweep");
+}
+
 static void
 msend_free(void *arg)
 {
 	struct msend	*s = arg;
 
+	if (s->open)
+		msend_abandon(s);
+	msend_release(s);
 	mc_stream_clear(&s->st);
 	if (s->dg != NULL)
 		mc_digest_free(s->dg);
@@ -256,6 +275,7 @@ msend_new(struct app_req *ar)
 	}
 	ar->feat = s;
 	ar->feat_free = msend_free;
+	s->r = ar->r;
 	return s;
 }
 

@@ -7,9 +7,16 @@
  * is in (only a stream's last chunk may be short, or full), its last
  * when its part has ended.  Once every stream is sent and answered the
  * key is wrapped and the header signed (feat_msgsend.c).
+ *
+ * The window is per upload; MSEND_BUDGET bounds them all together, over
+ * every worker: past it an upload sends only while none of its own is
+ * unanswered, so a slow store pauses the clients' sockets and the queue
+ * to the store stays bounded (beyond its bound the store could not be
+ * asked at all, and uploads would fail busy).
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "app.h"
@@ -18,6 +25,8 @@
 #include "proto.h"
 
 static int	on_chunk(struct req *, struct msg *);
+
+static atomic_uint	chunks_out;	/* from every upload, unanswered */
 
 static int
 seal_failed(struct app_req *ar)
@@ -59,6 +68,7 @@ seal_send(struct app_req *ar, const uint8_t *p, size_t len, int last)
 		return -1;
 	}
 	s->inflight++;
+	atomic_fetch_add(&chunks_out, 1);
 	if (last) {
 		mc_stream_clear(&s->st);
 		s->st_ready = 0;
@@ -113,6 +123,22 @@ msend_sealed_all(const struct msend *s)
 	    s->stream == 2 + s->nfiles;
 }
 
+/* May another chunk go?  One always may, when none is unanswered. */
+static int
+room_to_send(const struct msend *s)
+{
+	return s->inflight == 0 || (s->inflight < MSEND_WINDOW &&
+	    atomic_load(&chunks_out) < MSEND_BUDGET);
+}
+
+/* The request is freed: its chunks' answers will not be counted. */
+void
+msend_release(struct msend *s)
+{
+	atomic_fetch_sub(&chunks_out, s->inflight);
+	s->inflight = 0;
+}
+
 /* Seal and send what can be sent now; wrap once all is answered. */
 void
 msend_pump(struct app_req *ar)
@@ -121,7 +147,7 @@ msend_pump(struct app_req *ar)
 	int		 rc = 1;
 
 	while (rc == 1 && s->open && !s->failed && !s->sealing_done &&
-	    s->inflight < MSEND_WINDOW) {
+	    room_to_send(s)) {
 		if (s->stream < 2)
 			rc = seal_text(ar) == -1 ? -1 : 1;
 		else if (s->stream < 2 + s->nfiles)
@@ -143,6 +169,7 @@ on_chunk(struct req *r, struct msg *m)
 	struct msend	*s = ar->feat;
 
 	s->inflight--;
+	atomic_fetch_sub(&chunks_out, 1);
 	if (s->failed || msend_settled(ar, m, MSG_STORE_OK))
 		return 0;
 	msend_pump(ar);

@@ -20,11 +20,13 @@
 struct app_req;
 struct mform;
 
-#define MSEND_WINDOW	4		/* chunks in flight to the store */
+#define MSEND_WINDOW	8		/* chunks in flight to the store */
+#define MSEND_BUDGET	64		/* ... from all uploads: 4 MiB */
 #define MSEND_SLICE	16384		/* form bytes parsed at a time */
 #define MSEND_FILES_MAX	(MC_STREAM_MAX - 2)
 
 struct msend {
+	struct req		*r;		/* whose upload, until freed */
 	uint32_t		 n, next;	/* recipients; next to look up */
 	const char		*name[MC_RCPT_MAX];
 	const char		*text[2];	/* subject, body (ar->json's) */
@@ -77,6 +79,7 @@ int	 msend_settled(struct app_req *, struct msg *, uint32_t);
 void	 msend_fail_with(struct app_req *, int, const char *, const char *);
 /* msgseal.c: sealing and sending chunks */
 void	 msend_pump(struct app_req *);
+void	 msend_release(struct msend *);	/* its answers will not come */
 int	 msend_sealed_all(const struct msend *);
 void	 msend_wrap(struct app_req *);	/* feat_msgsend.c, after the pump */
 

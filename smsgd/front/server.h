@@ -84,6 +84,7 @@ typedef int (*req_answer_cb)(struct req *, struct msg *);
  * the last one is done.
  */
 int	 req_ask(struct req *, enum proc_id, struct msgbuf *, req_answer_cb);
+int	 req_tell(struct req *, enum proc_id, struct msgbuf *);
 /*
  * From app_head: the body is read whole, at most max bytes, into
  * req_http()->body.  A declared Content-Length over max is 413 from the
@@ -131,6 +132,14 @@ typedef void (*req_drain_cb)(struct req *);
 int	 req_begin(struct req *, int status, const char *content_type,
 	    long long len);
 int	 req_write(struct req *, const void *, size_t);
+/*
+ * Or in place, with no copy: req_write_space() gives room for len bytes
+ * in the output (NULL when a chunked or HEAD stream cannot), filled and
+ * then sent with req_write_commit(r, n), n <= len, before anything else
+ * is written; room never committed is never sent.
+ */
+void	*req_write_space(struct req *, size_t len);
+int	 req_write_commit(struct req *, size_t);
 void	 req_end(struct req *);
 void	 req_on_drain(struct req *, req_drain_cb, size_t lowat);
 size_t	 req_pending(const struct req *);
