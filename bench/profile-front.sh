@@ -1,18 +1,21 @@
 #!/bin/sh
 # Instructions (callgrind) or system calls (strace -c) per request of two
-# builds of smsgd, for GET /api/v1/me (a bearer token, checked by
-# smsg-auth) and GET /login (a page rendered by smsg-web) on kept-alive
-# connections, or the paths given with -w (send: a 1 KiB message sent
-# through the JSON API to a second user, the send workload).  Unlike requests per second, instruction counts repeat
-# from run to run on a busy machine.
+# builds of smsgd, on kept-alive connections, for the workloads: me (GET
+# /api/v1/me, a bearer token checked by smsg-auth), login (GET /login, a
+# page rendered by smsg-web), read (GET /api/v1/messages/ID, a message of
+# 1 KiB from another user) and list (GET
+# /api/v1/messages?folder=inbox&limit=50, an inbox of 50 such messages)
+# and send (POST /api/v1/messages, a 1 KiB text to a second user).
+# Unlike requests per second, instruction counts repeat from run to run
+# on a busy machine.
 #
 # usage: bench/profile-front.sh [-t callgrind|strace] [-p "ROLES"]
-#	     [-w "PATHS"] [-n COUNT] [-c CONNECTIONS] [-o DIR]
+#	     [-w "WORKLOADS"] [-n COUNT] [-c CONNECTIONS] [-o DIR]
 #	     OLD_BUILDDIR NEW_BUILDDIR
 #
 # -t	the tool (callgrind)
 # -p	the children run under it: any of front auth store web ("front")
-# -w	the requests: any of /api/v1/me /login send ("/api/v1/me /login")
+# -w	the workloads: any of me login read list send ("me login")
 # -n	requests per measured run (2000); -c connections (4)
 # -o	where the tool's files and the report go (a new directory)
 #
@@ -35,15 +38,15 @@ set -eu
 
 TOOL=callgrind
 ROLES=front
+WORKLOADS="me login"
 COUNT=2000
 CONNS=4
 OUTDIR=
-PATHS="/api/v1/me /login"
 while getopts t:p:w:n:c:o: opt; do
 	case $opt in
 	t)	TOOL=$OPTARG ;;
 	p)	ROLES=$OPTARG ;;
-	w)	PATHS=$OPTARG ;;
+	w)	WORKLOADS=$OPTARG ;;
 	n)	COUNT=$OPTARG ;;
 	c)	CONNS=$OPTARG ;;
 	o)	OUTDIR=$OPTARG ;;
@@ -58,10 +61,12 @@ strace)		command -v strace >/dev/null || { echo "strace missing" >&2; exit 2; } 
 *)		echo "$0: -t callgrind or strace" >&2; exit 2 ;;
 esac
 for r in $ROLES; do
-	case $r in front|auth|store|web) ;; *) echo "$0: no role $r" >&2; exit 2 ;; esac
+	case $r in front|auth|store|web) ;;
+	*) echo "$0: no role $r" >&2; exit 2 ;; esac
 done
-for p in $PATHS; do
-	case $p in /api/v1/me|/login|send) ;; *) echo "$0: no path $p" >&2; exit 2 ;; esac
+for w in $WORKLOADS; do
+	case $w in me|login|read|list|send) ;;
+	*) echo "$0: no workload $w" >&2; exit 2 ;; esac
 done
 [ "$COUNT" -ge 20 ] && [ "$CONNS" -ge 1 ] && [ "$CONNS" -le 64 ] ||
     { echo "$0: -n at least 20, -c 1 to 64" >&2; exit 2; }
@@ -91,12 +96,16 @@ role_exe() {
 # RLIMIT_NOFILE of each role (lib/sandbox.c; the front's is the test
 # configuration's max_connections, 1024, and 128 more).
 role_files() {
-	case $1 in front) echo 1152 ;; auth) echo 128 ;; store) echo 256 ;; web) echo 32 ;; esac
+	case $1 in
+	front) echo 1152 ;; auth) echo 128 ;; store) echo 256 ;; web) echo 32 ;;
+	esac
 }
 
 role_user() {
-	case $1 in front) echo _smsgd ;; auth) echo _smsgauth ;;
-	store) echo _smsgstore ;; web) echo _smsgweb ;; esac
+	case $1 in
+	front) echo _smsgd ;; auth) echo _smsgauth ;; store) echo _smsgstore ;;
+	web) echo _smsgweb ;;
+	esac
 }
 
 # wrap BUILDDIR TAG: each role's executable becomes a script that runs it
@@ -157,7 +166,37 @@ collect() {
 	return 0
 }
 
-# one_run BUILDDIR TAG PATH N: a daemon, a signed-in user, N requests.
+# mail_in: another user sends the signed-in one (TOKEN) 50 messages of
+# 1 KiB; the last one's id in MSGID.
+mail_in() {
+	me=$TOKEN
+	register_api sender "$PW" || { echo "register sender failed" >&2; exit 1; }
+	login_api sender "$PW"
+	body=$(head -c 1024 /dev/zero | tr '\0' x)
+	i=0
+	while [ $i -lt 50 ]; do
+		code=$(api POST messages "{\"to\": [\"bench\"], \"subject\": \"note $i\", \"body\": \"$body\"}")
+		[ "$code" = 201 ] || { echo "send failed ($code)" >&2; exit 1; }
+		i=$((i + 1))
+	done
+	MSGID=$(json_get "$PREFIX/body" id)
+	TOKEN=$me
+}
+
+# workload_path W: the path W asks for, its messages sent first.
+workload_path() {
+	case $1 in
+	me)	echo /api/v1/me ;;
+	login)	echo /login ;;
+	read)	mail_in; echo "/api/v1/messages/$MSGID" ;;
+	list)	mail_in; echo "/api/v1/messages?folder=inbox&limit=50" ;;
+	send)	register_api reader "$PW" ||
+		    { echo "register reader failed" >&2; exit 1; }
+		echo send:reader ;;
+	esac
+}
+
+# one_run BUILDDIR TAG WORKLOAD N: a daemon, a signed-in user, N requests.
 one_run() {
 	side_lib "$1"
 	# The chroots get their PROF before the children start.
@@ -174,17 +213,13 @@ one_run() {
 	wrap "$1" "$2"
 	https_start
 	register_api bench "$PW" || { echo "$2: register failed" >&2; exit 1; }
-	req=$3
-	if [ "$3" = send ]; then
-		register_api reader "$PW" ||
-		    { echo "$2: register failed" >&2; exit 1; }
-		req=send:reader
-	fi
 	login_api bench "$PW"
 	[ "$CODE" = 200 ] || { echo "$2: login failed ($CODE)" >&2; exit 1; }
 	tok=
-	[ "$3" != /login ] && tok=$TOKEN
-	python3 "$here/bench/keepalive.py" "$PORT" "$req" "$4" "$CONNS" "$tok"
+	[ "$3" != login ] && tok=$TOKEN
+	workload_path "$3" > "$OUTDIR/$2.path"
+	python3 "$here/bench/keepalive.py" "$PORT" "$(cat "$OUTDIR/$2.path")" \
+	    "$4" "$CONNS" "$tok"
 	kill "$DAEMON_PID"
 	wait_for 120 daemon_gone || { echo "$2: smsgd did not stop" >&2; exit 1; }
 	collect
@@ -204,11 +239,10 @@ trap cleanup_all EXIT INT TERM
 
 for side in old new; do
 	[ $side = old ] && b=$OLD || b=$NEW
-	for path in $PATHS; do
-		name=$(echo "$path" | tr -c 'a-z0-9\n' '_')
+	for w in $WORKLOADS; do
 		for n in "$SMALL" "$COUNT"; do
-			echo "# $side $path $n requests" >&2
-			( one_run "$b" "$side$name.$n" "$path" "$n" )
+			echo "# $side $w $n requests" >&2
+			( one_run "$b" "${side}_$w.$n" "$w" "$n" )
 		done
 	done
 done
@@ -216,5 +250,5 @@ trap - EXIT INT TERM
 rm -rf "$PROF"
 
 python3 "$here/bench/profile_diff.py" "$TOOL" "$OUTDIR" "$SMALL" "$COUNT" \
-    "$ROLES" "$PATHS" | tee "$OUTDIR/report.txt"
+    "$ROLES" "$WORKLOADS" | tee "$OUTDIR/report.txt"
 echo "files in $OUTDIR" >&2

@@ -9,16 +9,17 @@ those too), the functions that changed most first.  For strace: system
 calls per request by name.
 
   profile_diff.py callgrind|callgrind-inclusive|strace DIR SMALL COUNT "ROLES"
-      ["PATHS"]
-
-PATHS as profile-front.sh -w: /api/v1/me /login (the default), send.
+      ["WORKLOADS"]
 """
 import collections
 import os
 import re
 import sys
 
-PATHS = ("/api/v1/me", "/login")
+PATHS = {"me": "GET /api/v1/me", "login": "GET /login",
+         "read": "GET /api/v1/messages/ID",
+         "list": "GET /api/v1/messages?folder=inbox&limit=50",
+         "send": "POST /api/v1/messages (1 KiB)"}
 TOP = int(os.environ.get("PROFILE_TOP", "30"))
 
 
@@ -95,10 +96,9 @@ def load(tool, d, tag, role):
     return strace_calls(os.path.join(d, tag + "." + role + ".out"))
 
 
-def per_request(tool, d, side, path, role, small, count):
-    name = re.sub(r"[^a-z0-9]", "_", path)
-    a, ta = load(tool, d, "%s%s.%d" % (side, name, small), role)
-    b, tb = load(tool, d, "%s%s.%d" % (side, name, count), role)
+def per_request(tool, d, side, workload, role, small, count):
+    a, ta = load(tool, d, "%s_%s.%d" % (side, workload, small), role)
+    b, tb = load(tool, d, "%s_%s.%d" % (side, workload, count), role)
     n = count - small
     per = {k: (b[k] - a.get(k, 0)) / n for k in set(a) | set(b)}
     return per, (tb - ta) / n
@@ -107,18 +107,16 @@ def per_request(tool, d, side, path, role, small, count):
 def main(a):
     tool, d, small, count = a[1], a[2], int(a[3]), int(a[4])
     roles = a[5].split()
-    paths = a[6].split() if len(a) > 6 else PATHS
+    workloads = a[6].split() if len(a) > 6 else ["me", "login"]
     unit = "instructions" if tool != "strace" else "system calls"
-    for path in paths:
+    for w in workloads:
         for role in roles:
-            old, told = per_request(tool, d, "old", path, role, small,
+            old, told = per_request(tool, d, "old", w, role, small,
                                     count)
-            new, tnew = per_request(tool, d, "new", path, role, small,
+            new, tnew = per_request(tool, d, "new", w, role, small,
                                     count)
-            what = ("POST /api/v1/messages (1 KiB)" if path == "send"
-                    else "GET " + path)
             print("%s, smsg-%s: %s per request: old %.0f new %.0f "
-                  "(%+.1f%%)" % (what, role, unit, told, tnew,
+                  "(%+.1f%%)" % (PATHS[w], role, unit, told, tnew,
                                  (tnew - told) * 100 / told if told else 0))
             keys = set(old) | set(new)
             rows = sorted(keys, key=lambda k: -abs(new.get(k, 0) -

@@ -47,3 +47,10 @@ mc_header_get(struct msgcur *c, struct mc_header *h)
 		msg_get_u64(c, &h->sizes[i]);
 	return msg_get_fixed(c, h->digest, MC_DIGESTLEN);
 }
+
+int
+mc_text_along(const struct mc_header *h, uint32_t i)
+{
+	return i < MC_TEXT_STREAMS && i < h->nstreams && h->sizes[i] > 0 &&
+	    h->sizes[i] <= MC_SEALED_MAX;
+}

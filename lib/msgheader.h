@@ -14,5 +14,11 @@
 void	mc_header_add(struct msgbuf *, const struct mc_header *);
 /* 0, or -1 when a field is missing or a count is out of bounds. */
 int	mc_header_get(struct msgcur *, struct mc_header *);
+/*
+ * Does text stream i (the subject 0, the body 1) of an unlocked message
+ * come along with its header in STORE_GET_TEXT?  When it is one chunk.
+ */
+int	mc_text_along(const struct mc_header *, uint32_t);
+#define MC_TEXT_STREAMS	2
 
 #endif

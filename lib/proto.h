@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#define SMSG_PROTO_VERSION	16
+#define SMSG_PROTO_VERSION	17
 
 enum proc_id {
 	PROC_PARENT,
@@ -211,8 +211,16 @@ enum msg_type {
 				   message begun, written and committed in
 				   one request -> STORE_SENT */
 	MSG_STORE_LIST,		/* uid, u8 folder, u8 has_before, id before,
-				   u32 limit -> STORE_HEADER..., STORE_END */
+				   u32 limit, u8 subjects -> STORE_HEADER...,
+				   STORE_END; with subjects, a header of an
+				   unlocked message whose subject is one
+				   chunk of at most LIST_SUBJECT_MAX bytes is
+				   followed by that chunk (STORE_CHUNK) */
 	MSG_STORE_GET,		/* uid, id -> STORE_HEADER */
+	MSG_STORE_GET_TEXT,	/* uid, id -> STORE_HEADER, then, unless
+				   locked, a STORE_CHUNK for each text
+				   stream that is one chunk (mc_text_along),
+				   in order; a STORE_FAIL ends it early */
 	MSG_STORE_CHUNK_GET,	/* uid, id, u32 stream, u64 index
 				   -> STORE_CHUNK */
 	MSG_STORE_READ,		/* uid, id, u32 part: the text (stream 1)
@@ -264,6 +272,9 @@ enum msg_type {
 				   -> AUTH_SEALED */
 	MSG_AUTH_KEY_UNWRAP,	/* prefix, header, fixed signature,
 				   fixed wrapped key -> AUTH_CONTENT_KEY */
+	MSG_AUTH_KEY_UNWRAP_PAGE, /* prefix, u32 n (1 to AUTH_UNWRAP_MAX),
+				   n * (u32 sender, header, fixed signature,
+				   fixed wrapped key) -> AUTH_CONTENT_KEYS */
 	MSG_AUTH_PUBKEY,	/* string name, u32 uid, fixed x25519,
 				   fixed ed25519, string fingerprint */
 	MSG_AUTH_SEALED,	/* u32 n, n * (u32 uid, fixed wrapped key):
@@ -274,6 +285,10 @@ enum msg_type {
 	MSG_AUTH_CONTENT_KEY,	/* fixed content key, string name of the
 				   signer, string signer's fingerprint,
 				   u32 n, n * string recipient's name */
+	MSG_AUTH_CONTENT_KEYS,	/* u32 n, n * (u32 code: 0 or the AUTH_E_*
+				   KEY_UNWRAP would answer, fixed content
+				   key, zero unless the code is 0), in the
+				   asked order */
 	MSG_AUTH_TEST_UNWRAP,	/* test builds: AUTH_KEY_UNWRAP without the
 				   unlock time check in the front */
 
@@ -344,6 +359,7 @@ enum msg_type {
 };
 
 #define AUTH_NAMES_MAX	512	/* uids in one AUTH_NAMES */
+#define AUTH_UNWRAP_MAX	50	/* messages in one AUTH_KEY_UNWRAP_PAGE */
 
 /*
  * The system as a sender: its own keys in auth's database, a uid no

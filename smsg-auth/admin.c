@@ -285,6 +285,8 @@ reset_password_done(struct flow *f)
 		goto done;
 	}
 	sessions_end_user(a.uid, NULL);
+	/* its signatures no longer check: none may be served from a cache */
+	msgcache_forget_all();
 	ctl_secret(f->peerid, "recovery key", reckey);
 	ctl_result(f->peerid, CTL_OK, "password of %s reset; new keys were "
 	    "made, so messages sent to %s before now can no longer be read",
@@ -319,6 +321,8 @@ h_user_delete(struct req *r)
 	else {
 		log_info("user %s: deleted by an administrator", name);
 		sessions_end_user(a.uid, NULL);
+		/* other sessions' entries may show its name: none may */
+		msgcache_forget_all();
 		auth_user_gone(a.uid);
 		ctl_result(r->peerid, CTL_OK, "user %s deleted", name);
 	}

@@ -128,6 +128,7 @@ void	 auth_user_gone(uint32_t);
 void	 h_names(struct req *);
 void	 h_key_seal(struct req *);
 void	 h_key_unwrap(struct req *);
+void	 h_key_unwrap_page(struct req *);
 
 /*
  * A request waiting for a hashing thread: what it needs when the job

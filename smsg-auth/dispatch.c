@@ -53,6 +53,8 @@ static const struct auth_handler handlers[] = {
 	{ MSG_AUTH_NAMES,	PROC_FRONT, REQ_SESSION, h_names },
 	{ MSG_AUTH_KEY_SEAL,	PROC_FRONT, REQ_SESSION, h_key_seal },
 	{ MSG_AUTH_KEY_UNWRAP,	PROC_FRONT, REQ_SESSION, h_key_unwrap },
+	{ MSG_AUTH_KEY_UNWRAP_PAGE, PROC_FRONT, REQ_SESSION,
+	    h_key_unwrap_page },
 	{ MSG_AUTH_CONTACT_KEYS, PROC_FRONT, REQ_SESSION, h_contact_keys },
 	{ MSG_AUTH_BROADCAST,	PROC_FRONT, REQ_SESSION, h_broadcast },
 	{ MSG_CTL_BROADCAST,	PROC_PARENT, REQ_ANY, h_ctl_broadcast },

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "authdb.h"
 #include "log.h"
+#include "msgcache.h"
 #include "msgheader.h"
 #include "msgunwrap.h"
 #include "sysmsg.h"
@@ -271,64 +272,164 @@ h_key_seal(struct req *r)
 	reply_send(PROC_FRONT, &mb);
 }
 
-void
-h_key_unwrap(struct req *r)
+/* One message's key asked for: what the front presented, and its digest. */
+struct unwrap_ask {
+	struct mc_header	 h;
+	uint8_t			 sig[MC_SIGLEN];
+	uint8_t			 w[MC_WRAPLEN];
+	uint8_t			 digest[MSGCACHE_DIGESTLEN];
+	int			 cacheable;
+};
+
+/* What an unwrap gives: the key, the signer's fingerprint, the names. */
+struct unwrapped {
+	uint8_t			 ckey[MC_KEYLEN];
+	char			 fp[MC_FPTEXTLEN];
+	const msgcache_name	*name;		/* the signer, the recipients */
+	const char		*why;		/* a refusal's text */
+};
+
+/* u32 sender, header, signature, wrapped key: one ask from the cursor. */
+static void
+get_unwrap_ask(struct req *r, struct unwrap_ask *q)
 {
-	static struct mc_header	 h;
+	const uint8_t	*start = r->cur.p;
+
+	memset(&q->h, 0, sizeof(q->h));
+	msg_get_u32(&r->cur, &q->h.sender);
+	get_header(r, &q->h);
+	msg_get_fixed(&r->cur, q->sig, MC_SIGLEN);
+	msg_get_fixed(&r->cur, q->w, MC_WRAPLEN);
+	if (start == NULL || r->cur.p == NULL)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	q->cacheable = msgcache_digest(start, (size_t)(r->cur.p - start),
+	    q->digest) == 0;
+}
+
+/* The signature and the key agreement, for a key not in the cache. */
+static uint32_t
+unwrap_checked(struct req *r, const struct unwrap_ask *q,
+    struct unwrapped *u)
+{
 	static uint32_t		 uid[MC_RCPT_MAX + 1];
 	static uint8_t		 x[MC_RCPT_MAX + 1][MC_KEYLEN];
 	static uint8_t		 ed[MC_RCPT_MAX + 1][MC_KEYLEN];
 	static uint8_t		 found[MC_RCPT_MAX + 1];
-	static char		 name[MC_RCPT_MAX + 1][ACCOUNT_NAME_MAX + 1];
+	static msgcache_name	 name[MC_RCPT_MAX + 1];
 	struct pubkeys		 pk = { 0, uid, x, ed, name, found };
-	char			 fp[MC_FPTEXTLEN];
-	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
-	struct msgbuf		 mb;
 	uint32_t		 i;
 	int			 rv;
 
-	memset(&h, 0, sizeof(h));
-	msg_get_u32(&r->cur, &h.sender);
-	get_header(r, &h);
-	msg_get_fixed(&r->cur, sig, MC_SIGLEN);
-	msg_get_fixed(&r->cur, w, MC_WRAPLEN);
-	req_end(r);
-	if (h.unlock != 0 && (uint64_t)r->now < h.unlock) {
+	/* the sender first, then the recipients, whose names are shown */
+	uid[0] = q->h.sender;
+	for (i = 0; i < q->h.nrcpt; i++)
+		uid[i + 1] = q->h.rcpt[i];
+	pk.n = q->h.nrcpt + 1;
+	if (pubkeys_by_uid(&pk) == -1) {
+		u->why = "The sender of this message is unknown: its "
+		    "signature cannot be checked.";
+		return AUTH_E_SIGNATURE;
+	}
+	rv = msgkeys_unwrap(&r->sess->keys, r->sess->uid, &q->h, q->sig,
+	    ed[0], q->w, (uint64_t)r->now, u->ckey);
+	if (rv == 0 && mc_fingerprint(x[0], ed[0], u->fp) == -1)
+		rv = AUTH_E_INTERNAL;
+	if (rv != 0) {
+		explicit_bzero(u->ckey, sizeof(u->ckey));
+		u->why = rv == AUTH_E_NOTFOUND ? "No such message." :
+		    "This message fails its signature check.";
+		return (uint32_t)rv;
+	}
+	u->name = name;
+	if (q->cacheable)
+		msgcache_put(r->sess, q->h.id, q->digest, u->ckey, u->fp,
+		    pk.n, name);
+	return 0;
+}
+
+/*
+ * The content key of q for the session's user: 0 with u filled, or an
+ * AUTH_E_* code with u->why.  The unlock time and the reader are checked
+ * on every ask; the signature and the agreement once per session and
+ * exact header (msgcache.h).
+ */
+static uint32_t
+unwrap_one(struct req *r, const struct unwrap_ask *q, struct unwrapped *u)
+{
+	const struct mcentry	*e;
+
+	memset(u, 0, sizeof(*u));
+	if (q->h.unlock != 0 && (uint64_t)r->now < q->h.unlock) {
 		/* before any lookup: locked is locked, whoever asks */
 		log_info("user %s: refused the key of a message locked for "
 		    "%llu more seconds", r->sess->name,
-		    (unsigned long long)(h.unlock - (uint64_t)r->now));
-		reply_fail(r, AUTH_E_TIMELOCK, (uint32_t)(h.unlock - r->now),
-		    "This message is locked until its unlock time.");
-		return;
+		    (unsigned long long)(q->h.unlock - (uint64_t)r->now));
+		u->why = "This message is locked until its unlock time.";
+		return AUTH_E_TIMELOCK;
 	}
-	/* the sender first, then the recipients, whose names are shown */
-	uid[0] = h.sender;
-	for (i = 0; i < h.nrcpt; i++)
-		uid[i + 1] = h.rcpt[i];
-	pk.n = h.nrcpt + 1;
-	if (pubkeys_by_uid(&pk) == -1) {
-		reply_fail(r, AUTH_E_SIGNATURE, 0, "The sender of this "
-		    "message is unknown: its signature cannot be checked.");
-		return;
+	if (!msgkeys_is_reader(&q->h, r->sess->uid)) {
+		u->why = "No such message.";
+		return AUTH_E_NOTFOUND;
 	}
-	rv = msgkeys_unwrap(&r->sess->keys, r->sess->uid, &h, sig, ed[0], w,
-	    (uint64_t)r->now, ckey);
-	if (rv != 0 || mc_fingerprint(x[0], ed[0], fp) == -1) {
-		explicit_bzero(ckey, sizeof(ckey));
-		reply_fail(r, rv != 0 ? (uint32_t)rv : AUTH_E_INTERNAL, 0,
-		    rv == AUTH_E_NOTFOUND ? "No such message." :
-		    "This message fails its signature check.");
+	if (!q->cacheable ||
+	    (e = msgcache_get(r->sess, q->h.id, q->digest)) == NULL)
+		return unwrap_checked(r, q, u);
+	memcpy(u->ckey, e->ckey, MC_KEYLEN);
+	memcpy(u->fp, e->fp, MC_FPTEXTLEN);
+	u->name = e->name;
+	return 0;
+}
+
+void
+h_key_unwrap(struct req *r)
+{
+	static struct unwrap_ask q;
+	struct unwrapped	 u;
+	struct msgbuf		 mb;
+	uint32_t		 i, rv;
+
+	get_unwrap_ask(r, &q);
+	req_end(r);
+	if ((rv = unwrap_one(r, &q, &u)) != 0) {
+		reply_fail(r, rv, rv == AUTH_E_TIMELOCK ?
+		    (uint32_t)(q.h.unlock - r->now) : 0, u.why);
 		return;
 	}
 	msg_init(&mb, MSG_AUTH_CONTENT_KEY, r->peerid);
-	msg_add_fixed(&mb, ckey, MC_KEYLEN);
-	msg_add_string(&mb, name[0]);
-	msg_add_string(&mb, fp);
-	msg_add_u32(&mb, h.nrcpt);
-	for (i = 0; i < h.nrcpt; i++)
-		msg_add_string(&mb, name[i + 1]);
-	explicit_bzero(ckey, sizeof(ckey));
+	msg_add_fixed(&mb, u.ckey, MC_KEYLEN);
+	msg_add_string(&mb, u.name[0]);
+	msg_add_string(&mb, u.fp);
+	msg_add_u32(&mb, q.h.nrcpt);
+	for (i = 0; i < q.h.nrcpt; i++)
+		msg_add_string(&mb, u.name[i + 1]);
+	explicit_bzero(&u, sizeof(u));
+	reply_send(PROC_FRONT, &mb);
+}
+
+/*
+ * The keys of a page of messages in one question: each answered with
+ * its own code, as KEY_UNWRAP would (a refusal is no reason to stop).
+ */
+void
+h_key_unwrap_page(struct req *r)
+{
+	static struct unwrap_ask q;
+	struct unwrapped	 u;
+	struct msgbuf		 mb;
+	uint32_t		 n, i, rv;
+
+	if (msg_get_u32(&r->cur, &n) == -1 || n == 0 || n > AUTH_UNWRAP_MAX)
+		fatalx("malformed %s from front", msg_type_name(r->type));
+	msg_init(&mb, MSG_AUTH_CONTENT_KEYS, r->peerid);
+	msg_add_u32(&mb, n);
+	for (i = 0; i < n; i++) {
+		get_unwrap_ask(r, &q);
+		rv = unwrap_one(r, &q, &u);
+		msg_add_u32(&mb, rv);
+		msg_add_fixed(&mb, u.ckey, MC_KEYLEN);
+		explicit_bzero(&u, sizeof(u));
+	}
+	req_end(r);
 	reply_send(PROC_FRONT, &mb);
 }
 

@@ -10,8 +10,8 @@
 #include "msgunwrap.h"
 #include "proto.h"
 
-static int
-is_reader(const struct mc_header *h, uint32_t uid)
+int
+msgkeys_is_reader(const struct mc_header *h, uint32_t uid)
 {
 	uint32_t	 i;
 
@@ -39,7 +39,7 @@ msgkeys_unwrap(const struct userkeys *keys, uint32_t self,
 	memset(ckey, 0, MC_KEYLEN);
 	if (h->unlock != 0 && now < h->unlock)
 		return AUTH_E_TIMELOCK;
-	if (!is_reader(h, self))
+	if (!msgkeys_is_reader(h, self))
 		return AUTH_E_NOTFOUND;
 	if (mc_verify(h, sender_edpub, sig) == -1)
 		return AUTH_E_SIGNATURE;

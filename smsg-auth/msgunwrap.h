@@ -12,6 +12,7 @@
 #include "keywrap.h"
 #include "msgcrypt.h"
 
+int	msgkeys_is_reader(const struct mc_header *, uint32_t);
 int	msgkeys_unwrap(const struct userkeys *, uint32_t,
 	    const struct mc_header *, const uint8_t [MC_SIGLEN],
 	    const uint8_t [MC_KEYLEN], const uint8_t [MC_WRAPLEN], uint64_t,

@@ -253,6 +253,8 @@ password_created(struct flow *f)
 	else {
 		if (f->signout)
 			sessions_end_user(a.uid, s);
+		/* what was opened under the old password is opened again */
+		msgcache_forget_user(a.uid);
 		reply_ok(f->peerid);
 	}
 done:

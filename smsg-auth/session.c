@@ -152,6 +152,7 @@ session_end(struct session *s)
 	if (s->pending)
 		S.npending--;
 	mc_key_free(s->sign_key);
+	msgcache_session_end(s);
 	freezero(s, sizeof(*s));	/* the keys, the csrf secret */
 }
 

@@ -26,6 +26,7 @@
 #include "account.h"
 #include "keywrap.h"
 #include "msgcrypt.h"
+#include "msgcache.h"
 
 #define SESSION_RAWLEN		32	/* random bytes of a token */
 #define SESSION_TOKENLEN	44	/* base64url of 32 bytes, and NUL */
@@ -57,6 +58,8 @@ struct session {
 	struct mc_key		*sign_key;	/* keys.ed25519_priv parsed
 						   on first use; freed with
 						   the session */
+	struct mcentries	 mcache;	/* keys it opened (msgcache.h) */
+	size_t			 nmcache;
 };
 
 void	 sessions_init(uint32_t, uint32_t);

@@ -40,6 +40,7 @@ void	 store_sent(struct sreq *, struct store_msg *);
 void	 store_chunk_limit_fail(uint32_t, uint32_t);
 void	 h_list(struct sreq *);
 void	 h_get(struct sreq *);
+void	 h_get_text(struct sreq *);
 void	 h_chunk_get(struct sreq *);
 void	 h_read(struct sreq *);
 void	 h_delete(struct sreq *);

@@ -27,15 +27,40 @@ seek_below(DBC *c, DBT *key, DBT *data, const uint8_t *bound, size_t blen)
 }
 
 /*
+ * The sealed subject of m for a list, in txn: only unlocked, and only
+ * one short chunk (a longer one is asked for on its own).  NULL: none.
+ */
+static uint8_t *
+list_subject(DB_TXN *txn, const struct store_msg *m, uint64_t now,
+    size_t *len)
+{
+	uint8_t		 k[CHUNK_KEYLEN], *val = NULL;
+
+	*len = 0;
+	if ((m->h.unlock != 0 && now < m->h.unlock) || m->h.nstreams == 0 ||
+	    m->h.sizes[0] == 0 || m->h.sizes[0] > LIST_SUBJECT_MAX)
+		return NULL;
+	key_chunk(k, m->h.id, 0, 0);
+	if (sdb_get(sdb.chunk, txn, k, sizeof(k), &val, len) != 0 ||
+	    *len != m->h.sizes[0]) {
+		free(val);
+		*len = 0;
+		return NULL;
+	}
+	return val;
+}
+
+/*
  * A page of uid's folder: at most limit messages older than before (an
  * id of that folder, or NULL for the newest), unexpired at now; next is
  * set when more
  * follow, to the id to pass as before.  The callback gets each message
- * with only uid's wrapped key, and none while it is locked.
+ * with only uid's wrapped key, and none while it is locked; with
+ * subjects, each one's subject when it is short (list_subject).
  */
 int
 store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
-    uint32_t limit, uint64_t now, store_list_cb cb, void *arg,
+    uint32_t limit, int subjects, uint64_t now, store_list_cb cb, void *arg,
     uint8_t next[MC_IDLEN], int *more)
 {
 	struct store_msg	*m;
@@ -43,6 +68,8 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 	DBC			*c = NULL;
 	DBT			 key, data;
 	uint8_t			 bound[FOLDER_KEYLEN], kbuf[FOLDER_KEYLEN];
+	uint8_t			*subject;
+	size_t			 slen;
 	uint32_t		 n = 0;
 	int			 r;
 
@@ -88,7 +115,10 @@ store_list(uint32_t uid, enum store_folder f, const uint8_t *before,
 		    msg_copy(m, uid) == NULL || m->h.expires <= now)
 			continue;
 		memcpy(next, m->h.id, MC_IDLEN);
-		cb(m, uid, arg);
+		subject = subjects ? list_subject(txn, m, now, &slen) : NULL;
+		slen = subject != NULL ? slen : 0;
+		cb(m, uid, subject, slen, arg);
+		free(subject);
 		n++;
 	}
 	r = r == 0 || r == DB_NOTFOUND ? STORE_E_OK : STORE_E_INTERNAL;

@@ -63,12 +63,48 @@ int
 store_get(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
     struct store_msg *m)
 {
-	DB_TXN	*txn;
-	int	 r;
+	return store_get_text(uid, id, now, m, NULL);
+}
 
+/* The sealed chunk of text stream i of m (mc_text_along), in txn. */
+static int
+text_in(DB_TXN *txn, const struct store_msg *m, uint32_t i,
+    struct store_text *t)
+{
+	uint8_t	 k[CHUNK_KEYLEN];
+
+	key_chunk(k, m->h.id, i, 0);
+	if (sdb_get(sdb.chunk, txn, k, sizeof(k), &t->data[i], &t->len[i]) !=
+	    0 || t->len[i] != m->h.sizes[i]) {
+		log_warnx("a chunk of a stored message is missing");
+		return STORE_E_INTERNAL;
+	}
+	return STORE_E_OK;
+}
+
+/*
+ * store_get, and when text is not NULL and the message is unlocked, in
+ * the same transaction the chunks of the text that come along with the
+ * header (mc_text_along), for a first look without more questions.
+ * The caller frees them (store_text_free), whatever the answer.
+ */
+int
+store_get_text(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
+    struct store_msg *m, struct store_text *text)
+{
+	DB_TXN		*txn;
+	uint32_t	 i;
+	int		 r;
+
+	if (text != NULL)
+		memset(text, 0, sizeof(*text));
 	if ((txn = sdb_begin()) == NULL)
 		return STORE_E_INTERNAL;
 	r = msg_for(txn, uid, id, now, m, NULL);
+	for (i = 0; text != NULL && r == STORE_E_OK && !msg_locked(m, now) &&
+	    i < MC_TEXT_STREAMS; i++)
+		if (mc_text_along(&m->h, i))
+			r = text_in(txn, m, i, text);
 	sdb_commit(txn);
 	if (r != STORE_E_OK) {
 		memset(m, 0, sizeof(*m));
@@ -76,6 +112,16 @@ store_get(uint32_t uid, const uint8_t id[MC_IDLEN], uint64_t now,
 	}
 	msg_keep_copy(m, uid, msg_locked(m, now));
 	return msg_locked(m, now) ? STORE_E_LOCKED : STORE_E_OK;
+}
+
+void
+store_text_free(struct store_text *text)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < MC_TEXT_STREAMS; i++)
+		free(text->data[i]);
+	memset(text, 0, sizeof(*text));
 }
 
 /* Number of chunks of a stream of sealed size bytes. */

@@ -209,18 +209,19 @@ add_header(struct msgbuf *mb, const struct store_msg *m, uint32_t uid,
 	}
 }
 
-void
-h_get(struct sreq *r)
+/* STORE_HEADER, and with text the chunks that come along. */
+static void
+answer_header(struct sreq *r, struct store_text *text)
 {
 	static struct store_msg	 m;
 	struct msgbuf		 mb;
-	uint32_t		 uid;
+	uint32_t		 uid, i;
 	uint8_t			 id[MC_IDLEN];
 	int			 rv;
 
 	get_uid_id(r, &uid, id);
 	sreq_end(r);
-	rv = store_get(uid, id, r->now, &m);
+	rv = store_get_text(uid, id, r->now, &m, text);
 	if (rv != STORE_E_OK && rv != STORE_E_LOCKED) {
 		store_fail(r->peerid, rv, 0);
 		return;
@@ -228,7 +229,33 @@ h_get(struct sreq *r)
 	msg_init(&mb, MSG_STORE_HEADER, r->peerid);
 	add_header(&mb, &m, uid, rv == STORE_E_LOCKED);
 	reply_queue(PROC_FRONT, &mb);
-	explicit_bzero(&m, sizeof(m));
+	for (i = 0; text != NULL && i < MC_TEXT_STREAMS; i++) {
+		if (text->data[i] == NULL)
+			continue;
+		msg_init(&mb, MSG_STORE_CHUNK, r->peerid);
+		msg_add_u8(&mb, 1);
+		msg_add_bytes(&mb, text->data[i], text->len[i]);
+		reply_queue(PROC_FRONT, &mb);
+	}
+	/* the copies in use, not the table of 257 */
+	explicit_bzero(m.copy, m.ncopy * sizeof(m.copy[0]));
+	explicit_bzero(&m.h, sizeof(m.h));
+}
+
+void
+h_get(struct sreq *r)
+{
+	answer_header(r, NULL);
+}
+
+/* The header with the text's chunks: a read in one question. */
+void
+h_get_text(struct sreq *r)
+{
+	struct store_text	 text;
+
+	answer_header(r, &text);
+	store_text_free(&text);
 }
 
 void
@@ -300,14 +327,22 @@ struct listing {
 	uint64_t	 now;
 };
 
+/* A header, and the subject's one sealed chunk when it comes along. */
 static void
-list_one(const struct store_msg *m, uint32_t uid, void *arg)
+list_one(const struct store_msg *m, uint32_t uid, const uint8_t *subject,
+    size_t slen, void *arg)
 {
 	struct listing	*l = arg;
 	struct msgbuf	 mb;
 
 	msg_init(&mb, MSG_STORE_HEADER, l->peerid);
 	add_header(&mb, m, uid, m->h.unlock != 0 && m->h.unlock > l->now);
+	reply_queue(PROC_FRONT, &mb);
+	if (subject == NULL)
+		return;
+	msg_init(&mb, MSG_STORE_CHUNK, l->peerid);
+	msg_add_u8(&mb, 1);
+	msg_add_bytes(&mb, subject, slen);
 	reply_queue(PROC_FRONT, &mb);
 }
 
@@ -317,7 +352,7 @@ h_list(struct sreq *r)
 	struct listing	 l = { r->peerid, r->now };
 	struct msgbuf	 mb;
 	uint32_t	 uid, limit;
-	uint8_t		 folder, has_before, before[MC_IDLEN];
+	uint8_t		 folder, has_before, before[MC_IDLEN], subjects;
 	uint8_t		 next[MC_IDLEN];
 	int		 more = 0, rv;
 
@@ -326,10 +361,11 @@ h_list(struct sreq *r)
 	msg_get_u8(&r->cur, &has_before);
 	msg_get_fixed(&r->cur, before, MC_IDLEN);
 	msg_get_u32(&r->cur, &limit);
+	msg_get_u8(&r->cur, &subjects);
 	sreq_end(r);
 	memset(next, 0, sizeof(next));
 	rv = store_list(uid, folder, has_before ? before : NULL, limit,
-	    r->now, list_one, &l, next, &more);
+	    subjects != 0, r->now, list_one, &l, next, &more);
 	if (rv != STORE_E_OK) {
 		store_fail(r->peerid, rv, 0);
 		return;

@@ -38,6 +38,7 @@ static const struct store_handler {
 	{ MSG_STORE_UPLOAD_PUT, PROC_FRONT, h_upload_put },
 	{ MSG_STORE_LIST,	PROC_FRONT, h_list },
 	{ MSG_STORE_GET,	PROC_FRONT, h_get },
+	{ MSG_STORE_GET_TEXT,	PROC_FRONT, h_get_text },
 	{ MSG_STORE_CHUNK_GET,	PROC_FRONT, h_chunk_get },
 	{ MSG_STORE_READ,	PROC_FRONT, h_read },
 	{ MSG_STORE_DELETE,	PROC_FRONT, h_delete },

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "msgheader.h"
 #include "record.h"
 
 #define STORE_PAGESIZE	8192	/* a 1 KiB record stays on its page */
@@ -55,8 +56,14 @@ struct store_stats {
 
 enum store_folder { FOLDER_INBOX, FOLDER_SENT, FOLDER_MAX };
 
-/* What a folder listing yields for each message. */
-typedef void (*store_list_cb)(const struct store_msg *, uint32_t, void *);
+/*
+ * What a folder listing yields for each message: the message, the uid,
+ * and the sealed chunk of its subject when it is unlocked and that is
+ * one chunk of at most LIST_SUBJECT_MAX bytes (else NULL).
+ */
+#define LIST_SUBJECT_MAX	4096
+typedef void (*store_list_cb)(const struct store_msg *, uint32_t,
+	    const uint8_t *, size_t, void *);
 /* What the unlock timer yields for each message that came unlocked. */
 typedef void (*store_msg_cb)(const struct store_msg *, void *);
 typedef void (*store_contact_cb)(const struct store_contact *, void *);
@@ -83,13 +90,21 @@ int	 store_sweep(uint64_t, uint32_t *);
 /* Reading and deleting (msgstore.c, msgread.c). */
 int	 store_get(uint32_t, const uint8_t [MC_IDLEN], uint64_t,
 	    struct store_msg *);
+/* The text's sealed chunks that come along with a header. */
+struct store_text {
+	uint8_t		*data[MC_TEXT_STREAMS];
+	size_t		 len[MC_TEXT_STREAMS];
+};
+int	 store_get_text(uint32_t, const uint8_t [MC_IDLEN], uint64_t,
+	    struct store_msg *, struct store_text *);
+void	 store_text_free(struct store_text *);
 int	 store_chunk(uint32_t, const uint8_t [MC_IDLEN], uint32_t, uint64_t,
 	    uint64_t, uint8_t *, size_t, size_t *, int *);
 int	 store_read_done(uint32_t, const uint8_t [MC_IDLEN], uint32_t,
 	    uint64_t);
 int	 store_delete(uint32_t, const uint8_t [MC_IDLEN], uint64_t);
 int	 store_list(uint32_t, enum store_folder, const uint8_t *, uint32_t,
-	    uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);
+	    int, uint64_t, store_list_cb, void *, uint8_t [MC_IDLEN], int *);
 
 /* Timers and statistics. */
 int	 store_purge(uint64_t, uint32_t *, uint64_t *);

@@ -204,6 +204,19 @@ login_api() {
 	fi
 }
 
+# sign_up PW NAME...: register and sign in each, its token in TOKEN_NAME.
+sign_up() {
+	pw=$1
+	shift
+	for u in "$@"; do
+		register_api "$u" "$pw" ||
+		    { echo "Bail out! cannot register $u"; exit 1; }
+		login_api "$u" "$pw"
+		[ "$CODE" = 200 ] || { echo "Bail out! cannot sign in $u"; exit 1; }
+		eval "TOKEN_$u=\$TOKEN"
+	done
+}
+
 # is_one_of VALUE A B...: VALUE is one of the rest.
 is_one_of() {
 	v=$1

@@ -3,7 +3,12 @@
  * real account database and real sessions: public keys by name, a
  * content key wrapped for the recipients, a header signed with the
  * session's key, and unwrapped by a reader, with auth's own refusals
- * (locked, not a reader, a header changed after signing).
+ * (locked, not a reader, a header changed after signing).  The cache of
+ * opened keys (msgcache.h) as an attacker sees it: a changed header or
+ * key misses it, another user's session never reaches it, a locked
+ * message never enters it, it is bounded, and it goes with its session
+ * (logout, expiry, the user's sessions ended, a password change) and
+ * with any deleted account.
  */
 #include "config.h"
 
@@ -19,6 +24,7 @@
 #include "auth.h"
 #include "authdb.h"
 #include "log.h"
+#include "msgcache.h"
 #include "msgcrypt.h"
 #include "msgheader.h"
 #include "proc.h"
@@ -56,23 +62,32 @@ make_user(struct user *u, const char *name)
 
 static struct event_base	*ask_base;
 
+/* The request mb through auth's dispatch, as from. */
+static void
+dispatch_from(enum proc_id from, struct msgbuf *mb)
+{
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = mb->type;
+	m.peerid = mb->peerid;
+	m.fd = -1;
+	m.data = mb->data;
+	m.len = mb->len;
+	auth_dispatch(from, &m);
+	msg_free(mb);
+	/* the answer leaves at the end of the loop turn (lib/proc.c) */
+	event_base_loop(ask_base, EVLOOP_NONBLOCK);
+}
+
 /* The request mb (session prefix of u first) through auth; the answer. */
 static uint32_t
 ask(struct msgbuf *mb, uint32_t *code)
 {
-	struct msg	 m, ans;
+	struct msg	 ans;
 	struct msgcur	 c;
 
-	memset(&m, 0, sizeof(m));
-	m.type = mb->type;
-	m.peerid = 91;
-	m.fd = -1;
-	m.data = mb->data;
-	m.len = mb->len;
-	auth_dispatch(PROC_FRONT, &m);
-	msg_free(mb);
-	/* the answer leaves at the end of the loop turn (lib/proc.c) */
-	event_base_loop(ask_base, EVLOOP_NONBLOCK);
+	dispatch_from(PROC_FRONT, mb);
 	*code = UINT32_MAX;
 	answerlen = 0;
 	if (chan_recvnow(&front, &ans, 1000) != 1 || ans.peerid != 91)
@@ -301,6 +316,261 @@ test_keys(struct user *alice, struct user *bob, struct user *carol)
 	explicit_bzero(ckey, sizeof(ckey));
 }
 
+/* A new session for u (the old one stays, as a second browser's). */
+static struct session *
+new_session(struct user *u)
+{
+	return session_new(&u->a, "192.0.2.9", "agent", &u->k, 0, time(NULL),
+	    u->token);
+}
+
+static struct session *
+session_of(const struct user *u)
+{
+	return session_find(u->token, 0, time(NULL));
+}
+
+/* A message from alice to bob, unlocking at unlock, signed and wrapped. */
+static void
+make_message(struct user *alice, struct user *bob, uint64_t unlock,
+    struct mc_header *h, uint8_t sig[MC_SIGLEN], uint8_t w[MC_WRAPLEN],
+    uint8_t ckey[MC_KEYLEN])
+{
+	struct msgbuf	 mb;
+	uint32_t	 code;
+	uint64_t	 now = (uint64_t)time(NULL);
+
+	msgcrypt_random(ckey, MC_KEYLEN);
+	memset(h, 0, sizeof(*h));
+	msgid_new(h->id);
+	h->sender = alice->a.uid;
+	h->nrcpt = 1;
+	h->rcpt[0] = bob->a.uid;
+	h->created = now;
+	h->unlock = unlock;
+	h->expires = now + 7200;
+	h->nstreams = 2;
+	h->sizes[0] = 40;
+	h->sizes[1] = 90;
+	memset(h->digest, 0x29, MC_DIGESTLEN);
+	start(&mb, MSG_AUTH_KEY_WRAP, alice);
+	msg_add_fixed(&mb, h->id, MC_IDLEN);
+	msg_add_u64(&mb, h->unlock);
+	msg_add_fixed(&mb, ckey, MC_KEYLEN);
+	msg_add_u32(&mb, 1);
+	msg_add_u32(&mb, bob->a.uid);
+	ask(&mb, &code);
+	memcpy(w, answer + 8 + MC_WRAPLEN + 4, MC_WRAPLEN);
+	start(&mb, MSG_AUTH_KEY_SIGN, alice);
+	mc_header_add(&mb, h);
+	ask(&mb, &code);
+	memcpy(sig, answer, MC_SIGLEN);
+}
+
+/* A page of n unwraps by u; the codes and keys into code[], key[]. */
+static int
+unwrap_page(const struct user *u, uint32_t n, const struct mc_header *h,
+    uint8_t (*sig)[MC_SIGLEN], uint8_t (*w)[MC_WRAPLEN], uint32_t *code,
+    uint8_t (*key)[MC_KEYLEN])
+{
+	struct msgbuf	 mb;
+	struct msg	 m;
+	struct msgcur	 c;
+	uint32_t	 i, got, fail;
+
+	start(&mb, MSG_AUTH_KEY_UNWRAP_PAGE, u);
+	msg_add_u32(&mb, n);
+	for (i = 0; i < n; i++) {
+		msg_add_u32(&mb, h[i].sender);
+		mc_header_add(&mb, &h[i]);
+		msg_add_fixed(&mb, sig[i], MC_SIGLEN);
+		msg_add_fixed(&mb, w[i], MC_WRAPLEN);
+	}
+	if (ask(&mb, &fail) != MSG_AUTH_CONTENT_KEYS)
+		return -1;
+	m.data = answer;
+	m.len = answerlen;
+	msg_cursor(&m, &c);
+	if (msg_get_u32(&c, &got) == -1 || got != n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		msg_get_u32(&c, &code[i]);
+		msg_get_fixed(&c, key[i], MC_KEYLEN);
+	}
+	return msg_get_end(&c);
+}
+
+static void
+test_cache_hits(struct user *alice, struct user *bob, struct user *carol)
+{
+	struct mc_header	 h[3];
+	uint8_t			 sig[3][MC_SIGLEN], w[3][MC_WRAPLEN];
+	uint8_t			 ckey[3][MC_KEYLEN], key[3][MC_KEYLEN];
+	uint32_t		 code[3], c;
+	uint64_t		 hits, now = (uint64_t)time(NULL);
+	size_t			 before;
+
+	make_message(alice, bob, 0, &h[0], sig[0], w[0], ckey[0]);
+	before = msgcache_entries(session_of(bob));
+	tap_ok(unwrap(bob, &h[0], sig[0], w[0], &c) == MSG_AUTH_CONTENT_KEY &&
+	    memcmp(answer, ckey[0], MC_KEYLEN) == 0 &&
+	    msgcache_entries(session_of(bob)) == before + 1,
+	    "cache: bob's read is kept in his session");
+	hits = msgcache_hits();
+	tap_ok(unwrap(bob, &h[0], sig[0], w[0], &c) == MSG_AUTH_CONTENT_KEY &&
+	    memcmp(answer, ckey[0], MC_KEYLEN) == 0 &&
+	    memcmp(answer + MC_KEYLEN + 4, "alice", 5) == 0 &&
+	    msgcache_hits() == hits + 1, "cache: read again, the same key "
+	    "and signer, from the cache");
+	h[1] = h[0];
+	h[1].sizes[1]++;
+	tap_ok(unwrap(bob, &h[1], sig[0], w[0], &c) == MSG_AUTH_FAIL &&
+	    c == AUTH_E_SIGNATURE && msgcache_hits() == hits + 1,
+	    "cache: a stored header changed after the read misses it and "
+	    "fails its signature");
+	memcpy(w[1], w[0], MC_WRAPLEN);
+	w[1][3] ^= 1;
+	tap_ok(unwrap(bob, &h[0], sig[0], w[1], &c) == MSG_AUTH_FAIL &&
+	    c == AUTH_E_SIGNATURE, "cache: a changed wrapped key misses it "
+	    "and fails");
+	tap_ok(unwrap(carol, &h[0], sig[0], w[0], &c) == MSG_AUTH_FAIL &&
+	    c == AUTH_E_NOTFOUND && msgcache_entries(session_of(carol)) == 0 &&
+	    msgcache_hits() == hits + 1, "cache: carol presenting bob's "
+	    "exact record: not found, as without the cache");
+	/* bob's second session has a cache of its own */
+	h[1] = h[0];
+	new_session(bob);
+	tap_ok(unwrap(bob, &h[0], sig[0], w[0], &c) == MSG_AUTH_CONTENT_KEY &&
+	    msgcache_hits() == hits + 1 &&
+	    msgcache_entries(session_of(bob)) == 1,
+	    "cache: another session of the same user checks on its own");
+
+	make_message(alice, bob, now + 3600, &h[2], sig[2], w[2], ckey[2]);
+	before = msgcache_entries(NULL);
+	tap_ok(unwrap(bob, &h[2], sig[2], w[2], &c) == MSG_AUTH_FAIL &&
+	    c == AUTH_E_TIMELOCK && msgcache_entries(NULL) == before,
+	    "cache: a locked message is refused and never kept");
+
+	/* a page: each answered as alone, in order */
+	h[1].sizes[0]++;
+	memcpy(sig[1], sig[0], MC_SIGLEN);
+	memcpy(w[1], w[0], MC_WRAPLEN);
+	tap_ok(unwrap_page(bob, 3, h, sig, w, code, key) == 0 &&
+	    code[0] == 0 && memcmp(key[0], ckey[0], MC_KEYLEN) == 0 &&
+	    code[1] == AUTH_E_SIGNATURE && code[2] == AUTH_E_TIMELOCK,
+	    "KEY_UNWRAP_PAGE: a key, a bad signature, a locked message, "
+	    "in order");
+	tap_ok(memcmp(key[1], (uint8_t[MC_KEYLEN]){ 0 }, MC_KEYLEN) == 0 &&
+	    memcmp(key[2], (uint8_t[MC_KEYLEN]){ 0 }, MC_KEYLEN) == 0,
+	    "... no key for a refusal");
+	tap_ok(unwrap_page(carol, 1, h, sig, w, code, key) == 0 &&
+	    code[0] == AUTH_E_NOTFOUND, "KEY_UNWRAP_PAGE by carol: not "
+	    "found");
+	explicit_bzero(ckey, sizeof(ckey));
+	explicit_bzero(key, sizeof(key));
+}
+
+/* Fill the cache from many sessions; the bounds hold. */
+static void
+test_cache_bounds(struct user *u, size_t nu)
+{
+	static msgcache_name	 names[MC_RCPT_MAX + 1];
+	struct session		*s[SESSION_PER_USER * 8];
+	uint8_t			 id[MC_IDLEN], d[MSGCACHE_DIGESTLEN];
+	uint8_t			 k[MC_KEYLEN];
+	size_t			 i, j, ns = 0, over = 0;
+
+	memset(k, 0x5a, sizeof(k));
+	for (i = 0; i < nu; i++)
+		for (j = 0; j < SESSION_PER_USER; j++)
+			if ((s[ns] = new_session(&u[i])) != NULL)
+				ns++;
+	for (i = 0; i < ns; i++)
+		for (j = 0; j < 100; j++) {
+			msgid_new(id);
+			memset(d, (int)j, sizeof(d));
+			msgcache_put(s[i], id, d, k, "fp", 2, names);
+			if (msgcache_entries(s[i]) > MSGCACHE_PER_SESSION)
+				over++;
+		}
+	tap_ok(ns * 100 > MSGCACHE_MAX && over == 0 &&
+	    msgcache_entries(NULL) <= MSGCACHE_MAX &&
+	    msgcache_bytes() <= MSGCACHE_BYTES, "cache: %zu keys put from "
+	    "%zu sessions: at most %d a session, %zu in all, %zu bytes", ns *
+	    100, ns, MSGCACHE_PER_SESSION, msgcache_entries(NULL),
+	    msgcache_bytes());
+	for (i = 0; i < 2000; i++) {
+		msgid_new(id);
+		msgcache_put(s[i % ns], id, d, k, "fp", MC_RCPT_MAX + 1, names);
+	}
+	tap_ok(msgcache_bytes() <= MSGCACHE_BYTES && msgcache_entries(NULL) <
+	    MSGCACHE_MAX, "cache: entries with every name fill it by bytes: "
+	    "%zu bytes, %zu entries", msgcache_bytes(),
+	    msgcache_entries(NULL));
+	explicit_bzero(k, sizeof(k));
+}
+
+/* Every way a session ends takes its cache with it. */
+static void
+test_cache_lifetimes(struct user *alice, struct user *bob,
+    struct user *carol)
+{
+	struct mc_header	 h, h2;
+	struct msgbuf		 mb;
+	uint8_t			 sig[MC_SIGLEN], w[MC_WRAPLEN], ckey[MC_KEYLEN];
+	uint8_t			 sig2[MC_SIGLEN], w2[MC_WRAPLEN];
+	uint32_t		 c;
+	size_t			 before;
+
+	new_session(alice);
+	new_session(bob);
+	make_message(alice, bob, 0, &h, sig, w, ckey);
+	unwrap(bob, &h, sig, w, &c);
+	before = msgcache_entries(NULL);
+	start(&mb, MSG_AUTH_LOGOUT, bob);
+	tap_ok(before == 1 && ask(&mb, &c) == MSG_AUTH_OK &&
+	    msgcache_entries(NULL) == 0, "cache: logout wipes the session's "
+	    "keys");
+
+	new_session(bob);
+	unwrap(bob, &h, sig, w, &c);
+	sessions_purge(time(NULL) + 7200);
+	tap_ok(msgcache_entries(NULL) == 0, "cache: expiry wipes them");
+
+	new_session(bob);
+	new_session(alice);
+	make_message(bob, alice, 0, &h2, sig2, w2, ckey);
+	unwrap(bob, &h, sig, w, &c);
+	unwrap(alice, &h2, sig2, w2, &c);
+	sessions_end_user(bob->a.uid, NULL);
+	tap_ok(msgcache_entries(NULL) == 1, "cache: ending a user's sessions "
+	    "(revocation, lock, reset) wipes that user's keys only");
+
+	new_session(bob);
+	unwrap(bob, &h, sig, w, &c);
+	msgcache_forget_user(bob->a.uid);
+	tap_ok(msgcache_entries(session_of(bob)) == 0 &&
+	    msgcache_entries(NULL) == 1, "cache: a password change wipes the "
+	    "user's keys, the session kept");
+
+	/* carol sends bob a message, both read it; then carol is deleted */
+	new_session(carol);
+	make_message(carol, bob, 0, &h, sig, w, ckey);
+	tap_ok(unwrap(bob, &h, sig, w, &c) == MSG_AUTH_CONTENT_KEY &&
+	    msgcache_entries(session_of(bob)) == 1, "cache: bob reads "
+	    "carol's message");
+	/* as smsgctl user delete carol, through the parent */
+	msg_init(&mb, MSG_CTL_USER_DELETE, 92);
+	msg_add_string(&mb, "carol");
+	dispatch_from(PROC_PARENT, &mb);
+	tap_ok(msgcache_entries(NULL) == 0, "cache: an account deleted: "
+	    "every cached key is wiped");
+	tap_ok(unwrap(bob, &h, sig, w, &c) == MSG_AUTH_FAIL &&
+	    c == AUTH_E_SIGNATURE, "... and carol's name does not come back: "
+	    "her message fails as with no cache");
+	explicit_bzero(ckey, sizeof(ckey));
+}
+
 int
 main(void)
 {
@@ -331,6 +601,12 @@ main(void)
 	make_user(&u[1], "bob");
 	make_user(&u[2], "carol");
 	test_keys(&u[0], &u[1], &u[2]);
+	test_cache_hits(&u[0], &u[1], &u[2]);
+	test_cache_bounds(u, 3);
+	sessions_clear();
+	tap_ok(msgcache_entries(NULL) == 0 && msgcache_bytes() == 0,
+	    "cache: ending every session wipes every key");
+	test_cache_lifetimes(&u[0], &u[1], &u[2]);
 	sessions_clear();
 	authdb_close();
 	free(u);

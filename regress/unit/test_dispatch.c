@@ -59,10 +59,11 @@ test_table(void)
 	    "the parent may not log in");
 	tap_ok(auth_handler(MSG_CTL_USER_ADD, PROC_FRONT) == NULL,
 	    "the front may not add users");
-	/* AUTH_CHECK .. AUTH_REPLAY, the key requests, CONTACT_KEYS and
+	/* AUTH_CHECK .. AUTH_REPLAY, the key requests (a page of unwraps
+	   among them), CONTACT_KEYS and
 	   BROADCAST */
 	tap_ok(sessions == MSG_AUTH_REPLAY - MSG_AUTH_CHECK + 1 +
-	    MSG_AUTH_KEY_UNWRAP - MSG_AUTH_PUBKEYS + 1 + 1 + 1,
+	    MSG_AUTH_KEY_UNWRAP_PAGE - MSG_AUTH_PUBKEYS + 1 + 1 + 1,
 	    "exactly the session-prefix requests need a session");
 	h = auth_handler(MSG_AUTH_BROADCAST, PROC_FRONT);
 	tap_ok(h != NULL && h->state == REQ_SESSION,

@@ -185,6 +185,39 @@ test_lock(void)
 	    msg_copy(&m, CAROL)->wrapped[0] == 0xa2, "carol gets hers");
 }
 
+/* The header with its text in one question (STORE_GET_TEXT). */
+static void
+test_get_text(void)
+{
+	static struct store_msg	 m;
+	struct store_text	 t;
+	uint32_t		 to[] = { BOB };
+	uint8_t			 id[MC_IDLEN], big[MC_IDLEN];
+	int			 r;
+
+	send_msg(ALICE, to, 1, NOW + 60, 0, 0, 100, 0, NOW, id);
+	r = store_get_text(BOB, id, NOW + 59, &m, &t);
+	tap_ok(r == STORE_E_LOCKED && t.data[0] == NULL && t.data[1] == NULL,
+	    "get with text: a locked message's text never comes along");
+	store_text_free(&t);
+	r = store_get_text(BOB, id, NOW + 60, &m, &t);
+	tap_ok(r == STORE_E_OK && t.len[0] == m.h.sizes[0] &&
+	    t.len[1] == m.h.sizes[1] && t.data[1] != NULL,
+	    "... unlocked: subject and body come along");
+	store_text_free(&t);
+	r = store_get_text(CAROL, id, NOW + 60, &m, &t);
+	tap_ok(r == STORE_E_NOTFOUND && t.data[0] == NULL &&
+	    t.data[1] == NULL, "... not to someone else");
+	store_text_free(&t);
+	to[0] = CAROL;
+	r = send_msg(BOB, to, 1, 0, 0, 0, MC_SEALED_MAX + 100, 0, NOW, big);
+	if (r == STORE_E_OK)
+		r = store_get_text(CAROL, big, NOW, &m, &t);
+	tap_ok(r == STORE_E_OK && t.data[0] != NULL && t.data[1] == NULL,
+	    "... a body of two chunks is asked for on its own (%d)", r);
+	store_text_free(&t);
+}
+
 static int	 nannounced;
 
 static void
@@ -381,9 +414,17 @@ test_delete(void)
 static int	 listed;
 static uint8_t	 listed_ids[8][MC_IDLEN];
 
+static uint32_t	 listed_subjects, listed_locked_subjects;
+static uint64_t	 list_now;
+
 static void
-list_cb(const struct store_msg *m, uint32_t uid, void *arg)
+list_cb(const struct store_msg *m, uint32_t uid, const uint8_t *subject,
+    size_t slen, void *arg)
 {
+	if (subject != NULL && slen == m->h.sizes[0])
+		listed_subjects++;
+	if (subject != NULL && m->h.unlock > list_now)
+		listed_locked_subjects++;
 	if (listed < 8)
 		memcpy(listed_ids[listed], m->h.id, MC_IDLEN);
 	listed++;
@@ -394,8 +435,9 @@ static int
 page(uint32_t uid, enum store_folder f, const uint8_t *before, uint32_t n,
     uint64_t now, uint8_t next[MC_IDLEN], int *more)
 {
-	listed = 0;
-	return store_list(uid, f, before, n, now, list_cb, NULL, next, more);
+	listed = listed_subjects = listed_locked_subjects = 0;
+	list_now = now;
+	return store_list(uid, f, before, n, 1, now, list_cb, NULL, next, more);
 }
 
 static void
@@ -428,6 +470,16 @@ test_list(void)
 	    listed);
 	tap_ok(page(BOB, FOLDER_SENT, NULL, 1000, NOW, next, &more) ==
 	    STORE_E_BADREQ, "a page too long is refused");
+	/* the subject's one chunk comes along, never a locked one's */
+	send_msg(BOB, to, 1, NOW + 5000, 0, 0, 26, 0, NOW + 200, ids[0]);
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 1000, next, &more);
+	tap_ok(listed >= 6 && listed_subjects == (uint32_t)listed - 1 &&
+	    listed_locked_subjects == 0, "a list carries each unlocked "
+	    "message's sealed subject, not the locked one's (%u of %d)",
+	    listed_subjects, listed);
+	page(CAROL, FOLDER_INBOX, NULL, 10, NOW + 5000, next, &more);
+	tap_ok(listed_subjects == (uint32_t)listed, "... and its own once "
+	    "unlocked (%u of %d)", listed_subjects, listed);
 }
 
 static void
@@ -912,6 +964,7 @@ main(void)
 	test_quota();
 	test_delete();
 	test_list();
+	test_get_text();
 	test_retention();
 	test_quarantine();
 	test_contacts();

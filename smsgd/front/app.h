@@ -91,6 +91,7 @@ struct contact_list;
 struct app_req;
 
 #define MSG_NAMELEN	64	/* a user name and its NUL */
+#define ROW_READ	0x02	/* msg_row.state: the store's read mark */
 
 /* A message's header as the store answers it to one user. */
 struct msg_row {
@@ -243,6 +244,10 @@ void	 auth_error(struct msg *, struct app_error *, char *, size_t);
 
 /* msgheader.c: a message's header between store, front and auth */
 int	 store_get_header(struct msg *, struct msg_row *);
+void	 add_unwrap(struct msgbuf *, const struct msg_row *);
+int	 store_header_ask_key(struct app_req *, struct msg *,
+	    struct msg_row *, uint32_t, req_answer_cb);
+void	 store_get_chunk(struct msg *, uint8_t *, const uint8_t **, size_t *);
 int	 ask_unwrap(struct app_req *, const struct msg_row *, req_answer_cb);
 void	 auth_get_key(struct msg *, uint32_t, uint8_t [MC_KEYLEN],
 	    char [MSG_NAMELEN], char [MC_FPTEXTLEN], char (*)[MSG_NAMELEN]);

@@ -118,13 +118,8 @@ on_header(struct req *r, struct msg *m)
 	struct app_req	*ar = app_of(r);
 	struct mfile	*s = mfile_of(ar);
 
-	if (store_header_settled(ar, m, &s->row))
-		return 0;
-	if (s->stream >= s->row.h.nstreams) {
+	if (store_header_ask_key(ar, m, &s->row, s->stream + 1, on_key) == -1)
 		not_found(ar);
-		return 0;
-	}
-	ask_unwrap(ar, &s->row, on_key);
 	return 0;
 }
 

@@ -2,13 +2,16 @@
  * The folders: a page of the caller's inbox or sent messages, newest
  * first, from the store's headers; and a conversation, the messages
  * between the caller and one other user in time order (the newest 50,
- * from both folders, each scanned back at most CONV_PAGES pages).  Names come from auth in one
- * question for the whole page.  The subject is sealed like the body, so
- * it is opened per message: auth unwraps that message's key (checking
- * its unlock time and the sender's signature over the header) and the
- * front opens the subject's single chunk.  A locked message shows no
- * subject; one whose key or subject cannot be opened shows none either
- * (reading it in full says why).
+ * from both folders, each scanned back at most CONV_PAGES pages).  Names
+ * come from auth in one question for the whole page.  The subject is
+ * sealed like the body, so it is opened per message: auth unwraps the
+ * keys of the whole page in one question (checking each one's unlock
+ * time and the sender's signature over the header), and the front opens
+ * each subject's single chunk, which the store sends along with a folder
+ * page's headers when it is short (otherwise, and in a conversation, it
+ * is asked for).  A locked message shows no subject; one whose key or
+ * subject cannot be opened shows none either (reading it in full says
+ * why).
  *
  * A conversation's page also shows the beginning of each body (its first
  * chunk, opened the same way), newest first until a budget for the page
@@ -17,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,36 +34,54 @@
 #define ROWS_MAX	(2 * LIST_LIMIT)	/* a conversation's two folders */
 #define CONV_PAGES	10	/* pages of the store's 200 per folder */
 #define STORE_PAGE	200	/* the store's longest page */
-#define COPY_READ	0x02	/* the store's read mark (STORE_HEADER state) */
 #define FOLDER_INBOX	0	/* STORE_LIST's folders */
 #define FOLDER_SENT	1
 #define BODY_SHOWN	1000	/* bytes of a body in a conversation page */
 #define BODY_BUDGET	20000	/* ... and in all, with every row's subject */
 
+/* A subject's sealed chunk that came with its header, by message id. */
+struct sealed_subject {
+	uint8_t			 id[MC_IDLEN];
+	uint8_t			*data;
+	size_t			 len;
+};
+
+/*
+ * A page in progress.  Only the fields before row are zeroed at the
+ * start; the large tables after it are filled before they are read, and
+ * the keys among them wiped at the end (out after each use).
+ */
 struct mlist {
 	uint32_t		 n, cur;
-	struct msg_row		 row[ROWS_MAX];
 	char			*subject[ROWS_MAX];
 	size_t			 slen[ROWS_MAX];
 	char			*body[ROWS_MAX];	/* conversation pages */
 	size_t			 blen[ROWS_MAX];
 	int			 bcut[ROWS_MAX];
 	size_t			 budget;
-	struct msg_row		 scratch;
 	int			 conv;		/* a conversation with uid with */
 	uint32_t		 with;
 	uint8_t			 folder;
 	uint32_t		 pages, kept;	/* of the folder being read */
 	uint32_t		 nuid;
+	int			 more;
+	int			 skip;		/* the last header is not kept */
+	uint8_t			 next[MC_IDLEN];
+	uint32_t		 nsealed;
+	uint8_t			 keyok[ROWS_MAX];
+	uint8_t			 ckey[MC_KEYLEN];
+	struct msg_row		 row[ROWS_MAX];
+	struct msg_row		 scratch;
 	uint32_t		 uid[AUTH_NAMES_MAX];
 	char			 name[AUTH_NAMES_MAX][MSG_NAMELEN];
-	int			 more;
-	uint8_t			 next[MC_IDLEN];
-	uint8_t			 ckey[MC_KEYLEN];
+	struct sealed_subject	 sealed[ROWS_MAX];	/* sent along */
+	uint8_t			 keys[ROWS_MAX][MC_KEYLEN];
 	uint8_t			 out[MC_CHUNK];
 };
+#define MLIST_HEAD	offsetof(struct mlist, row)
 
 static void	next_subject(struct app_req *);
+static void	ask_keys(struct app_req *);
 
 static void
 mlist_free(void *arg)
@@ -77,7 +99,10 @@ mlist_free(void *arg)
 			free(s->body[i]);
 		}
 	}
-	explicit_bzero(s, sizeof(*s));
+	for (i = 0; i < s->nsealed; i++)
+		free(s->sealed[i].data);
+	explicit_bzero(s->keys, sizeof(s->keys));
+	explicit_bzero(s, MLIST_HEAD);
 	free(s);
 }
 
@@ -151,6 +176,8 @@ ask_page(struct app_req *ar, uint8_t folder, int has_before,
 	msg_add_u8(&mb, has_before);
 	msg_add_fixed(&mb, before, MC_IDLEN);
 	msg_add_u32(&mb, limit);
+	/* a conversation keeps few of a page's rows: it asks on its own */
+	msg_add_u8(&mb, !mlist_of(ar)->conv);
 	ask_store(ar, &mb, on_row);
 }
 
@@ -159,10 +186,11 @@ mlist_new(struct app_req *ar)
 {
 	struct mlist	*s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = malloc(sizeof(*s))) == NULL) {
 		app_fail(ar, 503, "busy", "Out of memory; try again later.");
 		return NULL;
 	}
+	memset(s, 0, MLIST_HEAD);
 	ar->feat = s;
 	ar->feat_free = mlist_free;
 	return s;
@@ -302,6 +330,35 @@ name_of(const struct mlist *s, uint32_t uid)
 
 static int	on_names(struct req *, struct msg *);
 
+/*
+ * A subject's sealed chunk after its header (STORE_LIST): kept, by id
+ * (a conversation's rows are sorted later), for when the key is known.
+ * 1: more of the list follows.
+ */
+static int
+keep_subject(struct mlist *s, struct msg *m)
+{
+	struct sealed_subject	*sub;
+	const uint8_t	*data;
+	size_t		 len;
+	uint8_t		 last;
+
+	store_get_chunk(m, &last, &data, &len);
+	if (last != 1)
+		fatalx("a subject in a list from store is not one chunk");
+	if (s->skip || s->n == 0 || s->nsealed == ROWS_MAX)
+		return 1;
+	sub = &s->sealed[s->nsealed];
+	/* without memory the subject is asked for later, as a long one */
+	if ((sub->data = malloc(len > 0 ? len : 1)) != NULL) {
+		memcpy(sub->id, s->row[s->n - 1].h.id, MC_IDLEN);
+		memcpy(sub->data, data, len);
+		sub->len = len;
+		s->nsealed++;
+	}
+	return 1;
+}
+
 static int
 on_row(struct req *r, struct msg *m)
 {
@@ -312,12 +369,15 @@ on_row(struct req *r, struct msg *m)
 	uint32_t	 i, j;
 	uint8_t		 more;
 
+	if (m != NULL && m->type == MSG_STORE_CHUNK)
+		return keep_subject(s, m);
 	if (store_settled(ar, m, MSG_STORE_HEADER, MSG_STORE_END, NULL))
 		return 0;
 	if (m->type == MSG_STORE_HEADER) {
 		store_get_header(m, &s->scratch);
-		if (s->conv && (!in_conversation(s, &s->scratch) ||
-		    s->kept == LIST_LIMIT))
+		s->skip = s->conv && (!in_conversation(s, &s->scratch) ||
+		    s->kept == LIST_LIMIT);
+		if (s->skip)
 			return 1;
 		if (s->n == ROWS_MAX)
 			fatalx("the store listed more than asked for");
@@ -364,12 +424,75 @@ on_names(struct req *r, struct msg *m)
 			fatalx("malformed AUTH_NAME_LIST from auth");
 	if (msg_get_end(&c) == -1)
 		fatalx("malformed AUTH_NAME_LIST from auth");
+	ask_keys(ar);
+	return 0;
+}
+
+/* Rows whose key is asked for: unlocked, with a subject stream. */
+static int
+wants_key(const struct msg_row *row)
+{
+	return !row->locked && row->h.nstreams > 0;
+}
+
+static int	on_keys(struct req *, struct msg *);
+
+/* The keys of every row that has one, in one question to auth. */
+static void
+ask_keys(struct app_req *ar)
+{
+	struct mlist	*s = mlist_of(ar);
+	struct msgbuf	 mb;
+	uint32_t	 i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += wants_key(&s->row[i]);
+	if (n == 0 || n > AUTH_UNWRAP_MAX) {
+		/* nothing to open (more than a page is never kept) */
+		next_subject(ar);
+		return;
+	}
+	ask_prefix(ar, &mb, MSG_AUTH_KEY_UNWRAP_PAGE);
+	msg_add_u32(&mb, n);
+	for (i = 0; i < s->n; i++)
+		if (wants_key(&s->row[i]))
+			add_unwrap(&mb, &s->row[i]);
+	ask_auth(ar, &mb, on_keys);
+}
+
+/* AUTH_CONTENT_KEYS: a key or a refusal per row asked for, in order. */
+static int
+on_keys(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	struct msgcur	 c;
+	uint32_t	 n, i, code, want = 0;
+
+	if (ask_settled(ar, m, MSG_AUTH_CONTENT_KEYS, MSG_AUTH_CONTENT_KEYS))
+		return 0;
+	for (i = 0; i < s->n; i++)
+		want += wants_key(&s->row[i]);
+	msg_cursor(m, &c);
+	if (msg_get_u32(&c, &n) == -1 || n != want)
+		fatalx("malformed AUTH_CONTENT_KEYS from auth");
+	for (i = 0; i < s->n; i++) {
+		if (!wants_key(&s->row[i]))
+			continue;
+		if (msg_get_u32(&c, &code) == -1 ||
+		    msg_get_fixed(&c, s->keys[i], MC_KEYLEN) == -1)
+			fatalx("malformed AUTH_CONTENT_KEYS from auth");
+		/* a refused key shows no subject; the page goes on */
+		s->keyok[i] = code == 0;
+	}
+	if (msg_get_end(&c) == -1)
+		fatalx("malformed AUTH_CONTENT_KEYS from auth");
 	next_subject(ar);
 	return 0;
 }
 
 static void	list_done(struct app_req *);
-static int	on_key(struct req *, struct msg *);
+static int	on_subject(struct req *, struct msg *);
 
 /* The row being opened: a conversation's newest first, for the budget. */
 static uint32_t
@@ -378,52 +501,55 @@ cur_row(const struct mlist *s)
 	return s->conv ? s->n - 1 - s->cur : s->cur;
 }
 
-/* The subject of the next unlocked message, or the page is done. */
+static void	subject_opened(struct app_req *, int);
+static void	subject_keep(struct mlist *, uint32_t, char *, int);
+static char	*open_first(struct mlist *, const uint8_t *, size_t, uint8_t,
+		    uint32_t, size_t, size_t *, int *);
+
+static struct sealed_subject *
+sealed_of(struct mlist *s, const uint8_t id[MC_IDLEN])
+{
+	uint32_t	 i;
+
+	for (i = 0; i < s->nsealed; i++)
+		if (memcmp(s->sealed[i].id, id, MC_IDLEN) == 0)
+			return &s->sealed[i];
+	return NULL;
+}
+
+/*
+ * The subject of the next message with a key, or the page is done: the
+ * chunk sent along is opened here, a longer one is asked for.
+ */
 static void
 next_subject(struct app_req *ar)
 {
-	struct mlist	*s = mlist_of(ar);
+	struct mlist		*s = mlist_of(ar);
+	struct sealed_subject	*sub;
+	struct msgbuf		 mb;
+	uint32_t		 i;
+	int			 cut = 0;
 
-	while (s->cur < s->n && (s->row[cur_row(s)].locked ||
-	    s->row[cur_row(s)].h.nstreams == 0))
+	while (s->cur < s->n && !s->keyok[cur_row(s)])
 		s->cur++;
 	if (s->cur == s->n) {
 		list_done(ar);
 		return;
 	}
-	ask_unwrap(ar, &s->row[cur_row(s)], on_key);
-}
-
-static int	on_subject(struct req *, struct msg *);
-
-static int
-on_key(struct req *r, struct msg *m)
-{
-	struct app_req	*ar = app_of(r);
-	struct mlist	*s = mlist_of(ar);
-	struct msg_row	*row = &s->row[cur_row(s)];
-	struct msgbuf	 mb;
-	char		 from[MSG_NAMELEN], fp[MC_FPTEXTLEN];
-
-	if (m == NULL) {
-		app_fail(ar, 503, "unavailable", "The sign-in service is not "
-		    "available right now; try again in a moment.");
-		return 0;
+	i = cur_row(s);
+	memcpy(s->ckey, s->keys[i], MC_KEYLEN);
+	explicit_bzero(s->keys[i], MC_KEYLEN);
+	if ((sub = sealed_of(s, s->row[i].h.id)) != NULL) {
+		subject_keep(s, i, open_first(s, sub->data, sub->len, 1, 0,
+		    MC_CHUNK, &s->slen[i], &cut), cut);
+		subject_opened(ar, 1);
+		return;
 	}
-	if (m->type == MSG_AUTH_FAIL) {
-		/* no subject for this one; the rest of the page goes on */
-		s->cur++;
-		next_subject(ar);
-		return 0;
-	}
-	a_expect(m, MSG_AUTH_CONTENT_KEY, MSG_AUTH_CONTENT_KEY);
-	auth_get_key(m, row->h.nrcpt, s->ckey, from, fp, NULL);
 	ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
-	msg_add_fixed(&mb, row->h.id, MC_IDLEN);
+	msg_add_fixed(&mb, s->row[i].h.id, MC_IDLEN);
 	msg_add_u32(&mb, 0);
 	msg_add_u64(&mb, 0);
 	ask_store(ar, &mb, on_subject);
-	return 0;
 }
 
 /*
@@ -432,22 +558,14 @@ on_key(struct req *r, struct msg *m)
  * open.  *cut says there was more.
  */
 static char *
-open_first(struct mlist *s, struct msg *m, uint32_t i, size_t max,
-    size_t *outlen, int *cut)
+open_first(struct mlist *s, const uint8_t *data, size_t len, uint8_t last,
+    uint32_t i, size_t max, size_t *outlen, int *cut)
 {
 	struct msg_row		*row = &s->row[cur_row(s)];
 	struct mc_stream	 st;
-	struct msgcur		 c;
-	const uint8_t		*data;
-	size_t			 len, olen;
-	uint8_t			 last;
+	size_t			 olen;
 	char			*copy = NULL;
 
-	msg_cursor(m, &c);
-	if (msg_get_u8(&c, &last) == -1 ||
-	    msg_get_bytes(&c, &data, &len, MC_SEALED_MAX) == -1 ||
-	    msg_get_end(&c) == -1)
-		fatalx("malformed STORE_CHUNK from store");
 	if (mc_stream_init(&st, s->ckey, row->h.id, row->h.unlock, i) == 0 &&
 	    mc_stream_open(&st, data, len, last, s->out, &olen) == 0) {
 		*cut = !mc_stream_finished(&st) || olen > max;
@@ -462,8 +580,22 @@ open_first(struct mlist *s, struct msg *m, uint32_t i, size_t max,
 		}
 	}
 	mc_stream_clear(&st);
-	explicit_bzero(s->out, sizeof(s->out));
+	/* what the open wrote, or a failed one may have: at most len */
+	explicit_bzero(s->out, len < sizeof(s->out) ? len : sizeof(s->out));
 	return copy;
+}
+
+/* open_first of a STORE_CHUNK. */
+static char *
+open_chunk(struct mlist *s, struct msg *m, uint32_t i, size_t max,
+    size_t *outlen, int *cut)
+{
+	const uint8_t	*data;
+	size_t		 len;
+	uint8_t		 last;
+
+	store_get_chunk(m, &last, &data, &len);
+	return open_first(s, data, len, last, i, max, outlen, cut);
 }
 
 /* The store answered a chunk: 1 when it is one, 0 when gone. */
@@ -503,7 +635,7 @@ on_body(struct req *r, struct msg *m)
 
 	if ((rc = chunk_answer(ar, m)) == -1)
 		return 0;
-	if (rc == 1 && (s->body[i] = open_first(s, m, 1, max, &s->blen[i],
+	if (rc == 1 && (s->body[i] = open_chunk(s, m, 1, max, &s->blen[i],
 	    &s->bcut[i])) != NULL)
 		s->budget -= s->blen[i];
 	row_opened(ar);
@@ -520,34 +652,55 @@ want_body(const struct mlist *s)
 	    !(row->h.flags & MC_F_DELETE_AFTER_READ);
 }
 
-static int
-on_subject(struct req *r, struct msg *m)
+/*
+ * The subject of the current row is in (got 1), or gone since the list
+ * (got 0).  A conversation page asks for the body's beginning next.
+ */
+static void
+subject_opened(struct app_req *ar, int got)
 {
-	struct app_req	*ar = app_of(r);
 	struct mlist	*s = mlist_of(ar);
 	struct msgbuf	 mb;
 	uint32_t	 i = cur_row(s);
-	int		 rc, cut;
 
-	if ((rc = chunk_answer(ar, m)) == -1)
-		return 0;
-	if (rc == 1 && (s->subject[i] = open_first(s, m, 0, MC_CHUNK,
-	    &s->slen[i], &cut)) != NULL && cut) {
-		/* a subject is one chunk: anything else shows none */
-		explicit_bzero(s->subject[i], s->slen[i]);
-		free(s->subject[i]);
-		s->subject[i] = NULL;
-	}
-	if (rc == 1 && want_body(s)) {
+	if (got && want_body(s)) {
 		s->budget -= s->slen[i] < s->budget ? s->slen[i] : s->budget;
 		ask_store_init(ar, &mb, MSG_STORE_CHUNK_GET);
 		msg_add_fixed(&mb, s->row[i].h.id, MC_IDLEN);
 		msg_add_u32(&mb, 1);
 		msg_add_u64(&mb, 0);
 		ask_store(ar, &mb, on_body);
-		return 0;
+		return;
 	}
 	row_opened(ar);
+}
+
+/* A subject is one chunk: anything else shows none. */
+static void
+subject_keep(struct mlist *s, uint32_t i, char *text, int cut)
+{
+	if (text != NULL && cut) {
+		explicit_bzero(text, s->slen[i]);
+		free(text);
+		text = NULL;
+	}
+	s->subject[i] = text;
+}
+
+static int
+on_subject(struct req *r, struct msg *m)
+{
+	struct app_req	*ar = app_of(r);
+	struct mlist	*s = mlist_of(ar);
+	uint32_t	 i = cur_row(s);
+	int		 rc, cut = 0;
+
+	if ((rc = chunk_answer(ar, m)) == -1)
+		return 0;
+	if (rc == 1)
+		subject_keep(s, i, open_chunk(s, m, 0, MC_CHUNK, &s->slen[i],
+		    &cut), cut);
+	subject_opened(ar, rc);
 	return 0;
 }
 
@@ -582,7 +735,7 @@ list_done(struct app_req *ar)
 		for (j = 0; j < row->h.nstreams; j++)
 			it.size += row->h.sizes[j];
 		it.files = row->h.nstreams > 2 ? row->h.nstreams - 2 : 0;
-		it.read = (row->state & COPY_READ) != 0;
+		it.read = (row->state & ROW_READ) != 0;
 		it.locked = row->locked;
 		ar->face->msg_row(ar, &it);
 	}

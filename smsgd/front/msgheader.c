@@ -57,6 +57,16 @@ store_get_header(struct msg *m, struct msg_row *row)
 	return row->locked;
 }
 
+/* What auth needs to unwrap row's key: the same in one or in a page. */
+void
+add_unwrap(struct msgbuf *mb, const struct msg_row *row)
+{
+	msg_add_u32(mb, row->h.sender);
+	mc_header_add(mb, &row->h);
+	msg_add_fixed(mb, row->sig, MC_SIGLEN);
+	msg_add_fixed(mb, row->wrapped, MC_WRAPLEN);
+}
+
 /* Ask auth for the content key of row, for the session's user. */
 int
 ask_unwrap(struct app_req *ar, const struct msg_row *row, req_answer_cb cb)
@@ -64,10 +74,7 @@ ask_unwrap(struct app_req *ar, const struct msg_row *row, req_answer_cb cb)
 	struct msgbuf	 mb;
 
 	ask_prefix(ar, &mb, MSG_AUTH_KEY_UNWRAP);
-	msg_add_u32(&mb, row->h.sender);
-	mc_header_add(&mb, &row->h);
-	msg_add_fixed(&mb, row->sig, MC_SIGLEN);
-	msg_add_fixed(&mb, row->wrapped, MC_WRAPLEN);
+	add_unwrap(&mb, row);
 	return ask_auth(ar, &mb, cb);
 }
 
@@ -137,6 +144,37 @@ store_header_settled(struct app_req *ar, struct msg *m, struct msg_row *row)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * STORE_HEADER into row, then auth asked for its key (cb): 0 asked, 1
+ * settled and answered (a failure, a locked message), -1 when the
+ * message has fewer than min streams (unanswered: the caller says why).
+ */
+int
+store_header_ask_key(struct app_req *ar, struct msg *m, struct msg_row *row,
+    uint32_t min, req_answer_cb cb)
+{
+	if (store_header_settled(ar, m, row))
+		return 1;
+	if (row->h.nstreams < min)
+		return -1;
+	ask_unwrap(ar, row, cb);
+	return 0;
+}
+
+/* STORE_CHUNK: its last flag and its sealed bytes, left in m. */
+void
+store_get_chunk(struct msg *m, uint8_t *last, const uint8_t **data,
+    size_t *len)
+{
+	struct msgcur	 c;
+
+	msg_cursor(m, &c);
+	if (msg_get_u8(&c, last) == -1 ||
+	    msg_get_bytes(&c, data, len, MC_SEALED_MAX) == -1 ||
+	    msg_get_end(&c) == -1)
+		BAD("STORE_CHUNK");
 }
 
 /*
