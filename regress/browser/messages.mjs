@@ -79,7 +79,7 @@ async function compose(alice, file) {
 	const kept = await form.evaluate((f) => [f.subject.value,
 	    f.body.value, f.unlock_at.value, f.file.files.length].join('|'));
 	ok(kept === [subject, body, local, 1].join('|'),
-	    'subject, text, unlock time and file still there');
+	    `subject, text, unlock time and file still there (${kept})`);
 	ok(await form.locator('[name=to][aria-invalid=true]').count() === 1,
 	    '"To" marked invalid');
 	await form.locator('[name=to]').fill('bob');
